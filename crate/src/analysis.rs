@@ -1,0 +1,194 @@
+//! The pipeline driver: inputs in (as byte chunks), one [`Report`] out.
+//!
+//! The CLI, the page (through WASM) and tests all feed an [`Analyzer`] the same way, so that the same bytes
+//! give the same report everywhere: `begin_input`, any number of `push`es of any size, `end_input`, and
+//! finally `finish`.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use crate::har::{Entry, HarError, Scanner};
+use crate::report::{InputReport, Report, Summary, SCHEMA};
+
+/// An input that could not be read, named so the user knows which file to look at.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{input}: {error}")]
+pub struct InputError {
+    pub input: String,
+    #[source]
+    pub error: HarError,
+}
+
+/// How far the analysis has come, for progress bars.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes pushed into the current input.
+    pub bytes: u64,
+    /// Entries read from all inputs so far.
+    pub entries: u64,
+}
+
+#[derive(Debug)]
+struct CurrentInput {
+    name: String,
+    bytes: u64,
+    scanner: Scanner,
+    origins: HashSet<Box<str>>,
+}
+
+/// Streams inputs through the analysis. See the module documentation for the calling order.
+#[derive(Debug, Default)]
+pub struct Analyzer {
+    inputs: Vec<InputReport>,
+    current: Option<CurrentInput>,
+    origins: HashSet<Box<str>>,
+    entries_done: u64,
+}
+
+impl Analyzer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts a HAR input named `name` (shown in the report and in errors). An input still open is dropped.
+    pub fn begin_input(&mut self, name: &str) {
+        self.current = Some(CurrentInput {
+            name: name.to_owned(),
+            bytes: 0,
+            scanner: Scanner::new(),
+            origins: HashSet::new(),
+        });
+    }
+
+    /// Feeds the next chunk of the current input; chunks may split the input anywhere.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), InputError> {
+        let Some(cur) = self.current.as_mut() else {
+            return Err(InputError { input: String::new(), error: HarError::AfterFinish });
+        };
+        cur.bytes += chunk.len() as u64;
+        let CurrentInput { name, scanner, origins, .. } = cur;
+        let named = |error| InputError { input: name.clone(), error };
+        scanner.push(chunk).map_err(named)?;
+        while let Some(entry) = scanner.next_entry().map_err(named)? {
+            observe(&entry, origins, &mut self.origins);
+        }
+        Ok(())
+    }
+
+    /// Ends the current input; its summary joins the report.
+    pub fn end_input(&mut self) -> Result<(), InputError> {
+        let Some(mut cur) = self.current.take() else {
+            return Ok(());
+        };
+        let named = |error| InputError { input: cur.name.clone(), error };
+        cur.scanner.finish().map_err(named)?;
+        let entries = cur.scanner.entries();
+        self.entries_done += entries;
+        let (log, warnings) = cur.scanner.into_parts();
+        self.inputs.push(InputReport {
+            name: cur.name,
+            kind: "har",
+            bytes: cur.bytes,
+            entries,
+            creator: log.creator,
+            browser: log.browser,
+            har_version: log.version,
+            pages: log.pages,
+            origins: cur.origins.len() as u64,
+            warnings: warnings.into_vec(),
+        });
+        Ok(())
+    }
+
+    pub fn progress(&self) -> Progress {
+        let (bytes, current) = self.current.as_ref().map_or((0, 0), |c| (c.bytes, c.scanner.entries()));
+        Progress { bytes, entries: self.entries_done + current }
+    }
+
+    /// The report of every input ended so far.
+    pub fn finish(self) -> Report {
+        Report {
+            schema: SCHEMA,
+            generator: format!("harlens {}", crate::VERSION),
+            summary: Summary {
+                entries: self.entries_done,
+                origins: self.origins.len() as u64,
+                session_losses: 0,
+                primary_cause: None,
+            },
+            inputs: self.inputs,
+            losses: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// Convenience for callers that already hold a whole input in memory.
+    pub fn add_input(&mut self, name: &str, bytes: &[u8]) -> Result<(), InputError> {
+        self.begin_input(name);
+        self.push(bytes)?;
+        self.end_input()
+    }
+}
+
+fn observe(entry: &Entry<'_>, input_origins: &mut HashSet<Box<str>>, all_origins: &mut HashSet<Box<str>>) {
+    let Some(origin) = entry.request.url.as_str().and_then(origin_of) else {
+        return;
+    };
+    // Look up before inserting so the common case (an origin already seen) allocates nothing.
+    if !input_origins.contains(origin.as_ref()) {
+        input_origins.insert(origin.as_ref().into());
+    }
+    if !all_origins.contains(origin.as_ref()) {
+        all_origins.insert(origin.as_ref().into());
+    }
+}
+
+/// The origin (`scheme://host[:port]`, lower-case, default port dropped) of an http(s) or ws(s) URL.
+pub fn origin_of(url: &str) -> Option<Cow<'_, str>> {
+    let (scheme, rest) = url.split_once("://")?;
+    let default_port = match scheme.to_ascii_lowercase().as_str() {
+        "http" | "ws" => "80",
+        "https" | "wss" => "443",
+        _ => return None,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host_port.is_empty() {
+        return None;
+    }
+    let host_port = match host_port.rsplit_once(':') {
+        // `]` guards against cutting an IPv6 literal without a port.
+        Some((host, port)) if port == default_port && !port.contains(']') => host,
+        _ => host_port,
+    };
+    let end = scheme.len() + 3 + host_port.len();
+    let canonical =
+        authority.len() == host_port.len() && !url.bytes().take(end).any(|b| b.is_ascii_uppercase());
+    if canonical {
+        Some(Cow::Borrowed(&url[..end]))
+    } else {
+        Some(Cow::Owned(format!("{}://{}", scheme.to_ascii_lowercase(), host_port.to_ascii_lowercase())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_of;
+
+    #[test]
+    fn origins_are_canonical() {
+        let cases = [
+            ("https://jira.example.test/track/browse/X-1", Some("https://jira.example.test")),
+            ("HTTPS://Jira.Example.TEST:443/x", Some("https://jira.example.test")),
+            ("http://jira.example.test:8080?x=1", Some("http://jira.example.test:8080")),
+            ("http://user:pw@jira.example.test/x", Some("http://jira.example.test")),
+            ("https://[2001:db8::1]:8443/x", Some("https://[2001:db8::1]:8443")),
+            ("https://[2001:db8::1]/x", Some("https://[2001:db8::1]")),
+            ("data:image/png;base64,xyz", None),
+            ("about:blank", None),
+        ];
+        for (url, want) in cases {
+            assert_eq!(origin_of(url).as_deref(), want, "{url}");
+        }
+    }
+}

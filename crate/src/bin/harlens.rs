@@ -1,0 +1,183 @@
+//! The `harlens` command line: the same analysis as the page and the extension, for terminals and scripts.
+//!
+//! Exit status (DESIGN.md): 0 analysis done and no session-loss problem found; 1 a problem found; 2 usage or
+//! input error, with the file, the place and what was expected on stderr.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use harlens::report::{render_markdown, render_text};
+use harlens::Analyzer;
+
+/// Explains why a user of Jira, Confluence or Bitbucket behind Crowd SSO was logged out, from HAR files.
+#[derive(Debug, Parser)]
+#[command(name = "harlens", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Reads HAR files and reports what they show about the user's sessions.
+    Analyze {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Write the report to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// HAR files to read ("-" reads standard input).
+        #[arg(value_name = "HAR", required = true)]
+        hars: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// Reading in blocks of this size keeps memory flat and the number of read calls low.
+const CHUNK: usize = 1 << 20;
+/// Inputs smaller than this finish before a progress line would be worth drawing.
+const PROGRESS_MIN_BYTES: u64 = 16 << 20;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Analyze { format, output, hars } => analyze(format, output.as_deref(), &hars),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("harlens: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn analyze(format: Format, output: Option<&Path>, hars: &[PathBuf]) -> Result<ExitCode, String> {
+    let mut analyzer = Analyzer::new();
+    for path in hars {
+        read_input(&mut analyzer, path)?;
+    }
+    let report = analyzer.finish();
+    let rendered = match format {
+        Format::Json => report.to_json().map_err(|e| format!("cannot write the JSON report: {e}"))?,
+        Format::Markdown => render_markdown(&report),
+        Format::Text => render_text(&report),
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(path, rendered).map_err(|e| format!("{}: cannot write: {e}", path.display()))?
+        }
+        None => {
+            let mut stdout = io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            if let Err(e) = stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush()) {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    return Err(format!("cannot write to standard output: {e}"));
+                }
+            }
+        }
+    }
+    Ok(if report.has_problem() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Streams one file into the analyzer, drawing a progress line on a terminal for big files.
+fn read_input(analyzer: &mut Analyzer, path: &Path) -> Result<(), String> {
+    let stdin = path.as_os_str() == "-";
+    let name = if stdin {
+        "<stdin>".to_owned()
+    } else {
+        path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    };
+    let display = if stdin { name.clone() } else { path.display().to_string() };
+    let (mut reader, total): (Box<dyn Read>, Option<u64>) = if stdin {
+        (Box::new(io::stdin().lock()), None)
+    } else {
+        let file = File::open(path).map_err(|e| format!("{display}: cannot open: {e}"))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+            return Err(format!("{display}: is a directory, expected a HAR file"));
+        }
+        (Box::new(file), size)
+    };
+    let mut progress = Progress::new(&name, total);
+    analyzer.begin_input(&name);
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(format!("{display}: cannot read: {e}")),
+        };
+        analyzer.push(&buf[..n]).map_err(|e| {
+            progress.clear();
+            e.to_string()
+        })?;
+        progress.update(analyzer.progress());
+    }
+    progress.clear();
+    analyzer.end_input().map_err(|e| e.to_string())
+}
+
+/// A one-line progress display on stderr, only when stderr is a terminal and the input is big.
+struct Progress<'a> {
+    name: &'a str,
+    total: Option<u64>,
+    enabled: bool,
+    started: Instant,
+    last: Option<Instant>,
+    drawn: bool,
+}
+
+impl<'a> Progress<'a> {
+    fn new(name: &'a str, total: Option<u64>) -> Self {
+        let big = total.is_none_or(|t| t >= PROGRESS_MIN_BYTES);
+        Progress {
+            name,
+            total,
+            enabled: big && io::stderr().is_terminal(),
+            started: Instant::now(),
+            last: None,
+            drawn: false,
+        }
+    }
+
+    fn update(&mut self, p: harlens::analysis::Progress) {
+        if !self.enabled {
+            return;
+        }
+        let now = Instant::now();
+        if self.last.is_some_and(|t| now - t < Duration::from_millis(200)) {
+            return;
+        }
+        self.last = Some(now);
+        let mb = p.bytes as f64 / 1e6;
+        let rate = mb / now.duration_since(self.started).as_secs_f64().max(1e-3);
+        let share = match self.total {
+            Some(t) if t > 0 => {
+                format!(" of {:.0} MB ({:.0}%)", t as f64 / 1e6, p.bytes as f64 * 100.0 / t as f64)
+            }
+            _ => String::new(),
+        };
+        eprint!("\r\x1b[2K{}: {mb:.0} MB{share}, {} entries, {rate:.0} MB/s", self.name, p.entries);
+        self.drawn = true;
+    }
+
+    fn clear(&mut self) {
+        if self.drawn {
+            eprint!("\r\x1b[2K");
+            self.drawn = false;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The HAR model and the streaming entry scanner.
+//!
+//! [`Scanner`] takes byte chunks of any size and boundaries and yields one [`Entry`] at a time, borrowed from
+//! its buffer. Memory grows with the largest single entry, never with the file: a 1 GB HAR from `File.stream()`
+//! or from disk is read in the same bounded space. Entries are parsed leniently (HAR as written by real tools,
+//! not as the spec wishes) and every deviation becomes a [`Warning`], never an error; only input that is not a
+//! HAR at all (not JSON, truncated, binary) is an [`HarError`].
+
+mod error;
+mod lenient;
+mod model;
+mod scan;
+mod warnings;
+
+pub use error::{HarError, Location};
+pub use lenient::{Flag, LenientBool, LenientNum, LenientStr};
+pub use model::{Content, Cookie, Cookies, Entry, Header, Log, PostData, Request, Response, Timings};
+pub use scan::Scanner;
+pub use warnings::{Warning, Warnings};

@@ -1,0 +1,798 @@
+//! The streaming entry scanner: chunks in, entries out, bounded memory.
+//!
+//! A small resumable state machine walks the document's outer structure (`{"log": {..., "entries": [...]}}`,
+//! in any member order, optionally wrapped in a BOM or a JSONP callback) and cuts each entry's bytes out of the
+//! buffer; serde_json then parses that one entry, borrowing from the buffer. Bytes before the value in
+//! progress are dropped as soon as they are consumed, so memory is bounded by the chunk size plus the largest
+//! entry. Strings are crossed with `memchr`, which is where nearly all the bytes of a HAR are (bodies,
+//! headers), so the cut costs little next to the parse.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use serde_json::error::Category;
+
+use super::error::{HarError, Location};
+use super::lenient::{Flag, LenientStr, SeqCount};
+use super::model::{Entry, Log, NameVersion};
+use super::warnings::Warnings;
+
+/// Containers nested deeper than this are refused (no real HAR comes close; serde_json stops at 128 inside an
+/// entry anyway) so that a hostile file cannot grow the bracket stack without bound.
+const MAX_DEPTH: usize = 4096;
+
+/// Consumed bytes are dropped from the front of the buffer once there are at least this many, or once they
+/// are half the buffer: moving memory on every tiny chunk would cost more than it saves.
+const COMPACT_MIN: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ObjStep {
+    FirstKey,
+    Key,
+    Colon,
+    Value,
+    CommaOrEnd,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ArrStep {
+    FirstElem,
+    Elem,
+    CommaOrEnd,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before the document: a BOM, whitespace, a JSONP callback name, or `{`.
+    Start,
+    /// Inside a JSONP callback name, up to `(`.
+    JsonpName,
+    /// After the JSONP `(`, up to `{`.
+    JsonpOpen,
+    Root(ObjStep),
+    Log(ObjStep),
+    Entries(ArrStep),
+    /// After the top-level object: whitespace, and `)` / `;` closing a JSONP wrapper.
+    Trailer,
+}
+
+/// The member whose value comes next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Log,
+    Entries,
+    Creator,
+    Browser,
+    Version,
+    Pages,
+    Other,
+}
+
+/// What a value being scanned is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Key,
+    Entry,
+    Meta(Key),
+    Skip,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueKind {
+    Str,
+    Container,
+    Scalar,
+}
+
+/// A value in progress, resumable across chunks.
+#[derive(Debug)]
+struct ValueScan {
+    active: bool,
+    start: usize,
+    kind: ValueKind,
+    in_str: bool,
+    /// Closing brackets expected, innermost last.
+    closers: Vec<u8>,
+    purpose: Purpose,
+}
+
+enum Step {
+    NeedMore,
+    Entry(Range<usize>),
+}
+
+/// Reads one HAR from chunks of bytes. Feed it with [`Scanner::push`], drain entries with
+/// [`Scanner::next_entry`] after each push, and call [`Scanner::finish`] at the end of the input.
+#[derive(Debug)]
+pub struct Scanner {
+    buf: Vec<u8>,
+    pos: usize,
+    /// Absolute offset of `buf[0]` in the input.
+    base: u64,
+    /// Newlines in the input before `buf[0]`, and the absolute offset of the last one: for line:column.
+    lines_before: u64,
+    last_newline: Option<u64>,
+    state: State,
+    key: Key,
+    value: ValueScan,
+    entries: u64,
+    eof: bool,
+    jsonp: bool,
+    jsonp_closed: bool,
+    jsonp_semicolon: bool,
+    saw_log: bool,
+    saw_entries: bool,
+    log: Log,
+    warnings: Warnings,
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Scanner {
+    pub fn new() -> Self {
+        Scanner {
+            buf: Vec::new(),
+            pos: 0,
+            base: 0,
+            lines_before: 0,
+            last_newline: None,
+            state: State::Start,
+            key: Key::Other,
+            value: ValueScan {
+                active: false,
+                start: 0,
+                kind: ValueKind::Scalar,
+                in_str: false,
+                closers: Vec::new(),
+                purpose: Purpose::Skip,
+            },
+            entries: 0,
+            eof: false,
+            jsonp: false,
+            jsonp_closed: false,
+            jsonp_semicolon: false,
+            saw_log: false,
+            saw_entries: false,
+            log: Log::default(),
+            warnings: Warnings::default(),
+        }
+    }
+
+    /// Adds the next chunk of input. Call [`Scanner::next_entry`] until it returns `None` before pushing
+    /// again, or entries pile up in memory.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), HarError> {
+        if self.eof {
+            return Err(HarError::AfterFinish);
+        }
+        self.compact();
+        self.buf.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    /// The next complete entry, or `None` when more input is needed (or the entries are over).
+    pub fn next_entry(&mut self) -> Result<Option<Entry<'_>>, HarError> {
+        let range = match self.step()? {
+            Step::NeedMore => return Ok(None),
+            Step::Entry(range) => range,
+        };
+        let index = self.entries;
+        self.entries += 1;
+        let bytes = self.buf.get(range.clone()).unwrap_or_default();
+        match serde_json::from_slice::<Entry<'_>>(bytes) {
+            Ok(mut entry) => {
+                entry.index = index;
+                check_entry(&entry, &mut self.warnings);
+                Ok(Some(entry))
+            }
+            Err(err) if err.classify() == Category::Data => {
+                // Valid JSON, but not shaped like an entry: keep counting so indices match the file.
+                self.warnings.add("unreadable-entry", Some(index), || {
+                    format!("entry {index} is not shaped like a HAR entry ({err}); it was skipped")
+                });
+                Ok(Some(Entry { index, unreadable: true, ..Entry::default() }))
+            }
+            Err(err) => {
+                let offset = range.start + offset_of(bytes, err.line(), err.column());
+                let message = strip_serde_position(&err.to_string());
+                Err(HarError::Syntax { at: self.location_at(offset, Some(index)), message })
+            }
+        }
+    }
+
+    /// Ends the input: checks that the HAR was complete. Drain [`Scanner::next_entry`] first.
+    pub fn finish(&mut self) -> Result<(), HarError> {
+        self.eof = true;
+        // A scalar value at the very end completes only now that no more bytes can follow.
+        if let Step::Entry(_) = self.step()? {
+            self.entries += 1;
+        }
+        let at = self.location_at(self.buf.len(), self.current_entry());
+        let message = match self.state {
+            State::Trailer if !self.jsonp || self.jsonp_closed => {
+                if !self.saw_entries {
+                    self.warnings.add("no-entries", None, || {
+                        "`log` has no `entries`: read as a recording with no requests".to_owned()
+                    });
+                }
+                return Ok(());
+            }
+            State::Trailer => "expected `)` closing the JSONP wrapper".to_owned(),
+            State::Start if self.base == 0 && self.buf.iter().all(u8::is_ascii_whitespace) => {
+                return Err(HarError::NotHar { at, message: "the file is empty".to_owned() });
+            }
+            State::Start | State::JsonpName | State::JsonpOpen => "expected `{` starting the HAR".to_owned(),
+            State::Entries(_) => format!("in `log.entries`, entry {} is incomplete", self.entries),
+            State::Log(_) => "`log` is not closed".to_owned(),
+            State::Root(_) => "the top-level object is not closed".to_owned(),
+        };
+        Err(HarError::Truncated { at, message })
+    }
+
+    /// Bytes consumed so far (for progress).
+    pub fn bytes_consumed(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    /// Entries read so far, including unreadable ones: the next entry's index.
+    pub fn entries(&self) -> u64 {
+        self.entries
+    }
+
+    /// What the file says about itself (`log.version`, `creator`, `browser`, `pages`), as far as read.
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    pub fn warnings(&self) -> &Warnings {
+        &self.warnings
+    }
+
+    pub fn into_parts(self) -> (Log, Warnings) {
+        (self.log, self.warnings)
+    }
+
+    fn current_entry(&self) -> Option<u64> {
+        matches!(self.state, State::Entries(_)).then_some(self.entries)
+    }
+
+    /// Drops consumed bytes from the front of the buffer, keeping line counts for error messages.
+    fn compact(&mut self) {
+        let keep_from = if self.value.active && self.value.purpose != Purpose::Skip {
+            self.value.start.min(self.pos)
+        } else {
+            self.pos
+        };
+        if keep_from == 0 || (keep_from < COMPACT_MIN && keep_from * 2 < self.buf.len()) {
+            return;
+        }
+        let dropped = &self.buf[..keep_from];
+        // A plain filter-count: LLVM vectorizes it, so counting lines costs next to nothing.
+        let newlines = dropped.iter().filter(|&&b| b == b'\n').count() as u64;
+        if newlines > 0 {
+            self.lines_before += newlines;
+            self.last_newline = memchr::memrchr(b'\n', dropped).map(|i| self.base + i as u64);
+        }
+        self.buf.drain(..keep_from);
+        self.base += keep_from as u64;
+        self.pos -= keep_from;
+        self.value.start = self.value.start.saturating_sub(keep_from);
+    }
+
+    /// Line and column (1-based, bytes) of a buffer position.
+    fn location_at(&self, index: usize, entry: Option<u64>) -> Location {
+        let index = index.min(self.buf.len());
+        let before = &self.buf[..index];
+        let newlines = before.iter().filter(|&&b| b == b'\n').count() as u64;
+        let line_start = match memchr::memrchr(b'\n', before) {
+            Some(i) => self.base + i as u64 + 1,
+            None => self.last_newline.map_or(0, |n| n + 1),
+        };
+        let offset = self.base + index as u64;
+        Location { offset, line: self.lines_before + newlines + 1, column: offset - line_start + 1, entry }
+    }
+
+    fn syntax(&self, message: String) -> HarError {
+        HarError::Syntax { at: self.location_at(self.pos, self.current_entry()), message }
+    }
+
+    fn unexpected(&self, expected: &str) -> HarError {
+        let found = self.buf.get(self.pos).copied();
+        let context = match self.state {
+            State::Root(_) => " in the top-level object",
+            State::Log(_) => " in `log`",
+            State::Entries(_) => " in `log.entries`",
+            _ => "",
+        };
+        self.syntax(format!("expected {expected}{context}, found {}", describe(found)))
+    }
+
+    /// Skips whitespace; returns the next byte without consuming it.
+    fn peek_non_ws(&mut self) -> Option<u8> {
+        while let Some(&b) = self.buf.get(self.pos) {
+            if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                return Some(b);
+            }
+            self.pos += 1;
+        }
+        None
+    }
+
+    fn begin_value(&mut self, purpose: Purpose) -> Result<(), HarError> {
+        let Some(&b) = self.buf.get(self.pos) else {
+            return Ok(());
+        };
+        if purpose == Purpose::Key && b != b'"' {
+            let expected = if self.state == State::Root(ObjStep::FirstKey)
+                || self.state == State::Log(ObjStep::FirstKey)
+            {
+                "a member name in quotes or `}`"
+            } else {
+                "a member name in quotes"
+            };
+            return Err(self.unexpected(expected));
+        }
+        let kind = match b {
+            b'"' => ValueKind::Str,
+            b'{' | b'[' => ValueKind::Container,
+            b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => ValueKind::Scalar,
+            _ => return Err(self.unexpected("a JSON value")),
+        };
+        self.value.active = true;
+        self.value.start = self.pos;
+        self.value.kind = kind;
+        self.value.in_str = false;
+        self.value.closers.clear();
+        self.value.purpose = purpose;
+        Ok(())
+    }
+
+    /// Continues the value in progress; returns its byte range once complete.
+    fn scan_value(&mut self) -> Result<Option<Range<usize>>, HarError> {
+        let v = &mut self.value;
+        if v.kind == ValueKind::Scalar {
+            while let Some(&b) = self.buf.get(self.pos) {
+                if !matches!(b, b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'-' | b'+' | b'.') {
+                    break;
+                }
+                self.pos += 1;
+            }
+            if self.pos == self.buf.len() && !self.eof {
+                return Ok(None);
+            }
+            let range = v.start..self.pos;
+            // Validate the token with serde_json so `tru` or `01` is reported as the error it is.
+            let token = &self.buf[range.clone()];
+            if serde_json::from_slice::<serde::de::IgnoredAny>(token).is_err() {
+                let text = String::from_utf8_lossy(token).into_owned();
+                self.pos = v.start;
+                return Err(self.syntax(format!("`{text}` is not a JSON value")));
+            }
+            return Ok(Some(range));
+        }
+        if self.pos == v.start {
+            // The opening quote or bracket.
+            if v.kind == ValueKind::Str {
+                v.in_str = true;
+            } else {
+                v.closers.push(closer(self.buf[self.pos]));
+            }
+            self.pos += 1;
+        }
+        loop {
+            if v.in_str {
+                // Nearly every byte of a HAR is inside a string: cross them with SIMD.
+                match memchr::memchr2(b'"', b'\\', &self.buf[self.pos..]) {
+                    None => {
+                        self.pos = self.buf.len();
+                        return Ok(None);
+                    }
+                    Some(i) => {
+                        let at = self.pos + i;
+                        if self.buf[at] == b'\\' {
+                            if at + 1 >= self.buf.len() {
+                                // The escaped byte is in the next chunk: resume at the backslash.
+                                self.pos = at;
+                                return Ok(None);
+                            }
+                            self.pos = at + 2;
+                            continue;
+                        }
+                        self.pos = at + 1;
+                        v.in_str = false;
+                        if v.kind == ValueKind::Str {
+                            return Ok(Some(v.start..self.pos));
+                        }
+                    }
+                }
+            }
+            // Structure between strings: short runs of brackets, separators, numbers and literals.
+            loop {
+                let Some(&b) = self.buf.get(self.pos) else {
+                    return Ok(None);
+                };
+                match b {
+                    b'"' => {
+                        v.in_str = true;
+                        self.pos += 1;
+                        break;
+                    }
+                    b'{' | b'[' => {
+                        if v.closers.len() >= MAX_DEPTH {
+                            return Err(
+                                self.syntax(format!("values nested more than {MAX_DEPTH} levels deep"))
+                            );
+                        }
+                        v.closers.push(closer(b));
+                    }
+                    b'}' | b']' => {
+                        if v.closers.pop() != Some(b) {
+                            let expected = match v.closers.last() {
+                                Some(&c) => format!("`{}` or `,`", c as char),
+                                None => format!("`{}`", b as char),
+                            };
+                            return Err(
+                                self.syntax(format!("unbalanced `{}`: expected {expected}", b as char))
+                            );
+                        }
+                        if v.closers.is_empty() {
+                            self.pos += 1;
+                            return Ok(Some(v.start..self.pos));
+                        }
+                    }
+                    b',' | b':' | b' ' | b'\t' | b'\n' | b'\r' => {}
+                    b'0'..=b'9' | b'-' | b'+' | b'.' | b'a'..=b'z' | b'E' => {}
+                    _ => {
+                        let found = describe(Some(b));
+                        return Err(self.syntax(format!("expected a JSON value, found {found}")));
+                    }
+                }
+                self.pos += 1;
+            }
+        }
+    }
+
+    /// Runs the outer state machine until an entry is complete or the buffer is used up.
+    fn step(&mut self) -> Result<Step, HarError> {
+        loop {
+            if self.value.active {
+                let Some(range) = self.scan_value()? else {
+                    return Ok(Step::NeedMore);
+                };
+                self.value.active = false;
+                match self.value.purpose {
+                    Purpose::Entry => {
+                        self.state = State::Entries(ArrStep::CommaOrEnd);
+                        return Ok(Step::Entry(range));
+                    }
+                    Purpose::Key => {
+                        self.key = self.classify_key(range)?;
+                        self.state = match self.state {
+                            State::Log(_) => State::Log(ObjStep::Colon),
+                            _ => State::Root(ObjStep::Colon),
+                        };
+                    }
+                    Purpose::Meta(key) => {
+                        self.read_meta(key, range);
+                        self.state = State::Log(ObjStep::CommaOrEnd);
+                    }
+                    Purpose::Skip => {
+                        self.state = match self.state {
+                            State::Log(_) => State::Log(ObjStep::CommaOrEnd),
+                            _ => State::Root(ObjStep::CommaOrEnd),
+                        };
+                    }
+                }
+                continue;
+            }
+            if self.state == State::Start && self.base == 0 && self.pos == 0 && self.skip_bom().is_none() {
+                return Ok(Step::NeedMore);
+            }
+            let Some(b) = self.peek_non_ws() else {
+                return Ok(Step::NeedMore);
+            };
+            match self.state {
+                State::Start => match b {
+                    b'{' => {
+                        self.pos += 1;
+                        self.state = State::Root(ObjStep::FirstKey);
+                    }
+                    b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' => self.state = State::JsonpName,
+                    _ => return Err(self.not_a_har_start(b)),
+                },
+                State::JsonpName => {
+                    while let Some(&c) = self.buf.get(self.pos) {
+                        if !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'.')) {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    match self.peek_non_ws() {
+                        None => return Ok(Step::NeedMore),
+                        Some(b'(') => {
+                            self.pos += 1;
+                            self.state = State::JsonpOpen;
+                        }
+                        Some(_) => {
+                            return Err(
+                                self.unexpected("`{` starting the HAR (or `(` after a JSONP callback)")
+                            )
+                        }
+                    }
+                }
+                State::JsonpOpen => {
+                    if b != b'{' {
+                        return Err(self.unexpected("`{` starting the HAR inside the JSONP wrapper"));
+                    }
+                    self.pos += 1;
+                    self.jsonp = true;
+                    self.warnings.add("jsonp", None, || {
+                        "the HAR is wrapped in a JSONP callback, as HAR Viewer accepts; read without it"
+                            .to_owned()
+                    });
+                    self.state = State::Root(ObjStep::FirstKey);
+                }
+                State::Root(step) | State::Log(step) => self.object_step(step, b)?,
+                State::Entries(step) => match (step, b) {
+                    (ArrStep::FirstElem | ArrStep::CommaOrEnd, b']') => {
+                        self.pos += 1;
+                        self.state = State::Log(ObjStep::CommaOrEnd);
+                    }
+                    (ArrStep::FirstElem | ArrStep::Elem, _) => self.begin_value(Purpose::Entry)?,
+                    (ArrStep::CommaOrEnd, b',') => {
+                        self.pos += 1;
+                        self.state = State::Entries(ArrStep::Elem);
+                    }
+                    (ArrStep::CommaOrEnd, _) => return Err(self.unexpected("`,` or `]` after an entry")),
+                },
+                State::Trailer => match b {
+                    b')' if self.jsonp && !self.jsonp_closed => {
+                        self.pos += 1;
+                        self.jsonp_closed = true;
+                    }
+                    b';' if self.jsonp_closed && !self.jsonp_semicolon => {
+                        self.pos += 1;
+                        self.jsonp_semicolon = true;
+                    }
+                    _ => return Err(self.unexpected("nothing after the end of the HAR")),
+                },
+            }
+        }
+    }
+
+    fn object_step(&mut self, step: ObjStep, b: u8) -> Result<(), HarError> {
+        let in_log = matches!(self.state, State::Log(_));
+        let set = |s: ObjStep| if in_log { State::Log(s) } else { State::Root(s) };
+        match (step, b) {
+            (ObjStep::FirstKey | ObjStep::CommaOrEnd, b'}') => {
+                self.pos += 1;
+                if in_log {
+                    self.state = State::Root(ObjStep::CommaOrEnd);
+                } else {
+                    if !self.saw_log {
+                        let at = self.location_at(self.pos - 1, None);
+                        let message = "the top-level object has no `log` member".to_owned();
+                        return Err(HarError::NotHar { at, message });
+                    }
+                    self.state = State::Trailer;
+                }
+            }
+            (ObjStep::FirstKey | ObjStep::Key, _) => self.begin_value(Purpose::Key)?,
+            (ObjStep::Colon, b':') => {
+                self.pos += 1;
+                self.state = set(ObjStep::Value);
+            }
+            (ObjStep::Colon, _) => return Err(self.unexpected("`:` after the member name")),
+            (ObjStep::Value, _) => self.begin_member_value(in_log, b)?,
+            (ObjStep::CommaOrEnd, b',') => {
+                self.pos += 1;
+                self.state = set(ObjStep::Key);
+            }
+            (ObjStep::CommaOrEnd, _) => return Err(self.unexpected("`,` or `}`")),
+        }
+        Ok(())
+    }
+
+    fn begin_member_value(&mut self, in_log: bool, b: u8) -> Result<(), HarError> {
+        match (in_log, self.key) {
+            (false, Key::Log) => {
+                if b != b'{' {
+                    let at = self.location_at(self.pos, None);
+                    return Err(HarError::NotHar { at, message: "`log` is not an object".to_owned() });
+                }
+                self.pos += 1;
+                self.saw_log = true;
+                self.state = State::Log(ObjStep::FirstKey);
+            }
+            (true, Key::Entries) if b == b'[' => {
+                self.pos += 1;
+                self.saw_entries = true;
+                self.state = State::Entries(ArrStep::FirstElem);
+            }
+            (true, Key::Entries) if b == b'n' => self.begin_value(Purpose::Skip)?,
+            (true, Key::Entries) => {
+                let at = self.location_at(self.pos, None);
+                return Err(HarError::NotHar { at, message: "`log.entries` is not an array".to_owned() });
+            }
+            (true, key @ (Key::Creator | Key::Browser | Key::Version | Key::Pages)) => {
+                self.begin_value(Purpose::Meta(key))?
+            }
+            _ => self.begin_value(Purpose::Skip)?,
+        }
+        Ok(())
+    }
+
+    fn classify_key(&self, range: Range<usize>) -> Result<Key, HarError> {
+        let bytes = &self.buf[range.clone()];
+        let name = match serde_json::from_slice::<Cow<'_, str>>(bytes) {
+            Ok(name) => name,
+            Err(err) => {
+                let offset = range.start + offset_of(bytes, err.line(), err.column());
+                let message = strip_serde_position(&err.to_string());
+                return Err(HarError::Syntax { at: self.location_at(offset, None), message });
+            }
+        };
+        let in_log = matches!(self.state, State::Log(_));
+        Ok(match (in_log, name.as_ref()) {
+            (false, "log") => Key::Log,
+            (true, "entries") => Key::Entries,
+            (true, "creator") => Key::Creator,
+            (true, "browser") => Key::Browser,
+            (true, "version") => Key::Version,
+            (true, "pages") => Key::Pages,
+            _ => Key::Other,
+        })
+    }
+
+    /// Reads `log.creator`, `browser`, `version`, `pages`; a malformed one is a warning, not an error.
+    fn read_meta(&mut self, key: Key, range: Range<usize>) {
+        let bytes = &self.buf[range];
+        match key {
+            Key::Creator | Key::Browser => match serde_json::from_slice::<NameVersion<'_>>(bytes) {
+                Ok(nv) if key == Key::Creator => self.log.creator = nv.label(),
+                Ok(nv) => self.log.browser = nv.label(),
+                Err(_) => self.warnings.add("bad-creator", None, || {
+                    format!(
+                        "`log.{}` is not a name/version object",
+                        if key == Key::Creator { "creator" } else { "browser" }
+                    )
+                }),
+            },
+            Key::Version => {
+                let version = serde_json::from_slice::<LenientStr<'_>>(bytes).ok().and_then(|v| v.value);
+                match version.as_deref() {
+                    Some("1.2") => {}
+                    Some(v) => {
+                        let v = v.to_owned();
+                        self.warnings.add("har-version", None, || format!("HAR version {v} (read as 1.2)"));
+                    }
+                    None => self
+                        .warnings
+                        .add("har-version", None, || "`log.version` is missing or not a string".to_owned()),
+                }
+                self.log.version = version.map(Cow::into_owned);
+            }
+            Key::Pages => {
+                self.log.pages = serde_json::from_slice::<SeqCount>(bytes).ok().map(|c| c.0);
+            }
+            _ => {}
+        }
+    }
+
+    /// Skips a UTF-8 byte-order mark at the very start. `None`: not enough bytes yet to tell.
+    fn skip_bom(&mut self) -> Option<bool> {
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        let have = self.buf.len().min(3);
+        if self.buf[..have] != BOM[..have] {
+            return Some(false);
+        }
+        if have < 3 {
+            return if self.eof { Some(false) } else { None };
+        }
+        self.pos = 3;
+        self.warnings.add("bom", None, || "starts with a UTF-8 byte-order mark (ignored)".to_owned());
+        Some(true)
+    }
+
+    /// The error for a first byte that cannot start a HAR, with a hint when the file is a known other format.
+    fn not_a_har_start(&self, b: u8) -> HarError {
+        let head = &self.buf[self.pos..];
+        let hint = if head.starts_with(b"\x1f\x8b") {
+            "this is gzip-compressed data: decompress it first (gunzip)"
+        } else if head.starts_with(b"PK\x03\x04") {
+            "this is a ZIP archive: extract the .har file from it first"
+        } else if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") || head.get(1) == Some(&0) {
+            "this text is UTF-16 encoded: save it as UTF-8"
+        } else if b == b'<' {
+            "this looks like HTML or XML, not a HAR"
+        } else if b == b'[' {
+            "this is a JSON array; a HAR is an object `{\"log\": ...}`"
+        } else if !(0x20..0x80).contains(&b) {
+            "this looks like binary data, not a HAR"
+        } else {
+            "a HAR file starts with `{\"log\": ...}`"
+        };
+        self.syntax(format!("expected `{{` starting the HAR, found {}: {hint}", describe(Some(b))))
+    }
+}
+
+fn closer(open: u8) -> u8 {
+    if open == b'{' {
+        b'}'
+    } else {
+        b']'
+    }
+}
+
+/// A byte as an error message shows it.
+fn describe(b: Option<u8>) -> String {
+    match b {
+        None => "the end of the input".to_owned(),
+        Some(b) if b.is_ascii_graphic() => format!("`{}`", b as char),
+        Some(b) => format!("byte 0x{b:02X}"),
+    }
+}
+
+/// Byte offset of serde_json's (line, column) inside `bytes`; its columns count bytes.
+fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match memchr::memchr(b'\n', &bytes[start..]) {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    (start + column.saturating_sub(1)).min(bytes.len())
+}
+
+/// serde_json appends " at line L column C" relative to the entry; we give the file's own position instead.
+fn strip_serde_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Turns the lenient fields' flags into warnings (one per kind of deviation, counted).
+fn check_entry(entry: &Entry<'_>, warnings: &mut Warnings) {
+    let i = entry.index;
+    let req = &entry.request;
+    let res = &entry.response;
+    if req.url.value.is_none() {
+        warnings.add("no-url", Some(i), || format!("entry {i} has no `request.url`"));
+    }
+    if entry.started_date_time.value.is_none() {
+        warnings.add("no-start-time", Some(i), || format!("entry {i} has no `startedDateTime`"));
+    }
+    if res.status.flag == Flag::WrongType {
+        warnings.add("status-type", Some(i), || format!("entry {i}: `response.status` is not a number"));
+    }
+    for (list, name) in [(req.cookies.flag, "request.cookies"), (res.cookies.flag, "response.cookies")] {
+        if list == Flag::WrongType {
+            warnings.add("cookies-object", Some(i), || {
+                format!("entry {i}: `{name}` is a single object, not an array (as IE11 writes it)")
+            });
+        }
+    }
+    for (list, name) in [(req.headers.flag, "request.headers"), (res.headers.flag, "response.headers")] {
+        if matches!(list, Flag::WrongType | Flag::Null) {
+            warnings.add("headers-type", Some(i), || format!("entry {i}: `{name}` is not an array"));
+        }
+    }
+    let string_bool = req
+        .cookies
+        .iter()
+        .chain(res.cookies.iter())
+        .any(|c| c.http_only.flag == Flag::WrongType || c.secure.flag == Flag::WrongType);
+    if string_bool {
+        warnings.add("string-boolean", Some(i), || {
+            format!("entry {i}: cookie flags written as strings (`\"true\"`), as Fiddler does")
+        });
+    }
+    if res.redirect_url.flag == Flag::Null {
+        warnings.add("null-redirect-url", Some(i), || format!("entry {i}: `response.redirectURL` is null"));
+    }
+}

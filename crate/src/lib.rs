@@ -1,0 +1,18 @@
+//! harlens explains why a user of Jira, Confluence or Bitbucket behind Crowd SSO was logged out.
+//!
+//! Data flows one way (see DESIGN.md): bytes -> [`har`] entries -> per-origin facts -> [`report`].
+//! [`analysis::Analyzer`] drives that pipeline; the CLI (`src/bin/`) and the WASM boundary (`src/wasm.rs`)
+//! are thin shells around it and never re-implement analysis.
+
+pub mod analysis;
+pub mod har;
+pub mod report;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use analysis::{Analyzer, InputError};
+pub use report::Report;
+
+/// The crate version, shown by the CLI, the page and the extension.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

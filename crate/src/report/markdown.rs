@@ -1,0 +1,84 @@
+//! The Markdown rendering of a report, for pasting into a support ticket.
+
+use std::fmt::Write;
+
+use super::text::plural;
+use super::{human_bytes, Report};
+
+/// Renders the report as GitHub-flavoured Markdown. HAR text is escaped so that it cannot inject markup.
+pub fn render_markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let s = &report.summary;
+    let _ = writeln!(out, "# harlens report\n");
+    match &s.primary_cause {
+        Some(cause) => {
+            let _ = writeln!(
+                out,
+                "**Session lost** {} {}; most likely cause: `{cause}`.\n",
+                s.session_losses,
+                plural(s.session_losses, "time", "times")
+            );
+        }
+        None => {
+            let _ = writeln!(out, "Session losses: {}.\n", s.session_losses);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} {}, {} {}, {} {}.\n",
+        report.inputs.len(),
+        plural(report.inputs.len() as u64, "input", "inputs"),
+        s.entries,
+        plural(s.entries, "entry", "entries"),
+        s.origins,
+        plural(s.origins, "origin", "origins"),
+    );
+    let _ = writeln!(out, "## Inputs\n");
+    let _ = writeln!(out, "| file | size | entries | origins | HAR | creator | warnings |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---|---|---:|");
+    for i in &report.inputs {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            cell(&i.name),
+            human_bytes(i.bytes),
+            i.entries,
+            i.origins,
+            cell(i.har_version.as_deref().unwrap_or("")),
+            cell(i.creator.as_deref().unwrap_or("")),
+            i.warnings.len(),
+        );
+    }
+    let warned: Vec<_> = report.inputs.iter().filter(|i| !i.warnings.is_empty()).collect();
+    if !warned.is_empty() {
+        let _ = writeln!(out, "\n## Warnings\n");
+        for i in warned {
+            for w in &i.warnings {
+                let times = if w.count > 1 { format!(" ({} times)", w.count) } else { String::new() };
+                let _ = writeln!(out, "- {}: {}{times}", inline(&i.name), inline(&w.message));
+            }
+        }
+    }
+    out
+}
+
+/// Text for a table cell: [`inline`] already escapes the pipes and newlines that would break the table.
+fn cell(text: &str) -> String {
+    inline(text)
+}
+
+/// Escapes Markdown and HTML metacharacters in untrusted text, and flattens newlines.
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}

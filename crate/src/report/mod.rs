@@ -1,0 +1,138 @@
+//! The report: what harlens concluded, as data (the versioned JSON contract of DESIGN.md) and its renderers.
+
+mod markdown;
+mod text;
+
+use serde::Serialize;
+
+use crate::har::Warning;
+
+pub use markdown::render_markdown;
+pub use text::render_text;
+
+/// The schema id of the JSON report; bumped on any incompatible change.
+pub const SCHEMA: &str = "harlens.report/1";
+
+/// Everything harlens concluded from its inputs. Serialized as the JSON report (`--format json`, and what the
+/// WASM analyzer returns): the same bytes from both for the same inputs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    /// The harlens version that wrote the report.
+    pub generator: String,
+    pub inputs: Vec<InputReport>,
+    pub summary: Summary,
+    pub losses: Vec<Loss>,
+    pub findings: Vec<Finding>,
+}
+
+/// One input file as read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputReport {
+    pub name: String,
+    /// `har` (server logs and proxy lists join later).
+    pub kind: &'static str,
+    pub bytes: u64,
+    pub entries: u64,
+    /// `log.creator` as "name version", e.g. "WebInspector 537.36".
+    pub creator: Option<String>,
+    /// `log.browser` as "name version", when the exporter wrote it.
+    pub browser: Option<String>,
+    /// `log.version` as written.
+    pub har_version: Option<String>,
+    /// Number of `log.pages`, when present.
+    pub pages: Option<u64>,
+    /// Distinct origins (scheme, host, port) of this input's requests.
+    pub origins: u64,
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub entries: u64,
+    /// Distinct origins across all inputs.
+    pub origins: u64,
+    pub session_losses: u64,
+    /// The first finding's cause id when a session loss was found, else null.
+    pub primary_cause: Option<String>,
+}
+
+/// A point where the server stopped knowing the user.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Loss {
+    pub origin: String,
+    pub input: usize,
+    pub entry: u64,
+    pub at: Option<String>,
+    pub url: String,
+    pub status: Option<u16>,
+    pub signals: Vec<String>,
+}
+
+/// One explained cause, most likely first in [`Report::findings`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub cause: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub title: String,
+    pub explanation: String,
+    pub evidence: Vec<Evidence>,
+    pub fix: Vec<String>,
+    pub confirm: Vec<String>,
+    pub references: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub input: usize,
+    pub entry: u64,
+    pub at: Option<String>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    High,
+    Medium,
+    Low,
+}
+
+impl Report {
+    /// The JSON report, pretty-printed, ending with a newline.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        let mut json = serde_json::to_string_pretty(self)?;
+        json.push('\n');
+        Ok(json)
+    }
+
+    /// True when a session-loss problem was found: the CLI's exit status 1.
+    pub fn has_problem(&self) -> bool {
+        self.summary.primary_cause.is_some()
+    }
+}
+
+/// A byte count for people: "850 KB", "1.2 GB".
+pub(crate) fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    match unit {
+        0 => format!("{n} bytes"),
+        _ if value < 10.0 => format!("{value:.1} {}", UNITS[unit]),
+        _ => format!("{value:.0} {}", UNITS[unit]),
+    }
+}
