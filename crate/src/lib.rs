@@ -10,6 +10,8 @@ pub mod report;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+#[cfg(target_arch = "wasm32")]
+pub use wasm::{version, StreamingAnalyzer};
 
 pub use analysis::{Analyzer, InputError};
 pub use report::Report;

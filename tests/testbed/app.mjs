@@ -82,7 +82,7 @@ export class AtlassianApp {
   // ---- authentication (Seraph + Crowd SSO authenticator) -----------------------------------------
 
   log(rq, level, category, message) {
-    const ctx = { thread: rq.thread, path: rq.path, user: rq.user, requestId: rq.requestId, asessionId: rq.asession, remote: rq.remote, xff: rq.xff };
+    const ctx = { thread: rq.thread, path: rq.path, user: rq.user || rq.session?.user, requestId: rq.requestId, asessionId: rq.asession, remote: rq.remote, xff: rq.xff };
     this.state.log.push(jiraLogLine(this.clock.now(), ctx, level, category, message));
   }
 
@@ -253,6 +253,11 @@ export class AtlassianApp {
     if (rq.rel === null) {
       out = { status: 404, type: 'text/plain', body: 'Not Found' };
     } else if (rq.rel.startsWith('/s/')) {
+      // Static batch resources pass Jira's filters too (session touched, X-AUSERNAME from the
+      // session) but never trigger an SSO validation. Their cached copies replay these headers.
+      rq.session = this.findSession(rq);
+      if (rq.session) rq.asession = asessionId(rq.session.id);
+      rq.user = rq.session?.user || null;
       out = this.staticResource(rq);
     } else {
       rq.session = this.findSession(rq);
@@ -279,7 +284,7 @@ export class AtlassianApp {
     headers.push(['X-XSS-Protection', '1; mode=block'], ['X-Content-Type-Options', 'nosniff'], ['X-Frame-Options', 'SAMEORIGIN'], ['Content-Security-Policy', "frame-ancestors 'self'"]);
     if (rq.loginReason) headers.push(['X-Seraph-LoginReason', rq.loginReason]);
     if (rq.asession) headers.push(['X-ASESSIONID', rq.asession]);
-    if (!out.cache) headers.push(['X-AUSERNAME', user ? encodeURIComponent(user) : 'anonymous']);
+    headers.push(['X-AUSERNAME', user ? encodeURIComponent(user) : 'anonymous']);
     if (this.product === 'confluence' && !out.cache) headers.push(['X-Confluence-Request-Time', String(start)]);
     if (!out.cache) {
       const x = this.xsrfToken(rq);

@@ -90,6 +90,8 @@ struct ValueScan {
     active: bool,
     start: usize,
     kind: ValueKind,
+    /// The opening quote or bracket has been consumed (`start` alone cannot tell once the buffer moved).
+    opened: bool,
     in_str: bool,
     /// Closing brackets expected, innermost last.
     closers: Vec<u8>,
@@ -146,6 +148,7 @@ impl Scanner {
                 active: false,
                 start: 0,
                 kind: ValueKind::Scalar,
+                opened: false,
                 in_str: false,
                 closers: Vec::new(),
                 purpose: Purpose::Skip,
@@ -261,11 +264,11 @@ impl Scanner {
 
     /// Drops consumed bytes from the front of the buffer, keeping line counts for error messages.
     fn compact(&mut self) {
-        let keep_from = if self.value.active && self.value.purpose != Purpose::Skip {
-            self.value.start.min(self.pos)
-        } else {
-            self.pos
-        };
+        // A skipped string or container needs only its end, but a value we parse (and a scalar, which is
+        // validated whole) must stay in the buffer from its first byte.
+        let keep_whole = self.value.purpose != Purpose::Skip || self.value.kind == ValueKind::Scalar;
+        let keep_from =
+            if self.value.active && keep_whole { self.value.start.min(self.pos) } else { self.pos };
         if keep_from == 0 || (keep_from < COMPACT_MIN && keep_from * 2 < self.buf.len()) {
             return;
         }
@@ -344,6 +347,7 @@ impl Scanner {
         self.value.active = true;
         self.value.start = self.pos;
         self.value.kind = kind;
+        self.value.opened = false;
         self.value.in_str = false;
         self.value.closers.clear();
         self.value.purpose = purpose;
@@ -373,7 +377,8 @@ impl Scanner {
             }
             return Ok(Some(range));
         }
-        if self.pos == v.start {
+        if !v.opened {
+            v.opened = true;
             // The opening quote or bracket.
             if v.kind == ValueKind::Str {
                 v.in_str = true;

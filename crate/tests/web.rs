@@ -1,0 +1,71 @@
+//! The WASM boundary, run in headless Chromium by `wasm-pack test --headless --chrome`: a fixture fed through
+//! the JS-facing streaming analyzer in odd-sized chunks gives exactly the report the native build gives (the
+//! committed snapshot that `tests/fixtures.rs` checks natively).
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The part of an insta snapshot after its front matter.
+fn snapshot_body(snap: &str) -> &str {
+    let after_open = snap.strip_prefix("---\n").unwrap_or(snap);
+    after_open.split_once("\n---\n").map_or(snap, |(_, body)| body).trim_end()
+}
+
+fn wasm_report(name: &str, bytes: &[u8], chunk: usize) -> Result<String, String> {
+    let mut analyzer = harlens::StreamingAnalyzer::new();
+    let run = |a: &mut harlens::StreamingAnalyzer| -> Result<String, wasm_bindgen::JsError> {
+        a.begin_input(name)?;
+        for part in bytes.chunks(chunk) {
+            a.push(part)?;
+        }
+        a.end_input()?;
+        a.finish()
+    };
+    run(&mut analyzer).map_err(|e| format!("{:?}", wasm_bindgen::JsValue::from(e)))
+}
+
+#[wasm_bindgen_test]
+fn streaming_analyzer_matches_the_native_report() {
+    let cases: [(&str, &[u8], &str); 3] = [
+        (
+            "mitmproxy/chrome.har",
+            include_bytes!("../../tests/fixtures/public/mitmproxy/chrome.har"),
+            include_str!("snapshots/fixtures__mitmproxy__chrome.har.snap"),
+        ),
+        (
+            "harviewer/jsonp.har",
+            include_bytes!("../../tests/fixtures/public/harviewer/jsonp.har"),
+            include_str!("snapshots/fixtures__harviewer__jsonp.har.snap"),
+        ),
+        (
+            "harviewer/issue-61-ie11.fiddler.har",
+            include_bytes!("../../tests/fixtures/public/harviewer/issue-61-ie11.fiddler.har"),
+            include_str!("snapshots/fixtures__harviewer__issue-61-ie11.fiddler.har.snap"),
+        ),
+    ];
+    for (name, bytes, snap) in cases {
+        for chunk in [1, 7, 4093, 65536] {
+            let report = wasm_report(name, bytes, chunk).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(report.trim_end(), snapshot_body(snap), "{name} in {chunk}-byte chunks");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn broken_input_is_a_js_error_with_the_cli_message() {
+    let bytes = include_bytes!("../../tests/fixtures/public/harviewer/not-json.har");
+    let err = wasm_report("harviewer/not-json.har", bytes, 13).unwrap_err();
+    assert!(
+        err.contains(
+            "harviewer/not-json.har: line 8, column 5 (byte 110): expected `,` or `}` in `log`, found `x`"
+        ),
+        "{err}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn version_is_the_crate_version() {
+    assert_eq!(harlens::version(), env!("CARGO_PKG_VERSION"));
+}

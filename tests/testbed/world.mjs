@@ -1,0 +1,76 @@
+// One scenario's simulated network: a virtual clock, seeded ids, Crowd, apps, proxies. Servers are
+// started in dependency order and always closed (tests must exit cleanly).
+import { VirtualClock } from './clock.mjs';
+import { SeededRandom } from './rand.mjs';
+import { CrowdServer } from './crowd.mjs';
+import { CrowdClient } from './crowd-client.mjs';
+import { AtlassianApp, AppState } from './app.mjs';
+import { ReverseProxy } from './proxy.mjs';
+import { LoadBalancer } from './loadbalancer.mjs';
+
+// All recordings start at the same virtual moment (a Monday morning, servers in UTC).
+export const EPOCH = Date.UTC(2026, 9, 19, 14, 0, 0);
+
+export const USERS = { v3ry8: 'Kangaroo-42' };
+
+export class World {
+  /**
+   * @param {object} o
+   * @param {string} o.seed          scenario name: seeds every id
+   * @param {boolean} [o.fixedPorts] recordings use fixed public ports so URLs are reproducible;
+   *                                 the checks use ephemeral ones
+   */
+  constructor({ seed, fixedPorts = false }) {
+    this.clock = new VirtualClock(EPOCH);
+    this.rng = new SeededRandom(seed);
+    this.fixedPorts = fixedPorts;
+    this.servers = []; // in start order
+    this.apps = {}; // name -> AppState
+    this.crowd = null;
+  }
+
+  port(fixed) {
+    return this.fixedPorts ? fixed : 0;
+  }
+
+  addCrowd(opts = {}) {
+    this.crowd = new CrowdServer({ clock: this.clock, rng: this.rng, users: USERS, port: this.port(18095), ...opts });
+    this.servers.push(this.crowd);
+    return this.crowd;
+  }
+
+  /** SSO settings for an app: its own Crowd client (application name) against this world's Crowd. */
+  sso(appName, { cookieDomain = '.example.test', secure = false, validationIntervalMs } = {}) {
+    const crowd = new CrowdClient({ baseUrl: () => this.crowd.url, hostHeader: 'crowd.example.test:8095', appName });
+    return { crowd, cookieDomain, secure, validationIntervalMs };
+  }
+
+  addApp(name, opts) {
+    const state = (this.apps[name] ??= new AppState());
+    const app = new AtlassianApp({ clock: this.clock, rng: this.rng, users: USERS, state, ...opts });
+    this.servers.push(app);
+    return app;
+  }
+
+  /** A proxy hop forwarding to `target` (an app, proxy or LB object: its port is read when forwarding). */
+  addProxy({ target, ...opts }) {
+    const p = new ReverseProxy({ upstream: () => ({ host: target.host, port: target.port }), ...opts });
+    this.servers.push(p);
+    return p;
+  }
+
+  addLoadBalancer({ nodes, ...opts }) {
+    const lb = new LoadBalancer({ nodes: nodes.map((n) => ({ route: n.jvmRoute, host: n.host, port: () => n.port })), ...opts });
+    this.servers.push(lb);
+    return lb;
+  }
+
+  /** Start servers in the order they were added (Crowd and apps first, edges last). */
+  async start() {
+    for (const s of this.servers) await s.start();
+  }
+
+  async close() {
+    for (const s of [...this.servers].reverse()) await s.close();
+  }
+}
