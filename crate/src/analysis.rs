@@ -67,12 +67,10 @@ impl Analyzer {
         };
         cur.bytes += chunk.len() as u64;
         let CurrentInput { name, scanner, origins, .. } = cur;
-        let named = |error| InputError { input: name.clone(), error };
-        scanner.push(chunk).map_err(named)?;
-        while let Some(entry) = scanner.next_entry().map_err(named)? {
-            observe(&entry, origins, &mut self.origins);
-        }
-        Ok(())
+        let all_origins = &mut self.origins;
+        scanner
+            .push(chunk, |entry| observe(entry, origins, all_origins))
+            .map_err(|error| InputError { input: name.clone(), error })
     }
 
     /// Ends the current input; its summary joins the report.
@@ -80,8 +78,11 @@ impl Analyzer {
         let Some(mut cur) = self.current.take() else {
             return Ok(());
         };
-        let named = |error| InputError { input: cur.name.clone(), error };
-        cur.scanner.finish().map_err(named)?;
+        let CurrentInput { name, scanner, origins, .. } = &mut cur;
+        let all_origins = &mut self.origins;
+        scanner
+            .finish(|entry| observe(entry, origins, all_origins))
+            .map_err(|error| InputError { input: name.clone(), error })?;
         let entries = cur.scanner.entries();
         self.entries_done += entries;
         let (log, warnings) = cur.scanner.into_parts();

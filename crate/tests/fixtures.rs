@@ -1,6 +1,7 @@
 //! Every public fixture (real exports from Chrome, Firefox, Safari, IE, Fiddler, Charles, Insomnia, mitmproxy,
 //! Firebug) reads with the entry count a JSON parser finds, whatever the chunking; broken ones fail with a
 //! located error. Each fixture's report is a snapshot: a reviewer reads what harlens made of it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests state their assumptions
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;

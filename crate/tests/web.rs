@@ -1,6 +1,7 @@
 //! The WASM boundary, run in headless Chromium by `wasm-pack test --headless --chrome`: a fixture fed through
 //! the JS-facing streaming analyzer in odd-sized chunks gives exactly the report the native build gives (the
 //! committed snapshot that `tests/fixtures.rs` checks natively).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests state their assumptions
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::*;

@@ -28,6 +28,11 @@ export async function submitLogin(page, { remember = false, password = USERS[USE
   await navigate(page, () => page.click('#login-form-submit'));
 }
 
+/** Log in only if the app sent us to its login page (variants of a scenario may stay logged in). */
+export async function loginIfAsked(page, opts) {
+  if (onLoginPage(page)) await submitLogin(page, opts);
+}
+
 export async function login(page, loginUrl, opts) {
   await open(page, loginUrl);
   await submitLogin(page, opts);

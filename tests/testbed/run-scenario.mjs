@@ -26,6 +26,9 @@ export async function runScenario(scenario, { variant = {}, fixedPorts = false }
     const page = await context.newPage();
     try {
       await scenario.run(page, ctx, world, variant);
+      // Playwright fills some HAR fields (serverIPAddress) from events that can arrive after the
+      // last response resolved; closing at once sometimes lost them on the last entry.
+      await page.waitForTimeout(300);
     } finally {
       await context.close(); // writes the HAR
     }

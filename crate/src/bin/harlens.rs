@@ -7,6 +7,8 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -100,8 +102,8 @@ fn read_input(analyzer: &mut Analyzer, path: &Path) -> Result<(), String> {
         path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
     };
     let display = if stdin { name.clone() } else { path.display().to_string() };
-    let (mut reader, total): (Box<dyn Read>, Option<u64>) = if stdin {
-        (Box::new(io::stdin().lock()), None)
+    let (mut reader, total): (Box<dyn Read + Send>, Option<u64>) = if stdin {
+        (Box::new(io::stdin()), None)
     } else {
         let file = File::open(path).map_err(|e| format!("{display}: cannot open: {e}"))?;
         let size = file.metadata().ok().map(|m| m.len());
@@ -112,21 +114,43 @@ fn read_input(analyzer: &mut Analyzer, path: &Path) -> Result<(), String> {
     };
     let mut progress = Progress::new(&name, total);
     analyzer.begin_input(&name);
-    let mut buf = vec![0u8; CHUNK];
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("{display}: cannot read: {e}")),
-        };
-        analyzer.push(&buf[..n]).map_err(|e| {
-            progress.clear();
-            e.to_string()
-        })?;
-        progress.update(analyzer.progress());
-    }
+    // A reader thread overlaps the kernel's copy of the file with parsing: on two cores that copy is a fifth
+    // of the work. Full buffers come back through `spare` so the two threads reuse a few allocations.
+    let (full_tx, full_rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(2);
+    let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
+    let result: Result<(), String> = thread::scope(|scope| {
+        scope.spawn(move || loop {
+            let mut buf = spare_rx.try_recv().unwrap_or_else(|_| vec![0; CHUNK]);
+            buf.resize(CHUNK, 0);
+            let n = loop {
+                match reader.read(&mut buf) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    other => break other,
+                }
+            };
+            let done = !matches!(n, Ok(n) if n > 0);
+            let sent = n.map(|n| {
+                buf.truncate(n);
+                buf
+            });
+            if full_tx.send(sent).is_err() || done {
+                return;
+            }
+        });
+        for chunk in full_rx {
+            let chunk = chunk.map_err(|e| format!("{display}: cannot read: {e}"))?;
+            if chunk.is_empty() {
+                break;
+            }
+            analyzer.push(&chunk).map_err(|e| e.to_string())?;
+            progress.update(analyzer.progress());
+            // The reader may have finished already; a lost spare buffer is only a missed reuse.
+            let _ = spare_tx.send(chunk);
+        }
+        Ok(())
+    });
     progress.clear();
+    result?;
     analyzer.end_input().map_err(|e| e.to_string())
 }
 

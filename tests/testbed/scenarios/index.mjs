@@ -1,4 +1,32 @@
-// Every scenario, in recording order.
+// Every scenario, in recording order: the twelve causes of domain.md section 4 and the healthy one.
 import proxyAddressChange from './proxy-address-change.mjs';
+import proxyPathMismatch from './proxy-path-mismatch.mjs';
+import clientAddressChange from './client-address-change.mjs';
+import ssoCookieDomain from './sso-cookie-domain.mjs';
+import ssoCookieInsecureScheme from './sso-cookie-insecure-scheme.mjs';
+import sessionCookieCollision from './session-cookie-collision.mjs';
+import noSessionAffinity from './no-session-affinity.mjs';
+import idleTimeout from './idle-timeout.mjs';
+import rememberMeChurn from './remember-me-churn.mjs';
+import logoutElsewhere from './logout-elsewhere.mjs';
+import xsrfAfterSessionLoss from './xsrf-after-session-loss.mjs';
+import userLogout from './user-logout.mjs';
+import healthyLongUse from './healthy-long-use.mjs';
 
-export const SCENARIOS = [proxyAddressChange];
+export const SCENARIOS = [
+  proxyAddressChange,
+  proxyPathMismatch,
+  clientAddressChange,
+  ssoCookieDomain,
+  ssoCookieInsecureScheme,
+  sessionCookieCollision,
+  noSessionAffinity,
+  idleTimeout,
+  rememberMeChurn,
+  logoutElsewhere,
+  xsrfAfterSessionLoss,
+  userLogout,
+  healthyLongUse,
+];
+
+export const byName = (name) => SCENARIOS.find((s) => s.name === name);

@@ -4,21 +4,12 @@
 // untrusted hop from the right IS that server, so the token's client address changes with it and
 // the next validation (interval: 5 virtual minutes) fails with INVALID_SSO_TOKEN.
 import { MINUTE } from '../clock.mjs';
-import { open, submitLogin, poll, commentRest } from '../actions.mjs';
+import { open, submitLogin, loginIfAsked, poll, commentRest } from '../actions.mjs';
+import { kbTopology } from '../topologies.mjs';
 
 export const TRUSTED = ['127.0.0.10'];
 /** What fixes it (domain.md section 1): trust the middle hop's addresses too. */
 export const TRUSTED_FIX = ['127.0.0.10', '127.0.0.16/28'];
-
-/** The KB topology; used by the xsrf and remember-me scenarios too. */
-export function kbTopology(world, { trustedProxies = TRUSTED, rule = 'documented', validationIntervalMs = 5 * MINUTE } = {}) {
-  world.addCrowd({ trustedProxies, rule });
-  const jira = world.addApp('jira', { product: 'jira', contextPath: '/track', sso: world.sso('jira', { validationIntervalMs }) });
-  const lbInner = world.addProxy({ name: 'lb (app side)', target: jira, localAddress: '127.0.0.10' });
-  const httpd = world.addProxy({ name: 'httpd', target: lbInner, localAddress: '127.0.0.21' });
-  world.addProxy({ name: 'lb (edge)', target: httpd, localAddress: '127.0.0.10', port: world.port(18080) });
-  return { jira, httpd, base: () => `http://jira.example.test:${world.fixedPorts ? 18080 : world.servers.at(-1).port}/track` };
-}
 
 export default {
   name: 'proxy-address-change',
@@ -37,7 +28,7 @@ export default {
     await poll(page); // validation: "Token doesn't match the existing token." -> 400, anonymous
     await commentRest(page, 'Logged out again?'); // 401
     await open(page, `${base()}/browse/APS-3982`); // -> login.jsp
-    await submitLogin(page); // a new token, bound to 127.0.0.22
+    await loginIfAsked(page); // a new token, bound to 127.0.0.22
     // It happens again after re-login.
     httpd.setLocalAddress('127.0.0.21');
     await world.clock.skip(6 * MINUTE);

@@ -1,0 +1,127 @@
+//! The `harlens` command as users and scripts meet it: formats, output file, standard input, exit statuses
+//! and located error messages.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests state their assumptions
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn harlens(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_harlens")).args(args).output().unwrap()
+}
+
+fn fixture(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/public").join(name);
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn json_report_follows_the_contract_and_exits_0() {
+    let out = harlens(&[
+        "analyze",
+        "--format",
+        "json",
+        &fixture("mitmproxy/chrome.har"),
+        &fixture("harviewer/jsonp.har"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["schema"], "harlens.report/1");
+    assert_eq!(report["inputs"][0]["name"], "chrome.har");
+    assert_eq!(report["inputs"][0]["kind"], "har");
+    assert_eq!(report["inputs"][0]["entries"], 3);
+    assert_eq!(report["inputs"][0]["creator"], "WebInspector 537.36");
+    assert_eq!(report["inputs"][1]["name"], "jsonp.har");
+    assert_eq!(report["summary"]["entries"], 4);
+    assert_eq!(report["summary"]["session_losses"], 0);
+    assert!(report["summary"]["primary_cause"].is_null());
+    assert_eq!(report["losses"], serde_json::json!([]));
+    assert_eq!(report["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn text_is_the_default_format() {
+    let out = harlens(&["analyze", &fixture("harviewer/issue-61-ie11.har")]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("issue-61-ie11.har\n  1.1 MB, 25 entries, 1 origin, HAR 1.1"), "{text}");
+    assert!(text.contains("warning: entry 0: `request.cookies` is a single object"), "{text}");
+}
+
+#[test]
+fn markdown_goes_to_the_output_file() {
+    let dir = std::env::temp_dir().join(format!("harlens-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("report.md");
+    let out = harlens(&[
+        "analyze",
+        "--format",
+        "markdown",
+        "-o",
+        path.to_str().unwrap(),
+        &fixture("mitmproxy/chrome.har"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let md = std::fs::read_to_string(&path).unwrap();
+    assert!(md.starts_with("# harlens report\n"), "{md}");
+    assert!(md.contains("| chrome.har | 66 KB | 3 | 2 | 1.2 | WebInspector 537.36 | 0 |"), "{md}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn standard_input_is_read_with_a_dash() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_harlens"))
+        .args(["analyze", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let bytes = std::fs::read(fixture("mitmproxy/websocket.har")).unwrap();
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["inputs"][0]["name"], "<stdin>");
+    assert_eq!(report["inputs"][0]["entries"], 3);
+}
+
+#[test]
+fn broken_input_exits_2_with_the_place_on_stderr() {
+    let out = harlens(&["analyze", &fixture("mitmproxy/chrome.har"), &fixture("harviewer/not-json.har")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "harlens: not-json.har: line 8, column 5 (byte 110): expected `,` or `}` in `log`, found `x`\n"
+    );
+}
+
+#[test]
+fn a_missing_file_exits_2() {
+    let out = harlens(&["analyze", "/nonexistent/x.har"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("harlens: /nonexistent/x.har: cannot open: "), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(harlens(&["analyze"]).status.code(), Some(2));
+    assert_eq!(harlens(&["analyze", "--format", "yaml", "x.har"]).status.code(), Some(2));
+    assert_eq!(harlens(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn gzip_input_gets_a_hint() {
+    let dir = std::env::temp_dir().join(format!("harlens-gz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("x.har.gz");
+    std::fs::write(&path, b"\x1f\x8b\x08\x00\x00\x00\x00\x00").unwrap();
+    let out = harlens(&["analyze", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("x.har.gz: line 1, column 1 (byte 0): expected `{` starting the HAR, found byte 0x1F: this is gzip-compressed data"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
