@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// `npm run bench`: the performance budgets of DESIGN.md, measured side by side in one run and printed as
+// ratios. Inputs are generated (scripts/gen-har.mjs, deterministic, cached in target/bench/, never committed).
+//
+//   native speed  harlens analyze vs Python's json.load of the same 200 MB HAR      budget: >= 5x faster
+//   native memory peak RSS of harlens analyze on 200 MB and 1 GB HARs                 budget: < 100 MB
+//   wasm size     gzipped harlens_bg.wasm                                             budget: < 300 KB
+//
+// Each timing is the median of several runs after a warm-up (the file is in the page cache for both tools).
+// Options: --quick (fewer runs, skips the 1 GB file), --json FILE (write the figures).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, statSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
+const RUNS = quick ? 3 : 7;
+const PY_RUNS = quick ? 2 : 3;
+const benchDir = `${root}target/bench`;
+const harlens = `${root}target/release/harlens`;
+
+function log(msg) {
+  process.stderr.write(`bench: ${msg}\n`);
+}
+
+function generate(size) {
+  const out = `${benchDir}/${size}.har`;
+  // Regenerate when the generator changed since the file was written.
+  const gen = `${root}scripts/gen-har.mjs`;
+  if (!existsSync(out) || statSync(out).mtimeMs < statSync(gen).mtimeMs) {
+    log(`generating ${out}`);
+    execFileSync(process.execPath, [gen, '--size', size, '--out', out], { stdio: 'inherit' });
+  }
+  return out;
+}
+
+// Runs a command under Python's resource module: wall time and the child's peak RSS, no extra tools needed.
+const MEASURE = `
+import resource, subprocess, sys, time
+t = time.perf_counter()
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+dt = time.perf_counter() - t
+print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)
+`;
+function measure(cmd) {
+  const out = execFileSync('python3', ['-c', MEASURE, ...cmd], { encoding: 'utf8' }).trim().split(/\s+/);
+  const [seconds, maxrssKb, code] = [Number(out[0]), Number(out[1]), Number(out[2])];
+  if (code !== 0 && code !== 1) throw new Error(`${cmd.join(' ')} exited with ${code}`);
+  return { seconds, rssMb: maxrssKb / 1024 };
+}
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+function timed(cmd, runs) {
+  measure(cmd); // warm-up: page cache, first-run effects
+  const results = Array.from({ length: runs }, () => measure(cmd));
+  return { seconds: median(results.map((r) => r.seconds)), rssMb: Math.max(...results.map((r) => r.rssMb)) };
+}
+
+log('building the release CLI');
+execFileSync('cargo', ['build', '--release', '--quiet'], { cwd: root, stdio: 'inherit' });
+
+const rows = [];
+const check = (name, value, budget, ok) => rows.push({ name, value, budget, ok });
+
+const har200 = generate('200MB');
+const mb200 = statSync(har200).size / 1e6;
+const native = timed([harlens, 'analyze', '--format', 'json', har200], RUNS);
+const python = timed(['python3', '-c', 'import json,sys; json.load(open(sys.argv[1]))', har200], PY_RUNS);
+const ratio = python.seconds / native.seconds;
+log(`200 MB: harlens ${native.seconds.toFixed(3)} s (${(mb200 / native.seconds).toFixed(0)} MB/s), python json.load ${python.seconds.toFixed(3)} s`);
+check('speed: python json.load / harlens analyze (200 MB)', `${ratio.toFixed(1)}x (${native.seconds.toFixed(3)} s vs ${python.seconds.toFixed(3)} s)`, '>= 5x', ratio >= 5);
+check('peak RSS, harlens analyze 200 MB', `${native.rssMb.toFixed(1)} MB (python: ${python.rssMb.toFixed(0)} MB)`, '< 100 MB', native.rssMb < 100);
+
+if (!quick) {
+  const har1g = generate('1GB');
+  const big = timed([harlens, 'analyze', '--format', 'json', har1g], 1);
+  const gb = statSync(har1g).size / 1e9;
+  check('peak RSS, harlens analyze 1 GB', `${big.rssMb.toFixed(1)} MB (${big.seconds.toFixed(2)} s for ${gb.toFixed(2)} GB)`, '< 100 MB', big.rssMb < 100);
+}
+
+const wasm = `${root}www/pkg/harlens_bg.wasm`;
+if (existsSync(wasm)) {
+  const gz = gzipSync(readFileSync(wasm), { level: 9 }).length / 1024;
+  check('gzipped harlens_bg.wasm', `${gz.toFixed(1)} KiB`, '< 300 KiB', gz < 300);
+} else {
+  log('www/pkg is not built (npm run build): skipping the wasm size');
+}
+
+const width = Math.max(...rows.map((r) => r.name.length));
+console.log('\nharlens benchmarks (' + new Date().toISOString() + ')');
+for (const r of rows) {
+  console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(width)}  ${r.value}  (budget ${r.budget})`);
+}
+if (jsonOut) {
+  mkdirSync(benchDir, { recursive: true });
+  writeFileSync(jsonOut, JSON.stringify(rows, null, 2));
+}
+process.exitCode = rows.every((r) => r.ok) ? 0 : 1;

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds what the product runs: the WASM package in www/pkg (loaded by the page and, later, the extension)
+# and the release CLI in target/release/harlens.
+# Usage: scripts/build.sh [wasm|cli|all]   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+
+bash scripts/bootstrap.sh wasm npm
+# node_modules/.bin first: wasm-pack must find binaryen 132's wasm-opt there (Debian's 108 breaks the output).
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+if [ "$what" = all ] || [ "$what" = wasm ]; then
+  echo "build: WASM package -> www/pkg" >&2
+  wasm-pack --log-level warn build crate --release --target web --out-dir ../www/pkg --out-name harlens --no-pack
+  node scripts/wasm-size.mjs
+fi
+if [ "$what" = all ] || [ "$what" = cli ]; then
+  echo "build: CLI -> target/release/harlens" >&2
+  cargo build --release --quiet
+fi
