@@ -128,6 +128,8 @@ pub struct Scanner {
     retry_at: usize,
     /// Why serde_json refused the entry now being skipped by the value scanner.
     unreadable_reason: Option<String>,
+    /// How many times serde_json was started on an entry (tests check the doubling keeps this small).
+    parse_attempts: u64,
     eof: bool,
     jsonp: bool,
     jsonp_closed: bool,
@@ -166,6 +168,7 @@ impl Scanner {
             entries: 0,
             retry_at: 0,
             unreadable_reason: None,
+            parse_attempts: 0,
             eof: false,
             jsonp: false,
             jsonp_closed: false,
@@ -206,7 +209,7 @@ impl Scanner {
                 return Ok(());
             }
             State::Trailer => "expected `)` closing the JSONP wrapper".to_owned(),
-            State::Start if self.base == 0 && self.buf.iter().all(u8::is_ascii_whitespace) => {
+            State::Start if self.buf[self.pos..].iter().all(u8::is_ascii_whitespace) => {
                 return Err(HarError::NotHar { at, message: "the file is empty".to_owned() });
             }
             State::Start | State::JsonpName | State::JsonpOpen => "expected `{` starting the HAR".to_owned(),
@@ -237,6 +240,7 @@ impl Scanner {
             if !self.eof && available < self.retry_at {
                 return Ok(None);
             }
+            self.parse_attempts += 1;
             let bytes = &self.buf[self.pos..];
             let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Entry<'_>>();
             let err = match stream.next() {
@@ -301,6 +305,11 @@ impl Scanner {
 
     pub fn warnings(&self) -> &Warnings {
         &self.warnings
+    }
+
+    /// Bytes held in memory right now: the chunk being read plus the entry in progress.
+    pub fn buffered(&self) -> usize {
+        self.buf.len()
     }
 
     pub fn into_parts(self) -> (Log, Warnings) {
@@ -517,9 +526,9 @@ impl Scanner {
                 };
                 self.value.active = false;
                 match self.value.purpose {
+                    // Only elements that are not entry objects go through the value scanner: skip them.
                     Purpose::Entry => {
                         self.state = State::Entries(ArrStep::CommaOrEnd);
-                        let _ = range;
                         return Ok(Step::Unreadable);
                     }
                     Purpose::Key => {
@@ -552,6 +561,10 @@ impl Scanner {
                 return Ok(Step::NeedMore);
             };
             match self.state {
+                // A file that does not start with `{` gets a hint about what it is; that needs a few bytes.
+                State::Start if b != b'{' && self.buf.len() - self.pos < 4 && !self.eof => {
+                    return Ok(Step::NeedMore);
+                }
                 State::Start => match b {
                     b'{' => {
                         self.pos += 1;
@@ -820,11 +833,17 @@ fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
     (start + column.saturating_sub(1)).min(bytes.len())
 }
 
-/// serde_json appends " at line L column C" relative to the entry; we give the file's own position instead.
+/// serde_json appends " at line L column C" relative to the entry; we give the file's own position instead,
+/// and say its terser messages in words a support engineer reads without a JSON grammar at hand.
 fn strip_serde_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
+    let message = message.rfind(" at line ").map_or(message, |i| &message[..i]);
+    match message {
+        "expected ident" => "invalid literal: expected `true`, `false` or `null`".to_owned(),
+        "expected value" => "expected a JSON value".to_owned(),
+        "control character (\\u0000-\\u001F) found while parsing a string" => {
+            "raw control character inside a string (it must be escaped)".to_owned()
+        }
+        other => other.to_owned(),
     }
 }
 
@@ -866,5 +885,134 @@ fn check_entry(entry: &Entry<'_>, warnings: &mut Warnings) {
     }
     if res.redirect_url.flag == Flag::Null {
         warnings.add("null-redirect-url", Some(i), || format!("entry {i}: `response.redirectURL` is null"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads `input` in `chunk`-byte pieces; returns the entries' URLs (or "-" for unreadable ones).
+    fn read(input: &[u8], chunk: usize) -> Result<(Vec<String>, Scanner), HarError> {
+        let mut scanner = Scanner::new();
+        let mut urls = Vec::new();
+        let mut on_entry = |e: &Entry<'_>| {
+            urls.push(if e.unreadable { "-".to_owned() } else { e.request.url.or_empty().to_owned() })
+        };
+        for part in input.chunks(chunk.max(1)) {
+            scanner.push(part, &mut on_entry)?;
+        }
+        scanner.finish(&mut on_entry)?;
+        Ok((urls, scanner))
+    }
+
+    fn entry(url: &str, body_len: usize) -> String {
+        format!(
+            r#"{{"startedDateTime":"2021-10-19T16:56:47.306Z","request":{{"method":"GET","url":"{url}","headers":[]}},"response":{{"status":200,"headers":[{{"name":"X-AUSERNAME","value":"v3ry8"}}],"content":{{"size":{body_len},"text":"{}"}}}}}}"#,
+            "x\\\"".repeat(body_len / 4)
+        )
+    }
+
+    fn har(entries: &[String]) -> Vec<u8> {
+        format!(
+            r#"{{"log":{{"version":"1.2","creator":{{"name":"t","version":"1"}},"entries":[{}]}}}}"#,
+            entries.join(",")
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn members_in_any_order_and_unknown_members() {
+        let input = br#"{"x":{"deep":[1,{"a":"}"}]},"log":{"entries":[{"startedDateTime":"2021-10-19T16:56:47.306Z","request":{"url":"http://a/"}}],"comment":null,"creator":{"name":"Fiddler","version":"4"},"version":"1.2","pages":[{},{}]},"y":-1.5e3}"#;
+        let (urls, scanner) = read(input, 5).unwrap();
+        assert_eq!(urls, ["http://a/"]);
+        assert_eq!(scanner.log().creator.as_deref(), Some("Fiddler 4"));
+        assert_eq!(scanner.log().pages, Some(2));
+        assert!(scanner.warnings().is_empty(), "{:?}", scanner.warnings());
+    }
+
+    #[test]
+    fn elements_that_are_not_entries_are_counted_and_skipped() {
+        let input = br#"{"log":{"version":"1.2","entries":[1, "x", {"request":"oops"}, {"request":{"url":"http://a/"}}, [2]]}}"#;
+        for chunk in [1, 3, 1000] {
+            let (urls, scanner) = read(input, chunk).unwrap();
+            assert_eq!(urls, ["-", "-", "-", "http://a/", "-"], "chunk {chunk}");
+            let w = &scanner.warnings().as_slice()[0];
+            assert_eq!((w.code, w.count, w.first_entry), ("unreadable-entry", 4, Some(0)));
+        }
+        let (_, scanner) = read(br#"{"log":{"entries":[{"request":"oops"}]}}"#, 7).unwrap();
+        assert_eq!(
+            scanner.warnings().as_slice()[0].message,
+            "entry 0 is not shaped like a HAR entry (invalid type: string \"oops\", expected struct Request); it was skipped"
+        );
+    }
+
+    #[test]
+    fn located_errors() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"", "line 1, column 1 (byte 0): not a HAR file: the file is empty"),
+            (b"  \n ", "line 2, column 2 (byte 4): not a HAR file: the file is empty"),
+            (b"[]", "line 1, column 1 (byte 0): expected `{` starting the HAR, found `[`: this is a JSON array; a HAR is an object `{\"log\": ...}`"),
+            (b"<html>", "line 1, column 1 (byte 0): expected `{` starting the HAR, found `<`: this looks like HTML or XML, not a HAR"),
+            (b"\xff\xfe{\x00", "line 1, column 1 (byte 0): expected `{` starting the HAR, found byte 0xFF: this text is UTF-16 encoded: save it as UTF-8"),
+            (b"{}", "line 1, column 2 (byte 1): not a HAR file: the top-level object has no `log` member"),
+            (b"{\"log\": []}", "line 1, column 9 (byte 8): not a HAR file: `log` is not an object"),
+            (b"{\"log\": {\"entries\": {}}}", "line 1, column 21 (byte 20): not a HAR file: `log.entries` is not an array"),
+            (b"{\"log\": {\"entries\": []}} x", "line 1, column 26 (byte 25): expected nothing after the end of the HAR, found `x`"),
+            (b"{\"log\": {\"entries\": [{\"time\": tru}]}}", "line 1, column 34 (byte 33), in entry 0: invalid literal: expected `true`, `false` or `null`"),
+            (b"{\"log\": {\"entries\": [{},]}}", "line 1, column 25 (byte 24), in entry 1: expected a JSON value in `log.entries`, found `]`"),
+            (b"{\"log\": {\"entries\": [{}", "line 1, column 24 (byte 23), in entry 1: the file ends too early (in `log.entries`, entry 1 is incomplete); was it truncated while saving or uploading?"),
+            (b"{\"log\": {\"entries\": [{\"a\":\n\"b", "line 2, column 3 (byte 29), in entry 0: the file ends too early (in `log.entries`, entry 0 is incomplete); was it truncated while saving or uploading?"),
+            (b"cb({\"log\": {\"entries\": []}}", "line 1, column 28 (byte 27): the file ends too early (expected `)` closing the JSONP wrapper); was it truncated while saving or uploading?"),
+            (b"{\"log\": {\"version\": 1.2.3}}", "line 1, column 21 (byte 20): `1.2.3` is not a JSON value"),
+        ];
+        for (input, want) in cases {
+            for chunk in [1, 4, 4096] {
+                let err = read(input, chunk).map(|_| ()).unwrap_err();
+                assert_eq!(
+                    err.to_string(),
+                    *want,
+                    "{:?} in {chunk}-byte chunks",
+                    String::from_utf8_lossy(input)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_followed() {
+        let mut input = b"{\"x\": ".to_vec();
+        input.extend(std::iter::repeat_n(b'[', MAX_DEPTH + 1));
+        let err = read(&input, 4096).map(|_| ()).unwrap_err();
+        assert!(err.to_string().ends_with("values nested more than 4096 levels deep"), "{err}");
+    }
+
+    #[test]
+    fn memory_follows_the_largest_entry_not_the_file() {
+        let entries: Vec<String> = (0..400).map(|i| entry(&format!("http://a/{i}"), 40_000)).collect();
+        let input = har(&entries);
+        let largest = entries.iter().map(String::len).max().unwrap_or(0);
+        let chunk = 16 * 1024;
+        let mut scanner = Scanner::new();
+        let mut seen = 0;
+        let mut peak = 0;
+        for part in input.chunks(chunk) {
+            scanner.push(part, |_| seen += 1).unwrap();
+            peak = peak.max(scanner.buffered());
+        }
+        scanner.finish(|_| seen += 1).unwrap();
+        assert_eq!(seen, 400);
+        assert!(input.len() > 50 * peak, "file {} bytes, peak buffer {peak}", input.len());
+        assert!(peak <= 2 * largest + COMPACT_MIN + chunk, "peak {peak}, largest entry {largest}");
+    }
+
+    #[test]
+    fn a_huge_entry_in_small_chunks_is_parsed_a_few_times_not_once_per_chunk() {
+        let input = har(&[entry("http://a/big", 8 << 20)]);
+        let chunk = 4096;
+        let (urls, scanner) = read(&input, chunk).unwrap();
+        assert_eq!(urls, ["http://a/big"]);
+        // Doubling: about log2(8 MiB / 4 KiB) = 11 attempts, where retrying at every chunk would be ~2000.
+        assert!(scanner.parse_attempts < 30, "{} attempts", scanner.parse_attempts);
     }
 }
