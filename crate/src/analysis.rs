@@ -8,7 +8,9 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use crate::har::{Entry, HarError, Scanner};
-use crate::report::{InputReport, Report, Summary, SCHEMA};
+use crate::report::{InputReport, Loss, Report, Summary, SCHEMA};
+use crate::signals::format_iso8601;
+use crate::timeline::{Timeline, TimelineBuilder};
 
 /// An input that could not be read, named so the user knows which file to look at.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,6 +45,7 @@ pub struct Analyzer {
     current: Option<CurrentInput>,
     origins: HashSet<Box<str>>,
     entries_done: u64,
+    timelines: TimelineBuilder,
 }
 
 impl Analyzer {
@@ -67,9 +70,12 @@ impl Analyzer {
         };
         cur.bytes += chunk.len() as u64;
         let CurrentInput { name, scanner, origins, .. } = cur;
-        let all_origins = &mut self.origins;
+        let (all_origins, timelines, input) = (&mut self.origins, &mut self.timelines, self.inputs.len());
         scanner
-            .push(chunk, |entry| observe(entry, origins, all_origins))
+            .push(chunk, |entry| {
+                observe(entry, origins, all_origins);
+                timelines.observe(input, entry);
+            })
             .map_err(|error| InputError { input: name.clone(), error })
     }
 
@@ -79,9 +85,12 @@ impl Analyzer {
             return Ok(());
         };
         let CurrentInput { name, scanner, origins, .. } = &mut cur;
-        let all_origins = &mut self.origins;
+        let (all_origins, timelines, input) = (&mut self.origins, &mut self.timelines, self.inputs.len());
         scanner
-            .finish(|entry| observe(entry, origins, all_origins))
+            .finish(|entry| {
+                observe(entry, origins, all_origins);
+                timelines.observe(input, entry);
+            })
             .map_err(|error| InputError { input: name.clone(), error })?;
         let entries = cur.scanner.entries();
         self.entries_done += entries;
@@ -108,17 +117,19 @@ impl Analyzer {
 
     /// The report of every input ended so far.
     pub fn finish(self) -> Report {
+        let timelines = self.timelines.finish();
+        let losses = losses_of(&timelines);
         Report {
             schema: SCHEMA,
             generator: format!("harlens {}", crate::VERSION),
             summary: Summary {
                 entries: self.entries_done,
                 origins: self.origins.len() as u64,
-                session_losses: 0,
+                session_losses: losses.len() as u64,
                 primary_cause: None,
             },
             inputs: self.inputs,
-            losses: Vec::new(),
+            losses,
             findings: Vec::new(),
         }
     }
@@ -129,6 +140,29 @@ impl Analyzer {
         self.push(bytes)?;
         self.end_input()
     }
+}
+
+/// Every session loss of every timeline, in input and time order.
+fn losses_of(timelines: &[Timeline]) -> Vec<Loss> {
+    let mut losses: Vec<Loss> = timelines
+        .iter()
+        .flat_map(|t| {
+            t.losses.iter().filter_map(|loss| {
+                let o = t.observations.get(loss.at)?;
+                Some(Loss {
+                    origin: t.origin.clone(),
+                    input: t.input,
+                    entry: o.entry,
+                    at: o.time_ms.map(format_iso8601),
+                    url: o.url.to_string(),
+                    status: o.status,
+                    signals: loss.signals.iter().map(|s| s.id().to_owned()).collect(),
+                })
+            })
+        })
+        .collect();
+    losses.sort_by(|a, b| (a.input, &a.at, a.entry).cmp(&(b.input, &b.at, b.entry)));
+    losses
 }
 
 fn observe(entry: &Entry<'_>, input_origins: &mut HashSet<Box<str>>, all_origins: &mut HashSet<Box<str>>) {

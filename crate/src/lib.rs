@@ -7,6 +7,8 @@
 pub mod analysis;
 pub mod har;
 pub mod report;
+pub mod signals;
+pub mod timeline;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

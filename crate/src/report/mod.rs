@@ -117,7 +117,7 @@ impl Report {
 
     /// True when a session-loss problem was found: the CLI's exit status 1.
     pub fn has_problem(&self) -> bool {
-        self.summary.primary_cause.is_some()
+        self.summary.session_losses > 0 || self.summary.primary_cause.is_some()
     }
 }
 

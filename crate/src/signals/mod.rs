@@ -1,0 +1,320 @@
+//! Per-entry decoders: what one request/response pair says about the user's session (domain.md section 3).
+//!
+//! Everything here reads one entry and nothing else; the timeline puts the decoded signals in order. All
+//! decoders work without cookies (Chrome 130+ exports HARs without Cookie and Set-Cookie by default), reading
+//! Atlassian's response headers first and cookies when they are there.
+
+mod cookies;
+mod time;
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+use crate::har::Entry;
+
+pub use cookies::{parse_cookie_header, parse_set_cookie, CookieKind, SetCookie};
+pub use time::{format_iso8601, parse_iso8601};
+
+/// Who the server says the request ran as (`X-AUSERNAME`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum User<'a> {
+    Named(Cow<'a, str>),
+    Anonymous,
+}
+
+/// `X-Seraph-LoginReason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginReason {
+    Ok,
+    Out,
+    AuthenticatedFailed,
+    AuthenticationDenied,
+    AuthorisationFailed,
+}
+
+impl LoginReason {
+    fn parse(value: &str) -> Option<Self> {
+        // Seraph may send several comma-separated reasons; the first decides.
+        let first = value.split(',').next().unwrap_or_default().trim();
+        Some(match first.to_ascii_uppercase().as_str() {
+            "OK" => LoginReason::Ok,
+            "OUT" => LoginReason::Out,
+            "AUTHENTICATED_FAILED" => LoginReason::AuthenticatedFailed,
+            "AUTHENTICATION_DENIED" => LoginReason::AuthenticationDenied,
+            "AUTHORISATION_FAILED" | "AUTHORIZATION_FAILED" => LoginReason::AuthorisationFailed,
+            _ => return None,
+        })
+    }
+
+    /// The server no longer treats the request as the user's.
+    pub fn means_logged_out(self) -> bool {
+        matches!(
+            self,
+            LoginReason::Out | LoginReason::AuthenticatedFailed | LoginReason::AuthenticationDenied
+        )
+    }
+}
+
+/// `X-AREQUESTID`: `MxNxC` = minute of day (server local) x requests since JVM start x concurrent requests.
+/// Bitbucket prefixes it (`@1S969HQx1015x832x0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestId<'a> {
+    pub prefix: Option<&'a str>,
+    pub minute_of_day: u32,
+    pub counter: u64,
+    pub concurrent: u32,
+}
+
+impl<'a> RequestId<'a> {
+    pub fn parse(value: &'a str) -> Option<Self> {
+        let mut parts = value.trim().rsplitn(4, 'x');
+        let concurrent = parts.next()?.parse().ok()?;
+        let counter = parts.next()?.parse().ok()?;
+        let minute_of_day: u32 = parts.next()?.parse().ok()?;
+        let prefix = parts.next();
+        if minute_of_day >= 24 * 60 || prefix.is_some_and(str::is_empty) {
+            return None;
+        }
+        Some(RequestId { prefix, minute_of_day, counter, concurrent })
+    }
+}
+
+/// What one entry says about the session, borrowed from the entry.
+#[derive(Debug, Clone, Default)]
+pub struct Signals<'a> {
+    pub time_ms: Option<i64>,
+    pub from_cache: bool,
+    /// A static resource (`/s/`, `/download/resources/`, images, scripts, styles): its headers say little
+    /// about the user's session and are often replayed from caches.
+    pub static_resource: bool,
+    pub user: Option<User<'a>>,
+    pub asession_id: Option<&'a str>,
+    pub request_id: Option<RequestId<'a>>,
+    pub node_id: Option<&'a str>,
+    pub login_reason: Option<LoginReason>,
+    /// `Location` of a redirect to a login page (Seraph's `login.jsp?permissionViolation=true&os_destination=`,
+    /// Confluence's `login.action`).
+    pub login_redirect: Option<&'a str>,
+    /// The request is a logout (`/logout`, `/secure/Logout!default.jspa`, `/logout.action`, `/j_atl_security_logout`).
+    pub logout_request: bool,
+    /// The request carried cookies that the HAR shows (Cookie header or `request.cookies`).
+    pub cookies_visible: bool,
+    /// Cookies sent with the request, by kind (several values for one name are all kept).
+    pub sent: Vec<(CookieKind, &'a str, &'a str)>,
+    /// Cookies set by the response.
+    pub set: Vec<SetCookie<'a>>,
+    pub server_ip: Option<IpAddr>,
+    /// Headers of intermediaries (`Via`, `X-Cache`, `CF-RAY`, `X-Amz-Cf-Id`, `X-Served-By`): name, value.
+    pub intermediaries: Vec<(&'a str, &'a str)>,
+}
+
+/// Decodes the session signals of one entry.
+pub fn decode<'a>(entry: &'a Entry<'_>) -> Signals<'a> {
+    let mut s = Signals {
+        time_ms: entry.started_date_time.as_str().and_then(parse_iso8601),
+        from_cache: entry.from_cache.as_str().is_some_and(|c| !c.is_empty()),
+        ..Signals::default()
+    };
+    let url = entry.request.url.or_empty();
+    let path = path_of(url);
+    s.static_resource = is_static(path);
+    s.logout_request = is_logout_path(path);
+    s.server_ip = entry.server_ip_address.as_str().and_then(parse_ip);
+
+    let mut location = None;
+    for h in entry.response.headers.iter() {
+        let (Some(name), Some(value)) = (h.name.as_str(), h.value.as_str()) else { continue };
+        match response_header(name) {
+            Some(ResponseHeader::User) => s.user = Some(parse_user(value)),
+            Some(ResponseHeader::SessionId) => s.asession_id = Some(value.trim()),
+            Some(ResponseHeader::RequestId) => s.request_id = RequestId::parse(value),
+            Some(ResponseHeader::NodeId) => s.node_id = Some(value.trim()),
+            Some(ResponseHeader::LoginReason) => s.login_reason = LoginReason::parse(value),
+            Some(ResponseHeader::Location) => location = Some(value),
+            // Firefox joins several Set-Cookie lines into one header value with '\n'.
+            Some(ResponseHeader::SetCookie) => s.set.extend(value.split('\n').filter_map(parse_set_cookie)),
+            Some(ResponseHeader::Intermediary) => s.intermediaries.push((name, value)),
+            None => {}
+        }
+    }
+    if s.set.is_empty() {
+        // No Set-Cookie headers (sanitized export, or a tool that only fills the array): use the array.
+        s.set.extend(entry.response.cookies.iter().filter_map(SetCookie::from_har));
+    }
+    if let Some(loc) = location {
+        let status = entry.response.status().unwrap_or(0);
+        if (300..400).contains(&status) && is_login_location(loc) {
+            s.login_redirect = Some(loc);
+        }
+    }
+
+    let mut cookie_header = false;
+    for h in entry.request.headers.iter() {
+        if let (Some(name), Some(value)) = (h.name.as_str(), h.value.as_str()) {
+            if name.eq_ignore_ascii_case("cookie") {
+                cookie_header = true;
+                s.sent.extend(parse_cookie_header(value).map(|(n, v)| (CookieKind::of(n), n, v)));
+            }
+        }
+    }
+    if !cookie_header {
+        for c in entry.request.cookies.iter() {
+            if let (Some(n), Some(v)) = (c.name.as_str(), c.value.as_str()) {
+                s.sent.push((CookieKind::of(n), n, v));
+            }
+        }
+    }
+    s.cookies_visible = cookie_header || !entry.request.cookies.items.is_empty();
+    s
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ResponseHeader {
+    User,
+    SessionId,
+    RequestId,
+    NodeId,
+    LoginReason,
+    Location,
+    SetCookie,
+    Intermediary,
+}
+
+/// Recognizes the response headers the decoders read, in any case, without allocating: this runs for every
+/// header of every entry.
+fn response_header(name: &str) -> Option<ResponseHeader> {
+    const NAMES: [(&str, ResponseHeader); 12] = [
+        ("x-ausername", ResponseHeader::User),
+        ("x-asessionid", ResponseHeader::SessionId),
+        ("x-arequestid", ResponseHeader::RequestId),
+        ("x-anodeid", ResponseHeader::NodeId),
+        ("x-seraph-loginreason", ResponseHeader::LoginReason),
+        ("location", ResponseHeader::Location),
+        ("set-cookie", ResponseHeader::SetCookie),
+        ("via", ResponseHeader::Intermediary),
+        ("x-cache", ResponseHeader::Intermediary),
+        ("cf-ray", ResponseHeader::Intermediary),
+        ("x-amz-cf-id", ResponseHeader::Intermediary),
+        ("x-served-by", ResponseHeader::Intermediary),
+    ];
+    NAMES.iter().find(|(n, _)| n.len() == name.len() && n.eq_ignore_ascii_case(name)).map(|(_, h)| *h)
+}
+
+fn parse_user(value: &str) -> User<'_> {
+    let value = value.trim();
+    if value.is_empty() || value.eq_ignore_ascii_case("anonymous") {
+        return User::Anonymous;
+    }
+    User::Named(percent_decode(value))
+}
+
+/// Decodes `%XX` escapes (X-AUSERNAME is URL-encoded); invalid escapes are kept as written.
+pub fn percent_decode(text: &str) -> Cow<'_, str> {
+    if !text.contains('%') && !text.contains('+') {
+        return Cow::Borrowed(text);
+    }
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                let hex = |c: u8| (c as char).to_digit(16);
+                match (hex(b[i + 1]), hex(b[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 3;
+                        continue;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// The path of a URL (without query or fragment); "" for URLs without one.
+pub fn path_of(url: &str) -> &str {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path_start = after_scheme.find('/').map_or(after_scheme.len(), |i| i);
+    let path = &after_scheme[path_start..];
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    &path[..end]
+}
+
+fn is_static(path: &str) -> bool {
+    const DIRS: [&str; 4] = ["/s/", "/download/resources/", "/download/batch/", "/download/contextbatch/"];
+    const EXTS: [&str; 12] =
+        [".js", ".css", ".png", ".gif", ".jpg", ".jpeg", ".svg", ".woff", ".woff2", ".ttf", ".ico", ".map"];
+    let lower = path.to_ascii_lowercase();
+    DIRS.iter().any(|d| lower.contains(d)) || EXTS.iter().any(|e| lower.ends_with(e))
+}
+
+fn is_logout_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with("/logout")
+        || lower.ends_with("/secure/logout!default.jspa")
+        || lower.ends_with("/logout.action")
+        || lower.ends_with("/j_atl_security_logout")
+        || lower.ends_with("/logout.jsp")
+}
+
+fn is_login_location(location: &str) -> bool {
+    let lower = location.to_ascii_lowercase();
+    let path = path_of(&lower);
+    path.ends_with("/login.jsp") || path.ends_with("/login.action") || path.ends_with("/login")
+}
+
+/// An address as HAR tools write `serverIPAddress` (`[2001:db8::1]`, `::ffff:127.0.0.1`, `1.2.3.4`).
+pub fn parse_ip(text: &str) -> Option<IpAddr> {
+    let t = text.trim().trim_start_matches('[').trim_end_matches(']');
+    let t = t.split('%').next().unwrap_or(t);
+    t.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_of_jira_and_bitbucket() {
+        assert_eq!(
+            RequestId::parse("716x107921x1"),
+            Some(RequestId { prefix: None, minute_of_day: 716, counter: 107921, concurrent: 1 })
+        );
+        assert_eq!(
+            RequestId::parse("@1S969HQx1015x832x0"),
+            Some(RequestId { prefix: Some("@1S969HQ"), minute_of_day: 1015, counter: 832, concurrent: 0 })
+        );
+        assert_eq!(RequestId::parse("1440x1x1"), None);
+        assert_eq!(RequestId::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn users_are_url_decoded() {
+        assert_eq!(parse_user("j%C3%BCrgen.m%40example"), User::Named(Cow::Owned("jürgen.m@example".into())));
+        assert_eq!(parse_user("anonymous"), User::Anonymous);
+        assert_eq!(parse_user("v3ry8"), User::Named(Cow::Borrowed("v3ry8")));
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("a%2"), "a%2");
+    }
+
+    #[test]
+    fn paths_and_kinds_of_requests() {
+        assert_eq!(path_of("https://h/track/rest/x?y=1#z"), "/track/rest/x");
+        assert_eq!(path_of("https://h?x"), "");
+        assert!(is_static("/track/s/d41d8/-1c3s9z/820010/_/download/batch/x.js"));
+        assert!(!is_static("/track/rest/dev-status/1.0/issue/summary"));
+        assert!(is_logout_path("/wiki/logout.action"));
+        assert!(is_logout_path("/track/secure/Logout!default.jspa"));
+        assert!(is_login_location(
+            "https://h/track/login.jsp?permissionViolation=true&os_destination=%2Fbrowse%2FX-1"
+        ));
+        assert_eq!(parse_ip("[2001:db8::1]"), "2001:db8::1".parse().ok());
+        assert_eq!(parse_ip("fe80::1%eth0"), "fe80::1".parse().ok());
+    }
+}

@@ -1,0 +1,369 @@
+//! Per-origin session timelines: the decoded signals of each input's entries, per application (scheme, host,
+//! port, context path), in time order, with the events a diagnosis reads (domain.md section 4): logins,
+//! session, node and edge changes, JVM restarts, token events, logout requests, gaps, and session losses.
+//!
+//! Entries are observed as they stream by and kept only when they say something about the session (an
+//! Atlassian header, a session cookie, a login redirect, a logout): the timeline of a 1 GB HAR is small.
+//! Secrets never enter it: cookie and token values are kept as fingerprints, enough to tell "the same" from
+//! "another".
+
+mod origin;
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use crate::har::Entry;
+use crate::signals::{self, CookieKind, LoginReason, Signals, User};
+
+pub use origin::ContextPaths;
+
+/// A value's identity without the value: a 64-bit FNV-1a hash. Enough to compare tokens and session ids
+/// across entries; useless to replay them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint(pub u64);
+
+impl Fingerprint {
+    pub fn of(value: &str) -> Self {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in value.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        Fingerprint(h)
+    }
+}
+
+/// A `JSESSIONID` as the timeline keeps it: its identity and its jvmRoute suffix (`.node1`), if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionCookie {
+    pub id: Fingerprint,
+    pub route: Option<Box<str>>,
+}
+
+impl SessionCookie {
+    fn of(value: &str) -> Self {
+        let route = value.rsplit_once('.').map(|(_, r)| r).filter(|r| !r.is_empty() && r.len() < 64);
+        SessionCookie { id: Fingerprint::of(value), route: route.map(Into::into) }
+    }
+}
+
+/// One cookie set by a response, kept for the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieSet {
+    pub kind: CookieKind,
+    pub name: Box<str>,
+    pub value: Fingerprint,
+    pub empty: bool,
+    pub domain: Option<Box<str>>,
+    pub path: Option<Box<str>>,
+    pub secure: bool,
+    pub deletes: bool,
+    pub route: Option<Box<str>>,
+}
+
+/// What one entry said about the session, owned and compact.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub input: usize,
+    pub entry: u64,
+    pub time_ms: Option<i64>,
+    pub method: Box<str>,
+    pub url: Box<str>,
+    pub host: Box<str>,
+    pub scheme: Box<str>,
+    pub status: Option<u16>,
+    pub user: Option<UserState>,
+    pub asession_id: Option<Box<str>>,
+    pub request_id: Option<(Option<Box<str>>, u32, u64)>,
+    pub node_id: Option<Box<str>>,
+    pub login_reason: Option<LoginReason>,
+    pub login_redirect: bool,
+    pub logout_request: bool,
+    pub from_cache: bool,
+    pub static_resource: bool,
+    pub cookies_visible: bool,
+    /// `crowd.token_key` values sent (several when two environments share a parent domain).
+    pub tokens_sent: Vec<Fingerprint>,
+    pub session_sent: Option<SessionCookie>,
+    pub xsrf_logged_in: Option<bool>,
+    pub lb_cookie_sent: bool,
+    pub set: Vec<CookieSet>,
+    pub server_ip: Option<IpAddr>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserState {
+    Named(Box<str>),
+    Anonymous,
+}
+
+impl Observation {
+    /// Whether this observation may move the session state at all: replayed cache hits and static resources
+    /// carry headers of other moments.
+    pub fn counts_for_session(&self) -> bool {
+        !self.from_cache && !self.static_resource
+    }
+
+    pub fn named_user(&self) -> Option<&str> {
+        match &self.user {
+            Some(UserState::Named(u)) => Some(u),
+            _ => None,
+        }
+    }
+
+    pub fn token_set(&self) -> Option<&CookieSet> {
+        self.set.iter().find(|c| c.kind == CookieKind::CrowdToken && !c.deletes && !c.empty)
+    }
+
+    pub fn token_deleted(&self) -> bool {
+        self.set.iter().any(|c| c.kind == CookieKind::CrowdToken && (c.deletes || c.empty))
+    }
+}
+
+/// Why an entry counts as the session loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LossSignal {
+    UserBecameAnonymous,
+    SeraphLoggedOut,
+    LoginRedirect,
+    Unauthorized,
+}
+
+impl LossSignal {
+    pub fn id(self) -> &'static str {
+        match self {
+            LossSignal::UserBecameAnonymous => "user-became-anonymous",
+            LossSignal::SeraphLoggedOut => "seraph-login-reason-out",
+            LossSignal::LoginRedirect => "login-redirect",
+            LossSignal::Unauthorized => "unauthorized",
+        }
+    }
+}
+
+/// A point where the server stopped knowing a user it knew, with the observation index in the timeline.
+#[derive(Debug, Clone)]
+pub struct Loss {
+    pub at: usize,
+    /// The last observation before it where the user was known.
+    pub last_known: usize,
+    pub user: Box<str>,
+    pub signals: Vec<LossSignal>,
+}
+
+/// A user's own logout, which ends a session on purpose: not a loss.
+#[derive(Debug, Clone)]
+pub struct Logout {
+    pub request: usize,
+    pub user: Option<Box<str>>,
+}
+
+/// The session history of one application in one input.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    pub input: usize,
+    /// `scheme://host[:port]` plus the context path (`https://jira.example.test/track`).
+    pub origin: String,
+    pub observations: Vec<Observation>,
+    pub losses: Vec<Loss>,
+    pub logouts: Vec<Logout>,
+}
+
+/// Collects observations while entries stream by; [`TimelineBuilder::finish`] orders them and finds losses.
+#[derive(Debug, Default)]
+pub struct TimelineBuilder {
+    by_origin: HashMap<(usize, String), Vec<Observation>>,
+    paths: ContextPaths,
+    pending: Vec<Observation>,
+}
+
+impl TimelineBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Observes one entry of input `input`.
+    pub fn observe(&mut self, input: usize, entry: &Entry<'_>) {
+        if entry.unreadable {
+            return;
+        }
+        let s = signals::decode(entry);
+        let url = entry.request.url.or_empty();
+        for c in &s.set {
+            if c.kind == CookieKind::Session {
+                if let (Some(host), Some(path)) = (host_of(url), c.path) {
+                    self.paths.learn(host, path);
+                }
+            }
+        }
+        if !relevant(&s, entry) {
+            return;
+        }
+        self.pending.push(observation(input, entry, &s, url));
+    }
+
+    /// Orders each application's observations and derives its losses and logouts.
+    pub fn finish(self) -> Vec<Timeline> {
+        let TimelineBuilder { mut by_origin, paths, pending } = self;
+        // Context paths are known only once every Set-Cookie has been seen: group at the end.
+        for o in pending {
+            let origin = paths.origin_of(&o.scheme, &o.host, &o.url);
+            by_origin.entry((o.input, origin)).or_default().push(o);
+        }
+        let mut timelines: Vec<Timeline> = by_origin
+            .into_iter()
+            .map(|((input, origin), mut observations)| {
+                // Stable: entries with equal times keep the file's order.
+                observations.sort_by_key(|o| (o.time_ms.unwrap_or(i64::MIN), o.entry));
+                let (losses, logouts) = find_losses(&observations);
+                Timeline { input, origin, observations, losses, logouts }
+            })
+            .collect();
+        timelines.sort_by(|a, b| (a.input, &a.origin).cmp(&(b.input, &b.origin)));
+        timelines
+    }
+}
+
+fn relevant(s: &Signals<'_>, entry: &Entry<'_>) -> bool {
+    s.user.is_some()
+        || s.asession_id.is_some()
+        || s.request_id.is_some()
+        || s.login_reason.is_some()
+        || s.login_redirect.is_some()
+        || s.logout_request
+        || s.set.iter().any(|c| c.kind != CookieKind::Other)
+        || s.sent.iter().any(|(k, _, _)| *k == CookieKind::CrowdToken || *k == CookieKind::Session)
+        || entry.response.status().is_some_and(|st| st == 401)
+}
+
+fn observation(input: usize, entry: &Entry<'_>, s: &Signals<'_>, url: &str) -> Observation {
+    const MAX_URL: usize = 512;
+    let short_url = match url.char_indices().nth(MAX_URL) {
+        Some((i, _)) => format!("{}…", &url[..i]),
+        None => url.to_owned(),
+    };
+    let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
+    let mut tokens_sent = Vec::new();
+    let mut session_sent = None;
+    let mut xsrf_logged_in = None;
+    let mut lb_cookie_sent = false;
+    for (kind, _, value) in &s.sent {
+        match kind {
+            CookieKind::CrowdToken => tokens_sent.push(Fingerprint::of(value)),
+            CookieKind::Session => session_sent = Some(SessionCookie::of(value)),
+            CookieKind::Xsrf => xsrf_logged_in = xsrf_state(value),
+            CookieKind::LoadBalancer => lb_cookie_sent = true,
+            _ => {}
+        }
+    }
+    Observation {
+        input,
+        entry: entry.index,
+        time_ms: s.time_ms,
+        method: entry.request.method.or_empty().into(),
+        url: short_url.into(),
+        host: host_of(url).unwrap_or_default().to_ascii_lowercase().into(),
+        scheme: scheme.to_ascii_lowercase().into(),
+        status: entry.response.status(),
+        user: s.user.as_ref().map(|u| match u {
+            User::Named(n) => UserState::Named(n.as_ref().into()),
+            User::Anonymous => UserState::Anonymous,
+        }),
+        asession_id: s.asession_id.map(Into::into),
+        request_id: s.request_id.map(|r| (r.prefix.map(Into::into), r.minute_of_day, r.counter)),
+        node_id: s.node_id.map(Into::into),
+        login_reason: s.login_reason,
+        login_redirect: s.login_redirect.is_some(),
+        logout_request: s.logout_request,
+        from_cache: s.from_cache,
+        static_resource: s.static_resource,
+        cookies_visible: s.cookies_visible,
+        tokens_sent,
+        session_sent,
+        xsrf_logged_in,
+        lb_cookie_sent,
+        set: s
+            .set
+            .iter()
+            .filter(|c| c.kind != CookieKind::Other)
+            .map(|c| CookieSet {
+                kind: c.kind,
+                name: c.name.into(),
+                value: Fingerprint::of(c.value),
+                empty: c.value.is_empty(),
+                domain: c.domain.map(Into::into),
+                path: c.path.map(Into::into),
+                secure: c.secure,
+                deletes: c.deletes,
+                route: (c.kind == CookieKind::Session).then(|| SessionCookie::of(c.value).route).flatten(),
+            })
+            .collect(),
+        server_ip: s.server_ip,
+    }
+}
+
+/// `...|lin` / `..._lin` (generated for a logged-in request) or `lout`.
+fn xsrf_state(value: &str) -> Option<bool> {
+    if value.ends_with("lin") {
+        Some(true)
+    } else if value.ends_with("lout") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The host (with port) of a URL.
+pub fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    (!host.is_empty()).then_some(host)
+}
+
+/// Walks one application's observations: the user is known, then a response says the server does not know
+/// them any more. A logout request by the user in between makes it a logout, not a loss.
+fn find_losses(obs: &[Observation]) -> (Vec<Loss>, Vec<Logout>) {
+    let mut losses = Vec::new();
+    let mut logouts = Vec::new();
+    let mut known: Option<(usize, Box<str>)> = None;
+    let mut logout_pending: Option<usize> = None;
+    for (i, o) in obs.iter().enumerate() {
+        if o.logout_request {
+            logout_pending = Some(i);
+            logouts.push(Logout { request: i, user: known.as_ref().map(|(_, u)| u.clone()) });
+        }
+        if !o.counts_for_session() {
+            continue;
+        }
+        if let Some(user) = o.named_user() {
+            if !o.login_reason.is_some_and(LoginReason::means_logged_out) {
+                known = Some((i, user.into()));
+                logout_pending = None;
+                continue;
+            }
+        }
+        let mut signals = Vec::new();
+        if matches!(o.user, Some(UserState::Anonymous)) {
+            signals.push(LossSignal::UserBecameAnonymous);
+        }
+        if o.login_reason.is_some_and(LoginReason::means_logged_out) {
+            signals.push(LossSignal::SeraphLoggedOut);
+        }
+        if o.login_redirect {
+            signals.push(LossSignal::LoginRedirect);
+        }
+        if o.status == Some(401) && o.user.is_none() {
+            signals.push(LossSignal::Unauthorized);
+        }
+        if signals.is_empty() {
+            continue;
+        }
+        if let Some((last, user)) = known.take() {
+            if logout_pending.take().is_some() {
+                continue;
+            }
+            losses.push(Loss { at: i, last_known: last, user, signals });
+        }
+    }
+    (losses, logouts)
+}
