@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 use crate::har::{Entry, HarError, Scanner};
 use crate::report::{InputReport, Loss, Report, Summary, SCHEMA};
+use crate::rules;
 use crate::signals::format_iso8601;
 use crate::timeline::{Timeline, TimelineBuilder};
 
@@ -119,6 +120,9 @@ impl Analyzer {
     pub fn finish(self) -> Report {
         let timelines = self.timelines.finish();
         let losses = losses_of(&timelines);
+        let findings = rules::diagnose(&rules::Context { timelines: &timelines });
+        // The primary cause names why a session was lost; without a loss there is nothing to name.
+        let primary_cause = if losses.is_empty() { None } else { findings.first().map(|f| f.cause.clone()) };
         Report {
             schema: SCHEMA,
             generator: format!("harlens {}", crate::VERSION),
@@ -126,11 +130,11 @@ impl Analyzer {
                 entries: self.entries_done,
                 origins: self.origins.len() as u64,
                 session_losses: losses.len() as u64,
-                primary_cause: None,
+                primary_cause,
             },
             inputs: self.inputs,
             losses,
-            findings: Vec::new(),
+            findings,
         }
     }
 

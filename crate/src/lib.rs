@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod har;
 pub mod report;
+pub mod rules;
 pub mod signals;
 pub mod timeline;
 

@@ -37,6 +37,18 @@ enum Command {
         #[arg(value_name = "HAR", required = true)]
         hars: Vec<PathBuf>,
     },
+    /// Lists the causes harlens can name (the rule registry).
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -55,6 +67,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Analyze { format, output, hars } => analyze(format, output.as_deref(), &hars),
+        Command::Rules { format } => list_rules(format),
     };
     match result {
         Ok(code) => code,
@@ -91,6 +104,27 @@ fn analyze(format: Format, output: Option<&Path>, hars: &[PathBuf]) -> Result<Ex
         }
     }
     Ok(if report.has_problem() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn list_rules(format: ListFormat) -> Result<ExitCode, String> {
+    let text = match format {
+        ListFormat::Json => {
+            let rules: Vec<_> = harlens::rules::REGISTRY
+                .iter()
+                .map(|r| serde_json::json!({"id": r.id, "title": r.title, "summary": r.summary}))
+                .collect();
+            serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())? + "\n"
+        }
+        ListFormat::Text => harlens::rules::REGISTRY
+            .iter()
+            .map(|r| format!("{:<28} {}\n{:<28} {}\n", r.id, r.title, "", r.summary))
+            .collect(),
+    };
+    io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write to standard output: {e}"))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Streams one file into the analyzer, drawing a progress line on a terminal for big files.

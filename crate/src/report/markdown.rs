@@ -33,6 +33,40 @@ pub fn render_markdown(report: &Report) -> String {
         s.origins,
         plural(s.origins, "origin", "origins"),
     );
+    for (i, f) in report.findings.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "## {}. {} (`{}`, {:?}, {:?} confidence)\n",
+            i + 1,
+            inline(&f.title),
+            f.cause,
+            f.severity,
+            f.confidence
+        );
+        let _ = writeln!(out, "{}\n", inline(&f.explanation));
+        if !f.evidence.is_empty() {
+            let _ = writeln!(out, "**Evidence**\n");
+            for e in &f.evidence {
+                let at = e.at.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
+                let _ = writeln!(out, "- input {}, entry {}{at}: {}", e.input, e.entry, inline(&e.detail));
+            }
+            out.push('\n');
+        }
+        if !f.fix.is_empty() {
+            let _ = writeln!(out, "**Fix**\n");
+            for (n, step) in f.fix.iter().enumerate() {
+                let _ = writeln!(out, "{}. {}", n + 1, inline(step));
+            }
+            out.push('\n');
+        }
+        if !f.confirm.is_empty() {
+            let _ = writeln!(out, "**To confirm**\n");
+            for c in &f.confirm {
+                let _ = writeln!(out, "- {}", inline(c));
+            }
+            out.push('\n');
+        }
+    }
     let _ = writeln!(out, "## Inputs\n");
     let _ = writeln!(out, "| file | size | entries | origins | HAR | creator | warnings |");
     let _ = writeln!(out, "|---|---:|---:|---:|---|---|---:|");

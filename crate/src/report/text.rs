@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{human_bytes, InputReport, Report};
+use super::{human_bytes, Confidence, Finding, InputReport, Report, Severity};
 
 /// Renders the report for a terminal (plain text, no colour codes: it is also what scripts capture).
 pub fn render_text(report: &Report) -> String {
@@ -32,10 +32,72 @@ pub fn render_text(report: &Report) -> String {
             let _ = writeln!(out, "Session losses: {}", s.session_losses);
         }
     }
+    for (i, f) in report.findings.iter().enumerate() {
+        out.push('\n');
+        write_finding(&mut out, i + 1, f);
+    }
     for input in &report.inputs {
         out.push('\n');
         write_input(&mut out, input);
     }
+    out
+}
+
+fn write_finding(out: &mut String, n: usize, f: &Finding) {
+    let severity = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    };
+    let confidence = match f.confidence {
+        Confidence::High => "high",
+        Confidence::Medium => "medium",
+        Confidence::Low => "low",
+    };
+    let _ = writeln!(out, "{n}. [{severity}, {confidence} confidence] {} ({})", f.title, f.cause);
+    let _ = writeln!(out, "{}", wrap(&f.explanation, "   "));
+    if !f.evidence.is_empty() {
+        let _ = writeln!(out, "   Evidence:");
+        for e in &f.evidence {
+            let at = e.at.as_deref().map(|t| format!(" {t}")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{}",
+                wrap(&format!("- input {} entry {}{at}: {}", e.input, e.entry, e.detail), "     ")
+            );
+        }
+    }
+    if !f.fix.is_empty() {
+        let _ = writeln!(out, "   Fix:");
+        for (i, step) in f.fix.iter().enumerate() {
+            let _ = writeln!(out, "{}", wrap(&format!("{}. {step}", i + 1), "     "));
+        }
+    }
+    if !f.confirm.is_empty() {
+        let _ = writeln!(out, "   To confirm:");
+        for c in &f.confirm {
+            let _ = writeln!(out, "{}", wrap(&format!("- {c}"), "     "));
+        }
+    }
+}
+
+/// Wraps prose at 100 columns with an indent (first line included).
+fn wrap(text: &str, indent: &str) -> String {
+    const WIDTH: usize = 100;
+    let mut out = String::new();
+    let mut line = String::from(indent);
+    for word in text.split_whitespace() {
+        if line.len() > indent.len() && line.len() + 1 + word.len() > WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = format!("{indent}  ");
+        }
+        if line.len() > indent.len() && !line.ends_with(' ') {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(line.trim_end());
     out
 }
 

@@ -115,6 +115,15 @@ impl Observation {
         self.set.iter().find(|c| c.kind == CookieKind::CrowdToken && !c.deletes && !c.empty)
     }
 
+    /// A login: a new SSO token, or a POST that Seraph answered with `OK` for a named user (visible without
+    /// cookies).
+    pub fn is_login(&self) -> bool {
+        self.token_set().is_some()
+            || (self.method.eq_ignore_ascii_case("POST")
+                && self.login_reason == Some(LoginReason::Ok)
+                && self.named_user().is_some())
+    }
+
     pub fn token_deleted(&self) -> bool {
         self.set.iter().any(|c| c.kind == CookieKind::CrowdToken && (c.deletes || c.empty))
     }

@@ -1,0 +1,104 @@
+//! `proxy-address-change`: an untrusted proxy in the chain changed its address, so Crowd saw "another client"
+//! and rejected the SSO token (the KB case).
+//!
+//! ## Cause
+//! The SSO token is bound to validation factors: `remote_address` and `X-Forwarded-For`. With a proxy in the
+//! chain missing from Crowd's trusted-proxy list, Crowd's documented right-to-left rule resolves the client to
+//! that proxy; when it gets a new address, the next validation (every `session.validationinterval` minutes)
+//! fails with `INVALID_SSO_TOKEN` "Token doesn't match the existing token." and Seraph logs the user out.
+//!
+//! ## Evidence
+//! From a HAR alone this is an inference by elimination: logged-in responses, then a logout event minutes
+//! later during active use with no change of HTTP session (`X-ASESSIONID`/`JSESSIONID`), node, JVM or edge,
+//! no idle gap, no logout or login elsewhere; the stale `crowd.token_key` still sent; repeating after
+//! re-login. The server logs confirm it: validation factors whose hops differ between validations.
+//!
+//! ## Fix
+//! Add every proxy hop and the app-facing proxy to Crowd's trusted proxies (Crowd administration > Trusted
+//! proxy servers; no restart), then clear the session cookies; or turn off "Require consistent client IP
+//! address" (less secure).
+//!
+//! ## Sources
+//! domain.md sections 1, 2 and 4.1; the Atlassian KB "Users being logged out from JIRA"; Crowd's
+//! "Configuring trusted proxy servers".
+
+use super::facts::IDLE_MS;
+use super::{describe, evidence, refs, Context, LossView, Rule};
+use crate::report::{Confidence, Finding, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "proxy-address-change",
+    title: "A proxy that Crowd does not trust changed its address",
+    summary: "The session was lost during active use with nothing else changing: Crowd rejected the SSO token because a proxy hop's address changed.",
+    check,
+};
+
+/// Whether nothing else explains this loss; shared with the rules that point back to this cause.
+pub(crate) fn unexplained(v: &LossView<'_>) -> bool {
+    v.session_changed() != Some(true)
+        && v.node_change().is_none()
+        && !v.jvm_restart()
+        && v.edge_change().is_none()
+        && v.idle_before_ms().is_none_or(|ms| ms < IDLE_MS)
+        && !v.before.logout_request
+        && !v.elsewhere().any(|(_, o)| o.logout_request || o.is_login() || o.token_deleted())
+        && !super::session_cookie_collision::shares_cookies_with_other_app(v)
+        && (!v.at.cookies_visible || !v.at.tokens_sent.is_empty())
+        && !v.right_after_login()
+}
+
+fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    let losses: Vec<LossView<'_>> = ctx.losses().filter(unexplained).collect();
+    let Some(first) = losses.first() else {
+        return Vec::new();
+    };
+    let mut ev = vec![
+        evidence(first.before, format!("the server still knew the user ({}) with HTTP session {}", first.loss.user, first.before.asession_id.as_deref().unwrap_or("?"))),
+        evidence(
+            first.at,
+            format!(
+                "the same HTTP session ({}) answered as anonymous{}: the SSO token was rejected, the session itself was not lost",
+                first.at.asession_id.as_deref().unwrap_or("unchanged"),
+                first.at.status.map(|s| format!(" with {s}")).unwrap_or_default()
+            ),
+        ),
+    ];
+    if first.at.cookies_visible && !first.at.tokens_sent.is_empty() {
+        ev.push(evidence(
+            first.at,
+            "the browser still sent its crowd.token_key: the token was not deleted, it stopped validating",
+        ));
+    }
+    for again in losses.iter().skip(1) {
+        ev.push(evidence(again.at, "the same loss again after logging in anew"));
+    }
+    let idle = first.idle_before_ms().map(super::human_duration).unwrap_or_else(|| "unknown".to_owned());
+    vec![Finding {
+        cause: RULE.id.to_owned(),
+        severity: Severity::Error,
+        confidence: if losses.len() > 1 { Confidence::Medium } else { Confidence::Low },
+        title: RULE.title.to_owned(),
+        explanation: format!(
+            "The user was logged out at {} on {} while working (last request {idle} before), and nothing in the \
+             browser's view changed: same HTTP session, same node, same server address, no logout or login in \
+             another application. That is what happens when Crowd stops accepting the SSO token because a \
+             validation factor (the client address it derives from remote_address and X-Forwarded-For) changed: \
+             typically a proxy in the chain that is not in Crowd's trusted-proxy list got a new address. The \
+             server re-validates the token only every few minutes, so the loss shows up minutes after the change.{}",
+            describe(first.at),
+            first.timeline.origin,
+            if losses.len() > 1 { format!(" It happened {} times in this recording, each time after a fresh login.", losses.len()) } else { String::new() }
+        ),
+        evidence: ev,
+        fix: vec![
+            "In Crowd administration > Trusted proxy servers, add every proxy between the users and the applications (the app-facing load balancer and every HTTP server or proxy in between; their addresses or their subnet in CIDR form). No restart is needed.".to_owned(),
+            "Ask the affected users to clear the session cookies (crowd.token_key, JSESSIONID) or log in again.".to_owned(),
+            "Alternatively (less secure): Crowd administration > Session configuration > turn off \"Require consistent client IP address\".".to_owned(),
+        ],
+        confirm: vec![
+            "Enable DEBUG logging for org.apache.http (and com.atlassian.crowd) in the application and reproduce: compare the validation factors (remote_address, X-Forwarded-For) between a successful validation and the INVALID_SSO_TOKEN one; the hop whose address differs is the proxy to trust. Give harlens that log with --log.".to_owned(),
+            "Collect Crowd's trusted proxy list (Crowd administration > Trusted proxy servers) and give it with --trusted-proxies.".to_owned(),
+        ],
+        references: vec![refs::TRUSTED_PROXIES.to_owned(), refs::DEBUG_SSO_PROXIES.to_owned(), refs::SESSION_CONFIG.to_owned()],
+    }]
+}
