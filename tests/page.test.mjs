@@ -2,7 +2,7 @@
 // shows the report, reports broken files with their location, and talks to nothing but its own origin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import { serve } from '../scripts/serve.mjs';
@@ -10,6 +10,8 @@ import { launchChromium } from './lib/browser.mjs';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/public/${name}`, import.meta.url));
 const crateVersion = /^version = "(.+)"$/m.exec(readFileSync(new URL('../crate/Cargo.toml', import.meta.url), 'utf8'))[1];
+
+mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
 
 let server;
 let browser;
@@ -66,5 +68,18 @@ test('a broken file shows where it is broken', async () => {
     await page.textContent('#error'),
     'not-json.har: line 8, column 5 (byte 110): expected `,` or `}` in `log`, found `x`',
   );
+  await page.close();
+});
+
+test('the example explains the classic case: an untrusted proxy changed its address', async () => {
+  const { page, requests } = await openPage();
+  await page.click('#example');
+  await page.waitForSelector('#report[data-state="done"]');
+  assert.equal(await page.getAttribute('#report', 'data-primary-cause'), 'proxy-address-change');
+  assert.match(await page.textContent('#verdict'), /Session lost 2×/);
+  const first = await page.$eval('#findings > li', (li) => li.dataset.cause);
+  assert.equal(first, 'proxy-address-change');
+  assert.deepEqual(requests.filter((u) => !u.startsWith(server.url)), []);
+  await page.screenshot({ path: 'tests/out/page-example.png', fullPage: true });
   await page.close();
 });

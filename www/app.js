@@ -36,6 +36,39 @@ function showError(message) {
   $('error').hidden = false;
 }
 
+/** Creates an element with text content (never HTML: report text comes from untrusted HARs). */
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function list(tag, items, render) {
+  const node = document.createElement(tag);
+  for (const item of items) node.append(render(item));
+  return node;
+}
+
+function showFindings(findings) {
+  const root = $('findings');
+  root.replaceChildren();
+  for (const f of findings) {
+    const li = el('li', undefined, `finding ${f.severity}`);
+    li.dataset.cause = f.cause;
+    const head = el('h3');
+    head.append(el('span', f.title), el('code', f.cause), el('span', `${f.severity}, ${f.confidence} confidence`, 'meta'));
+    li.append(head, el('p', f.explanation));
+    if (f.evidence.length) {
+      li.append(el('h4', 'Evidence'), list('ul', f.evidence, (e) => el('li', `input ${e.input}, entry ${e.entry}${e.at ? ` (${e.at})` : ''}: ${e.detail}`)));
+    }
+    if (f.fix.length) li.append(el('h4', 'Fix'), list('ol', f.fix, (step) => el('li', step)));
+    if (f.confirm.length) li.append(el('h4', 'To confirm'), list('ul', f.confirm, (c) => el('li', c)));
+    if (f.references.length) li.append(el('h4', 'References'), list('ul', f.references, (r) => el('li', r)));
+    root.append(li);
+  }
+}
+
 function cell(row, text, numeric = false) {
   const td = row.insertCell();
   td.textContent = text ?? '';
@@ -48,9 +81,13 @@ function showReport(report) {
   const section = $('report');
   section.dataset.state = 'done';
   section.dataset.primaryCause = summary.primary_cause ?? 'none';
-  $('verdict').textContent = summary.primary_cause
-    ? `Session lost ${summary.session_losses}×: most likely ${summary.primary_cause}`
-    : `${summary.entries} entries from ${summary.origins} origins read; session losses: ${summary.session_losses}`;
+  const primary = report.findings.find((f) => f.cause === summary.primary_cause);
+  $('verdict').textContent = primary
+    ? `Session lost ${summary.session_losses}×. Most likely: ${primary.title} (${primary.confidence} confidence)`
+    : summary.session_losses
+      ? `Session lost ${summary.session_losses}×; no known cause matched`
+      : `No session loss in ${summary.entries} entries from ${summary.origins} origins`;
+  showFindings(report.findings);
   const body = $('inputs').tBodies[0];
   body.replaceChildren();
   const warnings = $('warnings');
@@ -74,6 +111,17 @@ function showReport(report) {
 }
 
 $('files').addEventListener('change', (e) => analyze(e.target.files));
+$('example').addEventListener('click', async () => {
+  // The example ships with the page (same origin): nothing leaves the machine.
+  const name = 'proxy-address-change.har';
+  try {
+    const res = await fetch(new URL(`./examples/${name}`, import.meta.url));
+    if (!res.ok) throw new Error(`the example is missing (${res.status}); run npm run build`);
+    analyze([new File([await res.blob()], name, { type: 'application/json' })]);
+  } catch (err) {
+    showError(err.message);
+  }
+});
 $('cancel').addEventListener('click', () => {
   worker.terminate();
   startWorker();

@@ -29,7 +29,13 @@ fn wasm_report(name: &str, bytes: &[u8], chunk: usize) -> Result<String, String>
 
 #[wasm_bindgen_test]
 fn streaming_analyzer_matches_the_native_report() {
-    let cases: [(&str, &[u8], &str); 3] = [
+    let cases: [(&str, &[u8], &str); 4] = [
+        (
+            // A test-bed recording of the KB case: the diagnosis itself must match, not only the reading.
+            "recording.har",
+            include_bytes!("../../tests/fixtures/testbed/proxy-address-change/recording.har"),
+            include_str!("snapshots/testbed__proxy-address-change__recording.snap"),
+        ),
         (
             "mitmproxy/chrome.har",
             include_bytes!("../../tests/fixtures/public/mitmproxy/chrome.har"),
