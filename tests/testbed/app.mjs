@@ -2,7 +2,7 @@
 // SSO authenticator (token cookie, validation interval), Jira's XSRF token, the Atlassian response
 // headers of domain.md section 3, and Jira's logs (section 5).
 import { createServer, listen, closeServer, readBody, parseCookies, cookie, setCookie, peerAddress, httpDate } from './http-util.mjs';
-import { asessionId } from './rand.mjs';
+import { asessionId, SeededRandom } from './rand.mjs';
 import { accessLine, jiraLogLine, LogSink } from './logs.mjs';
 import { CrowdClient, sessionUser, xmlTag } from './crowd-client.mjs';
 import { MINUTE } from './clock.mjs';
@@ -42,6 +42,9 @@ export class AtlassianApp {
     this.counter = counterStart;
     this.inFlight = 0;
     this.threadNo = 0;
+    // The page's XHR cache-buster starts from "Date.now()" at page load, like jQuery's. Taken as the
+    // virtual minute plus seeded milliseconds, so that re-recordings give the same URLs.
+    this.nonceRng = new SeededRandom(`${rng.seed}:nonce:${product}:${nodeId}`);
     this.server = createServer((req, res) => this.handle(req, res));
   }
 
@@ -229,17 +232,24 @@ export class AtlassianApp {
   // ---- request handling ---------------------------------------------------------------------------
 
   async handle(req, res) {
+    const url = new URL(req.url, 'http://app');
+    if (url.pathname !== this.ctx && !url.pathname.startsWith(`${this.ctx}/`)) {
+      // Outside Jira's context (e.g. /favicon.ico): another webapp's 404, no Jira headers, no
+      // request id, no log line.
+      req.resume();
+      res.writeHead(404, { Date: httpDate(this.clock.now()), 'Content-Type': 'text/plain', 'Content-Length': 9 });
+      return res.end('Not Found');
+    }
     const startReal = Date.now();
     const start = this.clock.now();
     this.counter++;
     this.inFlight++;
     const d = new Date(start);
-    const url = new URL(req.url, 'http://app');
     const rq = {
       req,
       url,
       path: url.pathname,
-      rel: url.pathname.startsWith(this.ctx) ? url.pathname.slice(this.ctx.length) || '/' : null,
+      rel: url.pathname.slice(this.ctx.length) || '/',
       requestId: `${d.getUTCHours() * 60 + d.getUTCMinutes()}x${this.counter}x${this.inFlight}`,
       thread: `http-nio-${this.tomcatPort}-exec-${(this.threadNo++ % 25) + 1}`,
       remote: peerAddress(req.socket),
@@ -250,15 +260,13 @@ export class AtlassianApp {
     };
     const body = await readBody(req);
     let out;
-    if (rq.rel === null) {
-      out = { status: 404, type: 'text/plain', body: 'Not Found' };
-    } else if (rq.rel.startsWith('/s/')) {
+    if (rq.rel.startsWith('/s/')) {
       // Static batch resources pass Jira's filters too (session touched, X-AUSERNAME from the
       // session) but never trigger an SSO validation. Their cached copies replay these headers.
       rq.session = this.findSession(rq);
       if (rq.session) rq.asession = asessionId(rq.session.id);
       rq.user = rq.session?.user || null;
-      out = this.staticResource(rq);
+      out = { ...this.staticResource(rq), passive: true };
     } else {
       rq.session = this.findSession(rq);
       if (rq.session) rq.asession = asessionId(rq.session.id);
@@ -285,8 +293,8 @@ export class AtlassianApp {
     if (rq.loginReason) headers.push(['X-Seraph-LoginReason', rq.loginReason]);
     if (rq.asession) headers.push(['X-ASESSIONID', rq.asession]);
     headers.push(['X-AUSERNAME', user ? encodeURIComponent(user) : 'anonymous']);
-    if (this.product === 'confluence' && !out.cache) headers.push(['X-Confluence-Request-Time', String(start)]);
-    if (!out.cache) {
+    if (this.product === 'confluence' && !out.passive) headers.push(['X-Confluence-Request-Time', String(start)]);
+    if (!out.passive) {
       const x = this.xsrfToken(rq);
       if (rq.newXsrf) rq.setCookies.push(setCookie('atlassian.xsrf.token', x, { path: this.ctx || '/', httpOnly: false, secure: this.secureCookies }));
     }
@@ -299,11 +307,12 @@ export class AtlassianApp {
     headers.push(['Content-Length', String(body.length)]);
     // Ground truth for expected.json (stripped from the HAR): the first response after the app lost
     // a user it knew, unless the user asked to log out.
-    if (!out.cache && this.state.userKnown && !user && !rq.isLogout) {
+    // Static resources and paths outside the context run no authentication: they never count.
+    if (!out.passive && this.state.userKnown && !user && !rq.isLogout) {
       headers.push(['X-Testbed-Loss', this.product]);
       this.state.events.push({ at: this.clock.now(), node: this.nodeId, op: 'loss', path: rq.path });
     }
-    if (!out.cache) this.state.userKnown = !!user;
+    if (!out.passive) this.state.userKnown = !!user;
     res.writeHead(out.status, headers.flat());
     res.end(body);
     this.state.access.push(
@@ -329,7 +338,7 @@ export class AtlassianApp {
 
   html(rq, title, body, meta = {}) {
     if (!rq.session) this.newSession(rq); // Jira creates a session for every page view
-    return { status: 200, type: 'text/html;charset=UTF-8', body: page({ product: this.product, ctx: this.ctx, title, user: rq.user, xsrf: this.xsrfToken(rq), nonce: this.clock.now(), meta, body }) };
+    return { status: 200, type: 'text/html;charset=UTF-8', body: page({ product: this.product, ctx: this.ctx, title, user: rq.user, xsrf: this.xsrfToken(rq), nonce: Math.floor(this.clock.now() / MINUTE) * MINUTE + this.nonceRng.int(60000), meta, body }) };
   }
 
   json(status, obj) {
@@ -355,7 +364,7 @@ export class AtlassianApp {
     const home = jira ? '/secure/Dashboard.jspa' : '/dashboard.action';
 
     if (r === '/') return this.redirect(`${this.ctx}${home}`);
-    if ((r === loginPath && method === 'GET') || (jira && r === '/login.jsp' && method === 'GET')) {
+    if (r === loginPath && method === 'GET') {
       return this.html(rq, 'Log in', loginForm({ action: `${this.ctx}${jira ? '/login.jsp' : '/dologin.action'}`, destination: rq.url.searchParams.get('os_destination') }));
     }
     if ((jira && r === '/login.jsp' && method === 'POST') || (!jira && r === '/dologin.action' && method === 'POST')) {

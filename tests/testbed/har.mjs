@@ -34,6 +34,24 @@ export function markCacheHits(har) {
   }
 }
 
+/**
+ * Closer to a Chrome DevTools export and stable across re-recordings: pages named page_1, page_2,
+ * ... as Chrome names them (Playwright uses random ids), and Playwright's internal fields dropped.
+ */
+export function normalize(har) {
+  const ids = new Map();
+  (har.log.pages || []).forEach((p, i) => {
+    ids.set(p.id, `page_${i + 1}`);
+    p.id = `page_${i + 1}`;
+  });
+  for (const e of har.log.entries) {
+    if (e.pageref) e.pageref = ids.get(e.pageref) ?? e.pageref;
+    delete e._frameref;
+    delete e._monotonicTime;
+    if (e._securityDetails && !Object.keys(e._securityDetails).length) delete e._securityDetails;
+  }
+}
+
 /** Keep the folder small: cap embedded text bodies, drop binary ones. */
 export function trimBodies(har, max = 4096) {
   for (const e of har.log.entries) {

@@ -1,6 +1,7 @@
 // `npm run fixtures`: record every scenario into tests/fixtures/testbed/<scenario>/.
 // Usage: node tests/testbed/record.mjs [scenario-name ...]
-import { mkdir, writeFile, rm } from 'node:fs/promises';
+import { mkdir, writeFile, rm, readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCENARIOS } from './scenarios/index.mjs';
@@ -22,11 +23,21 @@ async function record(scenario) {
     scenario: scenario.name,
     cause: scenario.cause,
     loss_entry: scenario.cause && !scenario.healthy ? (losses[0] ?? null) : null,
+    loss_url: null,
+    loss_status: null,
     changing_hops: scenario.expected.changing_hops,
     ...extra,
     all_loss_entries: losses,
     notes: scenario.expected.notes,
   };
+  if (expected.loss_entry !== null) {
+    const e = har.log.entries[expected.loss_entry];
+    expected.loss_url = e.request.url;
+    expected.loss_status = e.response.status;
+  } else {
+    delete expected.loss_url;
+    delete expected.loss_status;
+  }
   if (!scenario.healthy && scenario.expectLoss !== false && expected.loss_entry === null) throw new Error(`${scenario.name}: no session loss was recorded`);
   if (scenario.healthy && losses.length) throw new Error(`${scenario.name}: a healthy scenario lost the session at entries ${losses}`);
   const files = {
@@ -56,6 +67,26 @@ if (wanted.length && list.length !== wanted.length) {
   console.error(`unknown scenario; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   process.exit(2);
 }
+/** index.json: every recorded scenario's expected.json summary, for tests that iterate over them. */
+async function writeIndex() {
+  const index = [];
+  for (const name of (await readdir(ROOT)).sort()) {
+    const f = path.join(ROOT, name, 'expected.json');
+    if (!existsSync(f)) continue;
+    const e = JSON.parse(await readFile(f, 'utf8'));
+    index.push({ scenario: e.scenario, cause: e.cause, loss_entry: e.loss_entry });
+  }
+  await writeFile(path.join(ROOT, 'index.json'), JSON.stringify(index, null, 2) + '\n');
+}
+
 const t0 = Date.now();
 for (const s of list) await record(s);
+if (!wanted.length) {
+  // A full recording also drops folders of scenarios that no longer exist.
+  const known = new Set(SCENARIOS.map((s) => s.name));
+  for (const name of await readdir(ROOT, { withFileTypes: true })) {
+    if (name.isDirectory() && !known.has(name.name)) await rm(path.join(ROOT, name.name), { recursive: true });
+  }
+}
+await writeIndex();
 console.log(`recorded ${list.length} scenarios in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { World } from './world.mjs';
 import { launch } from './browser.mjs';
-import { retime, takeLossMarks, markCacheHits } from './har.mjs';
+import { retime, takeLossMarks, markCacheHits, normalize } from './har.mjs';
 
 /**
  * @param {object} scenario  a scenarios/*.mjs default export
@@ -35,6 +35,7 @@ export async function runScenario(scenario, { variant = {}, fixedPorts = false }
     const har = JSON.parse(await readFile(harPath, 'utf8'));
     retime(har, world.clock);
     markCacheHits(har);
+    normalize(har);
     const losses = takeLossMarks(har);
     return { har, losses, world, ctx };
   } finally {

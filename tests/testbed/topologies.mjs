@@ -2,7 +2,8 @@
 // the 127.0.0.x address named here, so Jira and Crowd see exactly these hops.
 import { MINUTE } from './clock.mjs';
 
-const url = (world, host, edge, fixed, ctx) => () => `http://${host}:${world.fixedPorts ? fixed : edge.port}${ctx}`;
+/** The URL the user types for an app behind `edge`: fixed port when recording, the real one in checks. */
+export const publicUrl = (world, host, edge, fixed, ctx) => () => `http://${host}:${world.fixedPorts ? fixed : edge.port}${ctx}`;
 
 /**
  * The KB's path (domain.md section 1): browser -> LB -> HTTP server -> LB -> Jira /track.
@@ -15,7 +16,7 @@ export function kbTopology(world, { trustedProxies = ['127.0.0.10'], rule = 'doc
   const lbInner = world.addProxy({ name: 'lb (app side)', target: jira, localAddress: '127.0.0.10' });
   const httpd = world.addProxy({ name: 'httpd', target: lbInner, localAddress: '127.0.0.21' });
   const edge = world.addProxy({ name: 'lb (edge)', target: httpd, localAddress: '127.0.0.10', port: world.port(18080) });
-  return { jira, httpd, edge, base: url(world, 'jira.example.test', edge, 18080, '/track') };
+  return { jira, httpd, edge, base: publicUrl(world, 'jira.example.test', edge, 18080, '/track') };
 }
 
 /**
@@ -33,7 +34,7 @@ export function ssoPair(world, { trustedProxies = ['127.0.0.10'], validationInte
     wiki,
     jiraEdge,
     wikiEdge,
-    jiraBase: url(world, 'jira.example.test', jiraEdge, 18080, '/jira'),
-    wikiBase: url(world, 'wiki.example.test', wikiEdge, 18090, '/wiki'),
+    jiraBase: publicUrl(world, 'jira.example.test', jiraEdge, 18080, '/jira'),
+    wikiBase: publicUrl(world, 'wiki.example.test', wikiEdge, 18090, '/wiki'),
   };
 }

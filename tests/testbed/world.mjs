@@ -34,14 +34,24 @@ export class World {
   }
 
   addCrowd(opts = {}) {
-    this.crowd = new CrowdServer({ clock: this.clock, rng: this.rng, users: USERS, port: this.port(18095), ...opts });
+    this.crowd = new CrowdServer({ clock: this.clock, rng: this.rng, users: USERS, ...opts });
     this.servers.push(this.crowd);
     return this.crowd;
   }
 
-  /** SSO settings for an app: its own Crowd client (application name) against this world's Crowd. */
-  sso(appName, { cookieDomain = '.example.test', secure = false, validationIntervalMs } = {}) {
-    const crowd = new CrowdClient({ baseUrl: () => this.crowd.url, hostHeader: 'crowd.example.test:8095', appName });
+  /** A further Crowd (another environment, e.g. staging), not the world's main one. */
+  addOtherCrowd(opts = {}) {
+    const c = new CrowdServer({ clock: this.clock, rng: this.rng, users: USERS, ...opts });
+    this.servers.push(c);
+    return c;
+  }
+
+  /**
+   * SSO settings for an app: its own Crowd client (application name) against this world's Crowd
+   * (or `server`). `cookieDomain: null` makes crowd.token_key a host-only cookie.
+   */
+  sso(appName, { cookieDomain = '.example.test', secure = false, validationIntervalMs, server, hostHeader = 'crowd.example.test:8095' } = {}) {
+    const crowd = new CrowdClient({ baseUrl: () => (server || this.crowd).url, hostHeader, appName });
     return { crowd, cookieDomain, secure, validationIntervalMs };
   }
 

@@ -5,6 +5,7 @@
 // X-Forwarded-For entry, which is the browser's own address: ::1, then 127.0.0.1.
 import { MINUTE } from '../clock.mjs';
 import { open, submitLogin, loginIfAsked, poll } from '../actions.mjs';
+import { publicUrl } from '../topologies.mjs';
 
 export default {
   name: 'client-address-change',
@@ -14,7 +15,7 @@ export default {
     world.addCrowd({ trustedProxies: ['127.0.0.10'], includeIpAddress });
     const jira = world.addApp('jira', { product: 'jira', contextPath: '/jira', sso: world.sso('jira', { validationIntervalMs: 5 * MINUTE }) });
     const edge = world.addProxy({ name: 'edge', target: jira, localAddress: '127.0.0.10', port: world.port(18080), hosts: ['::1', '127.0.0.1'] });
-    return { edge, base: () => `http://jira.example.test:${world.fixedPorts ? 18080 : edge.port}/jira` };
+    return { edge, base: publicUrl(world, 'jira.example.test', edge, 18080, '/jira') };
   },
   async run(page, { edge, base }, world) {
     await open(page, `${base()}/browse/APS-3982`);

@@ -1,10 +1,12 @@
-// Every scenario, in recording order: the twelve causes of domain.md section 4 and the healthy one.
+// Every scenario, in recording order: the twelve causes of domain.md section 4 (cause 6 in its two
+// forms) and the healthy one.
 import proxyAddressChange from './proxy-address-change.mjs';
 import proxyPathMismatch from './proxy-path-mismatch.mjs';
 import clientAddressChange from './client-address-change.mjs';
 import ssoCookieDomain from './sso-cookie-domain.mjs';
 import ssoCookieInsecureScheme from './sso-cookie-insecure-scheme.mjs';
 import sessionCookieCollision from './session-cookie-collision.mjs';
+import ssoCookieSharedParent from './sso-cookie-shared-parent.mjs';
 import noSessionAffinity from './no-session-affinity.mjs';
 import idleTimeout from './idle-timeout.mjs';
 import rememberMeChurn from './remember-me-churn.mjs';
@@ -20,6 +22,7 @@ export const SCENARIOS = [
   ssoCookieDomain,
   ssoCookieInsecureScheme,
   sessionCookieCollision,
+  ssoCookieSharedParent,
   noSessionAffinity,
   idleTimeout,
   rememberMeChurn,

@@ -4,6 +4,7 @@
 // Variant {affinity: true}: the balancer follows the jvmRoute and the user stays logged in.
 import { MINUTE } from '../clock.mjs';
 import { open, submitLogin, loginIfAsked, poll } from '../actions.mjs';
+import { publicUrl } from '../topologies.mjs';
 
 export default {
   name: 'no-session-affinity',
@@ -12,7 +13,7 @@ export default {
     const node1 = world.addApp('jira', { product: 'jira', contextPath: '/jira', nodeId: 'node1', counterStart: 107900 });
     const node2 = world.addApp('jira', { product: 'jira', contextPath: '/jira', nodeId: 'node2', counterStart: 52310 });
     const lb = world.addLoadBalancer({ name: 'lb', nodes: [node1, node2], affinity, localAddress: '127.0.0.10', port: world.port(18080) });
-    return { lb, base: () => `http://jira.example.test:${world.fixedPorts ? 18080 : lb.port}/jira` };
+    return { lb, base: publicUrl(world, 'jira.example.test', lb, 18080, '/jira') };
   },
   async run(page, { lb, base }, world) {
     lb.prefer('node1');

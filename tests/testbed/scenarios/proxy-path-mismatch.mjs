@@ -4,8 +4,7 @@
 // Confluence issues a new token that Jira then rejects: "ping-pong".
 import { MINUTE } from '../clock.mjs';
 import { open, submitLogin, loginIfAsked, poll } from '../actions.mjs';
-
-const url = (world, host, edge, fixed, ctx) => () => `http://${host}:${world.fixedPorts ? fixed : edge.port}${ctx}`;
+import { publicUrl } from '../topologies.mjs';
 
 export default {
   name: 'proxy-path-mismatch',
@@ -17,7 +16,7 @@ export default {
     const jiraEdge = world.addProxy({ name: 'jira edge', target: jira, localAddress: '127.0.0.10', port: world.port(18080) });
     const wikiHttpd = world.addProxy({ name: 'wiki httpd', target: wiki, localAddress: '127.0.0.42' });
     const wikiEdge = world.addProxy({ name: 'wiki edge', target: wikiHttpd, localAddress: '127.0.0.41', port: world.port(18090) });
-    return { jiraBase: url(world, 'jira.example.test', jiraEdge, 18080, '/jira'), wikiBase: url(world, 'wiki.example.test', wikiEdge, 18090, '/wiki') };
+    return { jiraBase: publicUrl(world, 'jira.example.test', jiraEdge, 18080, '/jira'), wikiBase: publicUrl(world, 'wiki.example.test', wikiEdge, 18090, '/wiki') };
   },
   async run(page, { jiraBase, wikiBase }, world) {
     await open(page, `${jiraBase()}/browse/APS-3982`);

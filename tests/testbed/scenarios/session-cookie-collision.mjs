@@ -3,6 +3,7 @@
 // other's session cookie. No SSO here: each app has its own login.
 import { MINUTE } from '../clock.mjs';
 import { open, submitLogin, loginIfAsked, poll } from '../actions.mjs';
+import { publicUrl } from '../topologies.mjs';
 
 export default {
   name: 'session-cookie-collision',
@@ -13,8 +14,8 @@ export default {
     const jiraEdge = world.addProxy({ name: 'jira edge', target: jira, localAddress: '127.0.0.10', port: world.port(18080) });
     const wikiEdge = world.addProxy({ name: 'wiki edge', target: wiki, localAddress: '127.0.0.10', port: world.port(18090) });
     return {
-      jiraBase: () => `http://tools.example.test:${world.fixedPorts ? 18080 : jiraEdge.port}`,
-      wikiBase: () => `http://tools.example.test:${world.fixedPorts ? 18090 : wikiEdge.port}`,
+      jiraBase: publicUrl(world, 'tools.example.test', jiraEdge, 18080, ''),
+      wikiBase: publicUrl(world, 'tools.example.test', wikiEdge, 18090, ''),
     };
   },
   async run(page, { jiraBase, wikiBase }, world) {

@@ -3,6 +3,7 @@
 // next request has a session user but no token: the SSO authenticator logs the user out. Login loop.
 import { MINUTE } from '../clock.mjs';
 import { open, submitLogin, loginIfAsked } from '../actions.mjs';
+import { publicUrl } from '../topologies.mjs';
 
 export default {
   name: 'sso-cookie-domain',
@@ -11,7 +12,7 @@ export default {
     world.addCrowd({ trustedProxies: ['127.0.0.10'] });
     const jira = world.addApp('jira', { product: 'jira', contextPath: '/jira', sso: world.sso('jira', { validationIntervalMs: 5 * MINUTE, cookieDomain }) });
     const edge = world.addProxy({ name: 'edge', target: jira, localAddress: '127.0.0.10', port: world.port(18080) });
-    return { base: () => `http://jira.example.test:${world.fixedPorts ? 18080 : edge.port}/jira` };
+    return { base: publicUrl(world, 'jira.example.test', edge, 18080, '/jira') };
   },
   async run(page, { base }, world) {
     await open(page, `${base()}/secure/Dashboard.jspa`); // -> login.jsp
