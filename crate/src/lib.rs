@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod har;
+pub mod net;
 pub mod report;
 
 #[cfg(target_arch = "wasm32")]

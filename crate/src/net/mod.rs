@@ -1,0 +1,11 @@
+//! Crowd's proxy logic, offline: X-Forwarded-For and `Forwarded` parsing ([`xff`]), trusted-proxy lists
+//! ([`trusted`]), the client-address resolution under both of Crowd's rules ([`resolve`]) and the entries to
+//! trust so that a changing proxy stops breaking SSO tokens ([`suggest`]). Facts in domain.md sections 2
+//! and 6.
+//!
+//! No DNS and no sockets: the same code runs in the CLI and in the browser (WASM). Hostnames in a trusted
+//! list are therefore reported, never resolved.
+
+pub mod xff;
+
+pub use xff::{parse_forwarded, parse_forwarded_lines, parse_xff, parse_xff_lines, Hop, HopForm, XffChain};
