@@ -6,6 +6,10 @@
 //! No DNS and no sockets: the same code runs in the CLI and in the browser (WASM). Hostnames in a trusted
 //! list are therefore reported, never resolved.
 
+pub mod trusted;
 pub mod xff;
 
+pub use trusted::{
+    EntryError, EntryProblem, ListPosition, Pattern, TrustedEntry, TrustedListError, TrustedProxies,
+};
 pub use xff::{parse_forwarded, parse_forwarded_lines, parse_xff, parse_xff_lines, Hop, HopForm, XffChain};
