@@ -6,9 +6,14 @@
 //! No DNS and no sockets: the same code runs in the CLI and in the browser (WASM). Hostnames in a trusted
 //! list are therefore reported, never resolved.
 
+pub mod resolve;
 pub mod trusted;
 pub mod xff;
 
+pub use resolve::{
+    parse_remote_address, resolve, ChainHop, HopRole, Observation, RemoteAddressError, Resolution, Resolved,
+    Rule, TrustedBy, ValidationFactor,
+};
 pub use trusted::{
     EntryError, EntryProblem, ListPosition, Pattern, TrustedEntry, TrustedListError, TrustedProxies,
 };
