@@ -7,12 +7,16 @@
 //! list are therefore reported, never resolved.
 
 pub mod resolve;
+pub mod suggest;
 pub mod trusted;
 pub mod xff;
 
 pub use resolve::{
     parse_remote_address, resolve, ChainHop, HopRole, Observation, RemoteAddressError, Resolution, Resolved,
     Rule, TrustedBy, ValidationFactor,
+};
+pub use suggest::{
+    covering_net, suggest, ChangingPosition, Outcome, PoolAlternative, PositionRole, Suggestion,
 };
 pub use trusted::{
     EntryError, EntryProblem, ListPosition, Pattern, TrustedEntry, TrustedListError, TrustedProxies,
