@@ -144,11 +144,11 @@ impl ChainHop {
         !matches!(self.form, HopForm::Ip { .. })
     }
 
-    /// "XFF entry 2 198.51.100.20" or "remote_address 192.0.2.10".
+    /// "XFF entry 2 (198.51.100.20)" or "remote_address (192.0.2.10)".
     pub fn label(&self) -> String {
         match self.role {
-            HopRole::RemoteAddress => format!("remote_address {}", self.raw),
-            _ => format!("XFF entry {} {}", self.position, self.raw),
+            HopRole::RemoteAddress => format!("remote_address ({})", self.raw),
+            _ => format!("XFF entry {} ({})", self.position, self.raw),
         }
     }
 }
@@ -314,10 +314,7 @@ fn explain(r: &Resolution, trusted: &TrustedProxies) -> Vec<String> {
         ),
     }
     out.push(walk);
-    out.push(format!(
-        "All-or-nothing rule: {}, so the client is {}.",
-        r.all_or_nothing.why, r.all_or_nothing.address
-    ));
+    out.push(format!("All-or-nothing rule: {} ({}).", r.all_or_nothing.why, r.all_or_nothing.address));
     if r.disagree {
         let mut s = format!("The rules disagree ({} vs {}).", r.documented.address, r.all_or_nothing.address);
         if r.documented.role == HopRole::Proxy && r.all_or_nothing.role == HopRole::RemoteAddress {
@@ -339,7 +336,7 @@ fn explain(r: &Resolution, trusted: &TrustedProxies) -> Vec<String> {
     if !r.ignored_xff_hops.is_empty() {
         out.push(format!(
             "X-Forwarded-For came in several header lines; Crowd reads only the first (Servlet getHeader, \
-             inferred), so {} never reach it. Make the proxies append to one line.",
+             inferred), so it never sees {}. Make the proxies append to one line.",
             r.ignored_xff_hops.join(", ")
         ));
     }
@@ -432,7 +429,7 @@ mod tests {
         assert_eq!(r.hops[1].trusted_by, Some(TrustedBy { index: 1, text: "192.0.2.10".into() }));
         assert_eq!(r.hops[2].trusted_by, Some(TrustedBy { index: 0, text: "198.51.100.0/24".into() }));
         assert_eq!(r.hops[3].role, HopRole::RemoteAddress);
-        assert_eq!(r.hops[3].label(), "remote_address 192.0.2.10");
+        assert_eq!(r.hops[3].label(), "remote_address (192.0.2.10)");
     }
 
     #[test]
