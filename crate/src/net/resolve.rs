@@ -62,7 +62,10 @@ pub struct ValidationFactor {
 
 /// A remote address that is not an IP address.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("remote address `{text}` is not an IP address (expected the app's TCP peer, e.g. 192.0.2.10 or 2001:db8::10)")]
+#[error(
+    "remote address `{text}` is not an IP address (expected the app's TCP peer, e.g. 192.0.2.10 or \
+     2001:db8::10)"
+)]
 pub struct RemoteAddressError {
     pub text: String,
 }
@@ -300,13 +303,13 @@ fn explain(r: &Resolution, trusted: &TrustedProxies) -> Vec<String> {
     let mut walk = format!("Documented rule: {}, so Crowd binds the token to {}", d.why, d.address);
     match d.role {
         HopRole::Proxy => walk.push_str(
-            ". That is a proxy, not the user's machine: whenever its address changes (a pool, a restart, DHCP), \
-             the client address changes and Crowd rejects the token (INVALID_SSO_TOKEN, \"Token doesn't match \
-             the existing token.\"). Trusting it moves the resolution left, towards the user.",
+            ". That is a proxy, not the user's machine: whenever its address changes (a pool, a restart, \
+             DHCP), the client address changes and Crowd rejects the token (INVALID_SSO_TOKEN, \"Token \
+             doesn't match the existing token.\"). Trusting it moves the resolution left, towards the user.",
         ),
         HopRole::RemoteAddress if r.hops.len() > 1 => walk.push_str(
-            ". That is the app-facing proxy: the token breaks whenever it changes (a pool of proxies in front \
-             of the app). Trusting it moves the resolution left, towards the user.",
+            ". That is the app-facing proxy: the token breaks whenever it changes (a pool of proxies in \
+             front of the app). Trusting it moves the resolution left, towards the user.",
         ),
         HopRole::RemoteAddress => walk.push_str(", the only address there is."),
         HopRole::Client => walk.push_str(
@@ -319,9 +322,9 @@ fn explain(r: &Resolution, trusted: &TrustedProxies) -> Vec<String> {
         let mut s = format!("The rules disagree ({} vs {}).", r.documented.address, r.all_or_nothing.address);
         if r.documented.role == HopRole::Proxy && r.all_or_nothing.role == HopRole::RemoteAddress {
             s.push_str(
-                " Under the all-or-nothing rule a changing middle proxy would not matter (the client would be \
-                 the stable remote_address), which would not explain a logout; the documented rule does: it is \
-                 the KB case.",
+                " Under the all-or-nothing rule a changing middle proxy would not matter (the client would \
+                 be the stable remote_address), which would not explain a logout; the documented rule does: \
+                 it is the KB case.",
             );
         }
         out.push(s);

@@ -1,6 +1,6 @@
 //! One request through Crowd's proxy logic, as a report: what `harlens proxies` prints and what the WASM
-//! resolution simulator will return. Parsing the inputs is the caller's job, so each error can name its source
-//! (a file, a command-line option, a form field).
+//! resolution simulator will return. Parsing the inputs is the caller's job, so each error can name its
+//! source (a file, a command-line option, a form field).
 
 use std::fmt::Write;
 
@@ -149,7 +149,8 @@ mod tests {
             text.starts_with("Trusted proxies: 2 entries\n   0  192.0.2.10  address 192.0.2.10\n"),
             "{text}"
         );
-        assert!(text.contains("warning: entry 1 `192.168.` (line 1, column 13): `192.168.` is likely a typo"));
+        let typo = "warning: entry 1 `192.168.` (line 1, column 13): `192.168.` is likely a typo";
+        assert!(text.contains(typo), "{text}");
         assert!(
             text.contains("  XFF 2   198.51.100.20  proxy           untrusted: no trusted-proxy entry"),
             "{text}"

@@ -1,12 +1,12 @@
 //! What to add to Crowd's trusted-proxy list, from several observed validations of one user's requests
 //! (server logs over time): the fix of the KB case (domain.md 2 and 4.1), checked by simulation.
 //!
-//! Every hop after the leftmost X-Forwarded-For entry (remote_address included) is a proxy and must be trusted
-//! for the documented rule to reach the user's own address. The suggestion is the smallest set of exact
-//! addresses that does it: one entry per untrusted proxy address seen. Where one position of the chain took
-//! several addresses (a pool), the covering CIDR is offered as an alternative that also covers addresses not
-//! seen yet, with how much more it trusts. Then the suggestion is applied and every validation resolved again,
-//! so the report can show that the client address no longer changes (or say why it still does).
+//! Every hop after the leftmost X-Forwarded-For entry (remote_address included) is a proxy and must be
+//! trusted for the documented rule to reach the user's own address. The suggestion is the smallest set of
+//! exact addresses that does it: one entry per untrusted proxy address seen. Where one position of the chain
+//! took several addresses (a pool), the covering CIDR is offered as an alternative that also covers addresses
+//! not seen yet, with how much more it trusts. Then the suggestion is applied and every validation resolved
+//! again, so the report can show that the client address no longer changes (or say why it still does).
 
 use std::collections::BTreeSet;
 use std::net::IpAddr;
@@ -299,7 +299,8 @@ fn explain(s: &Suggestion, after: &[Resolution], trusted: &TrustedProxies) -> Ve
     if before.len() > 1 {
         out.push(format!(
             "Before: the documented rule resolves the validations to {}: the client address Crowd binds the \
-             token to changes, so a token created in one validation is rejected in another (INVALID_SSO_TOKEN).",
+             token to changes, so a token created in one validation is rejected in another \
+             (INVALID_SSO_TOKEN).",
             join_and(before)
         ));
     } else {
@@ -317,8 +318,8 @@ fn explain(s: &Suggestion, after: &[Resolution], trusted: &TrustedProxies) -> Ve
     for pool in &s.pools {
         if pool.reasonable {
             out.push(format!(
-                "{} looks like a pool ({} addresses seen): {} would also cover addresses it has not used yet, \
-                 but trusts {} addresses instead of {}; use it only if the whole range is your proxies.",
+                "{} looks like a pool ({} addresses seen): {} would also cover addresses it has not used \
+                 yet, but trusts {} addresses instead of {}; use it only if the whole range is your proxies.",
                 pool.label,
                 pool.addresses.len(),
                 pool.cidr,
@@ -335,7 +336,8 @@ fn explain(s: &Suggestion, after: &[Resolution], trusted: &TrustedProxies) -> Ve
     }
     for u in &s.untrustable {
         out.push(format!(
-            "{} `{}` in validation {} cannot be trusted by any entry ({}); fix that proxy to send plain addresses.",
+            "{} `{}` in validation {} cannot be trusted by any entry ({}); fix that proxy to send plain \
+             addresses.",
             u.label, u.raw, u.validation, u.reason
         ));
     }
@@ -357,8 +359,8 @@ fn explain(s: &Suggestion, after: &[Resolution], trusted: &TrustedProxies) -> Ve
             text.push_str(": the untrustable hops above stop the walk");
         } else if client_changed {
             text.push_str(
-                ": the user's own address changed (VPN, NAT pool, IPv4/IPv6), which trusting proxies cannot fix \
-                 (client-address-change)",
+                ": the user's own address changed (VPN, NAT pool, IPv4/IPv6), which trusting proxies cannot \
+                 fix (client-address-change)",
             );
         }
         text.push('.');

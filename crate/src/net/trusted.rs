@@ -268,7 +268,8 @@ fn parse_entry(text: &str) -> Result<(Pattern, Vec<String>), EntryProblem> {
                 let wildcard = format!("{stem}{}", ".*".repeat(4 - octets));
                 let net = parse_wildcard(&wildcard)?;
                 warnings.push(format!(
-                    "`{text}` is likely a typo for `{wildcard}`; read as {net}, but Crowd may not: write `{wildcard}`"
+                    "`{text}` is likely a typo for `{wildcard}`; read as {net}, but Crowd may not: write \
+                     `{wildcard}`"
                 ));
                 return Ok((Pattern::Wildcard { net }, warnings));
             }
@@ -290,8 +291,8 @@ fn parse_entry(text: &str) -> Result<(Pattern, Vec<String>), EntryProblem> {
     }
     if is_hostname(text) {
         warnings.push(
-            "hostname: Crowd resolves it with DNS (a look-up per check); harlens cannot resolve it offline, so \
-             here it matches nothing"
+            "hostname: Crowd resolves it with DNS (a look-up per check); harlens cannot resolve it offline, \
+             so here it matches nothing"
                 .to_owned(),
         );
         return Ok((Pattern::Hostname { name: text.to_owned() }, warnings));
