@@ -47,8 +47,8 @@ enum Command {
         /// The app's TCP peer: the `remote_address` validation factor.
         #[arg(long, value_name = "IP")]
         remote: String,
-        /// The X-Forwarded-For header the app received, e.g. "203.0.113.7, 192.0.2.10". Repeat it for a header
-        /// sent on several lines (Crowd sees only the first).
+        /// The X-Forwarded-For header the app received, e.g. "203.0.113.7, 192.0.2.10". Repeat it for a
+        /// header sent on several lines (Crowd sees only the first).
         #[arg(long, value_name = "CHAIN")]
         xff: Vec<String>,
         /// Output format.

@@ -1,8 +1,7 @@
 //! Crowd's proxy logic, offline: X-Forwarded-For and `Forwarded` parsing ([`xff`]), trusted-proxy lists
-//! ([`trusted`]), the client-address resolution under both of Crowd's rules ([`resolve`]) and the entries to
-//! trust so that a changing proxy stops breaking SSO tokens ([`suggest`]); [`simulation`] puts one request
-//! through all of it for the CLI and the page. Facts in domain.md sections 2
-//! and 6.
+//! ([`trusted`]), the client-address resolution under both of Crowd's rules ([`mod@resolve`]) and the entries
+//! to trust so that a changing proxy stops breaking SSO tokens ([`mod@suggest`]); [`simulation`] puts one
+//! request through all of it for the CLI and the page. Facts in domain.md sections 2 and 6.
 //!
 //! No DNS and no sockets: the same code runs in the CLI and in the browser (WASM). Hostnames in a trusted
 //! list are therefore reported, never resolved.
