@@ -284,7 +284,7 @@ fn judge(trusted: &TrustedProxies, position: usize, hop: &Hop, role: HopRole) ->
     let (trusted_by, untrusted_because) = match hop.plain_ip() {
         Some(addr) => match trusted.trusting(addr) {
             Some(entry) => (Some(TrustedBy { index: entry.index, text: entry.text.clone() }), None),
-            None => (None, Some("no trusted-proxy entry matches it".to_owned())),
+            None => (None, Some(no_match_reason(trusted, addr))),
         },
         None => (
             None,
@@ -295,6 +295,23 @@ fn judge(trusted: &TrustedProxies, position: usize, hop: &Hop, role: HopRole) ->
         ),
     };
     ChainHop { position, role, raw: hop.raw.clone(), form: hop.form.clone(), trusted_by, untrusted_because }
+}
+
+/// Why no entry matches a plain address; an IPv4-mapped IPv6 address (`::ffff:192.0.2.10`, what a dual-stack
+/// socket reports) is worth naming, because Crowd's IPv4 patterns never match it.
+fn no_match_reason(trusted: &TrustedProxies, addr: IpAddr) -> String {
+    let mapped = match addr {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped(),
+        IpAddr::V4(_) => None,
+    };
+    match mapped.and_then(|v4| trusted.trusting(IpAddr::V4(v4)).map(|e| (v4, e))) {
+        Some((v4, entry)) => format!(
+            "no trusted-proxy entry matches it: it is an IPv6 address; {} would match its IPv4 form {v4}, \
+             but an IPv4 pattern never matches an IPv6 address (add `{addr}`)",
+            entry.name()
+        ),
+        None => "no trusted-proxy entry matches it".to_owned(),
+    }
 }
 
 fn explain(r: &Resolution, trusted: &TrustedProxies) -> Vec<String> {
@@ -504,6 +521,19 @@ mod tests {
         let err = parse_remote_address("10.444.222.10").unwrap_err();
         assert!(err.to_string().starts_with("remote address `10.444.222.10` is not an IP address"));
         assert!(parse_remote_address("192.0.2.1%eth0").is_err());
+    }
+
+    #[test]
+    fn an_ipv4_mapped_peer_is_not_matched_by_ipv4_patterns_and_says_so() {
+        let r = run("192.0.2.0/24", "::ffff:192.0.2.10", Some("203.0.113.7"));
+        assert!(!r.hops[1].is_trusted());
+        let why = r.hops[1].untrusted_because.as_deref().unwrap();
+        assert!(
+            why.contains("entry 0 `192.0.2.0/24` (line 1, column 1) would match its IPv4 form 192.0.2.10"),
+            "{why}"
+        );
+        assert!(why.contains("(add `::ffff:192.0.2.10`)"), "{why}");
+        assert_eq!(r.documented.address, "::ffff:192.0.2.10");
     }
 
     #[test]

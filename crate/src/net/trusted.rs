@@ -118,6 +118,12 @@ pub enum EntryProblem {
     CidrPrefix { prefix: String, max: u8 },
     #[error("not a valid IPv6 address")]
     BadIpv6,
+    #[error("a trusted proxy is an address without a port (write `{0}`)")]
+    Port(String),
+    #[error("IPv6 addresses are written without brackets here (write `{0}`)")]
+    Brackets(String),
+    #[error("entries are separated by commas or newlines, not spaces")]
+    Space,
     #[error("expected an IP address, a wildcard (192.168.*.*), a CIDR range (192.168.0.0/16) or a hostname")]
     Unrecognized,
 }
@@ -227,6 +233,19 @@ impl TrustedProxies {
 /// Reads one entry (already trimmed, not empty) into its pattern and its warnings.
 fn parse_entry(text: &str) -> Result<(Pattern, Vec<String>), EntryProblem> {
     let mut warnings = Vec::new();
+    // Three mistakes of people copying addresses from logs and URLs, named so the fix is obvious.
+    if text.contains(char::is_whitespace) {
+        return Err(EntryProblem::Space);
+    }
+    if let Some(inner) = text.strip_prefix('[') {
+        let addr = inner.split(']').next().unwrap_or_default();
+        return Err(EntryProblem::Brackets(addr.to_owned()));
+    }
+    if let Some((addr, port)) = text.split_once(':') {
+        if parse_ipv4(addr).is_ok() && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(EntryProblem::Port(addr.to_owned()));
+        }
+    }
     if let Some((addr, prefix)) = text.split_once('/') {
         let addr = parse_address(addr).map_err(|_| EntryProblem::CidrAddress(addr.to_owned()))?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
@@ -475,6 +494,9 @@ mod tests {
         assert!(!e.pattern.matches(ip("192.0.2.1")));
         assert!(e.warnings[0].contains("cannot resolve it offline"));
         assert_eq!(problem("proxy_1!"), EntryProblem::Unrecognized);
+        assert_eq!(problem("192.0.2.10:8080"), EntryProblem::Port("192.0.2.10".into()));
+        assert_eq!(problem("[2001:db8::1]"), EntryProblem::Brackets("2001:db8::1".into()));
+        assert_eq!(problem("192.0.2.10 192.0.2.11"), EntryProblem::Space);
         assert_eq!(problem("-proxy.example.com"), EntryProblem::Unrecognized);
     }
 
