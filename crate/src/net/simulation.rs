@@ -137,6 +137,68 @@ impl Simulation {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::net::{parse_forwarded, parse_remote_address, parse_xff};
+
+    /// Headers and lists are untrusted text: multi-byte characters, control characters and odd punctuation
+    /// must come out as findings, never as a panic (a panic in WASM kills the page).
+    #[test]
+    fn hostile_text_never_panics() {
+        let nasty = [
+            "",
+            ",",
+            " , ,",
+            "é",
+            "fé=1",
+            "for=",
+            "for=\"",
+            "\"\\",
+            "[",
+            "[]",
+            "[é]:",
+            "]:",
+            "_",
+            "_é",
+            "1.2.3.4:",
+            ":::",
+            "::ffff:1.2.3.4%",
+            "%",
+            "*",
+            "*.*",
+            "1.2.3.4/",
+            "/",
+            "/999",
+            "1.2.3.4/é",
+            "0.0.0.0/0",
+            "::/0",
+            "999.999.999.999",
+            "1..2.3",
+            ".",
+            "..",
+            "-",
+            "a..b",
+            "\u{0}",
+            "\t192.0.2.1",
+            "🦀.example",
+            "192.168.é.*",
+            "1.2.3.",
+            "1.2.3.4.",
+            "1.2.3.4.5.",
+        ];
+        for text in nasty {
+            let chain = parse_xff(text);
+            let _ = chain.crowd_hops();
+            let _ = parse_forwarded(text);
+            let _ = parse_remote_address(text);
+            let (list, _) = TrustedProxies::parse_lenient(text);
+            let _ = list.warnings();
+            for remote in ["192.0.2.10", "::ffff:192.0.2.10", "2001:db8::1"] {
+                let sim =
+                    Simulation::new(list.clone(), Observation::new(remote.parse().unwrap(), Some(text)));
+                let _ = sim.render_text();
+                let _ = sim.to_json().unwrap();
+            }
+        }
+    }
 
     #[test]
     fn kb_request_renders_the_chain_the_rules_and_the_fix() {
