@@ -125,3 +125,35 @@ fn gzip_input_gets_a_hint() {
     assert!(err.contains("x.har.gz: line 1, column 1 (byte 0): expected `{` starting the HAR, found byte 0x1F: this is gzip-compressed data"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn rules_lists_the_twelve_causes() {
+    let out = harlens(&["rules", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "proxy-address-change",
+            "proxy-path-mismatch",
+            "client-address-change",
+            "sso-cookie-domain",
+            "sso-cookie-insecure-scheme",
+            "session-cookie-collision",
+            "no-session-affinity",
+            "idle-timeout",
+            "remember-me-churn",
+            "logout-elsewhere",
+            "xsrf-after-session-loss",
+            "user-logout",
+        ]
+    );
+    let text = String::from_utf8(harlens(&["rules"]).stdout).unwrap();
+    assert!(
+        text.starts_with(
+            "proxy-address-change         A proxy that Crowd does not trust changed its address\n"
+        ),
+        "{text}"
+    );
+}

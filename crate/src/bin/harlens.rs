@@ -12,6 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use harlens::net::{parse_remote_address, Observation, Simulation, TrustedProxies};
 use harlens::report::{render_markdown, render_text};
 use harlens::Analyzer;
 
@@ -40,13 +41,30 @@ enum Command {
     /// Lists the causes harlens can name (the rule registry).
     Rules {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
-        format: ListFormat,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+    /// Shows how Crowd resolves one request's client address from its trusted-proxy list, under the
+    /// documented rule and under the shipped all-or-nothing code, and what to trust to reach the user.
+    Proxies {
+        /// Crowd's trusted proxy servers, separated by commas or newlines, or @FILE to read them from a file.
+        #[arg(long, value_name = "LIST|@FILE")]
+        trusted: String,
+        /// The app's TCP peer: the `remote_address` validation factor.
+        #[arg(long, value_name = "IP")]
+        remote: String,
+        /// The X-Forwarded-For header the app received, e.g. "203.0.113.7, 192.0.2.10". Repeat it for a
+        /// header sent on several lines (Crowd sees only the first).
+        #[arg(long, value_name = "CHAIN")]
+        xff: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
     },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ListFormat {
+enum TextOrJson {
     Text,
     Json,
 }
@@ -68,6 +86,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Analyze { format, output, hars } => analyze(format, output.as_deref(), &hars),
         Command::Rules { format } => list_rules(format),
+        Command::Proxies { trusted, remote, xff, format } => proxies(&trusted, &remote, &xff, format),
     };
     match result {
         Ok(code) => code,
@@ -106,25 +125,57 @@ fn analyze(format: Format, output: Option<&Path>, hars: &[PathBuf]) -> Result<Ex
     Ok(if report.has_problem() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn list_rules(format: ListFormat) -> Result<ExitCode, String> {
+fn list_rules(format: TextOrJson) -> Result<ExitCode, String> {
     let text = match format {
-        ListFormat::Json => {
+        TextOrJson::Json => {
             let rules: Vec<_> = harlens::rules::REGISTRY
                 .iter()
                 .map(|r| serde_json::json!({"id": r.id, "title": r.title, "summary": r.summary}))
                 .collect();
             serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())? + "\n"
         }
-        ListFormat::Text => harlens::rules::REGISTRY
+        TextOrJson::Text => harlens::rules::REGISTRY
             .iter()
             .map(|r| format!("{:<28} {}\n{:<28} {}\n", r.id, r.title, "", r.summary))
             .collect(),
     };
-    io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write to standard output: {e}"))?;
+    write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Puts one request through Crowd's proxy logic. Exit 0 whatever the verdict: this command explains, it does
+/// not judge a recording.
+fn proxies(trusted: &str, remote: &str, xff: &[String], format: TextOrJson) -> Result<ExitCode, String> {
+    let (source, list) = match trusted.strip_prefix('@') {
+        Some(path) => {
+            let list = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+            (path.to_owned(), list)
+        }
+        None => ("--trusted".to_owned(), trusted.to_owned()),
+    };
+    let trusted = TrustedProxies::parse(&list).map_err(|e| {
+        e.errors.iter().map(|err| format!("{source}: {err}")).collect::<Vec<_>>().join("\nharlens: ")
+    })?;
+    let remote = parse_remote_address(remote).map_err(|e| format!("--remote: {e}"))?;
+    let request = Observation { remote_address: remote, x_forwarded_for: xff.to_vec() };
+    let simulation = Simulation::new(trusted, request);
+    let rendered = match format {
+        TextOrJson::Json => simulation.to_json().map_err(|e| format!("cannot write the JSON output: {e}"))?,
+        TextOrJson::Text => simulation.render_text(),
+    };
+    write_stdout(&rendered)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to standard output; a closed pipe (`| head`) is not an error worth reporting.
+fn write_stdout(text: &str) -> Result<(), String> {
+    let mut stdout = io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            return Err(format!("cannot write to standard output: {e}"));
+        }
+    }
+    Ok(())
 }
 
 /// Streams one file into the analyzer, drawing a progress line on a terminal for big files.

@@ -109,8 +109,8 @@ enum Step {
     Unreadable,
 }
 
-/// Reads one HAR from chunks of bytes. Feed it with [`Scanner::push`], drain entries with
-/// [`Scanner::next_entry`] after each push, and call [`Scanner::finish`] at the end of the input.
+/// Reads one HAR from chunks of bytes: [`Scanner::push`] each chunk and [`Scanner::finish`] at the end of the
+/// input; both call back with every entry they complete, in order.
 #[derive(Debug)]
 pub struct Scanner {
     buf: Vec<u8>,
