@@ -7,7 +7,9 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use crate::har::Warning;
 use crate::har::{Entry, HarError, Scanner};
+use crate::net::{TrustedListError, TrustedProxies};
 use crate::report::{InputReport, Loss, Report, Summary, SCHEMA};
 use crate::rules;
 use crate::signals::format_iso8601;
@@ -19,7 +21,27 @@ use crate::timeline::{Timeline, TimelineBuilder};
 pub struct InputError {
     pub input: String,
     #[source]
-    pub error: HarError,
+    pub error: InputProblem,
+}
+
+/// What was wrong with an input, by kind of input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputProblem {
+    #[error(transparent)]
+    Har(#[from] HarError),
+    /// A trusted-proxy list with unreadable entries (every one is listed, with its line and column).
+    #[error(transparent)]
+    TrustedProxies(#[from] TrustedListError),
+}
+
+impl InputProblem {
+    /// Where in a HAR the problem was found, when it has a place.
+    pub fn location(&self) -> Option<crate::har::Location> {
+        match self {
+            InputProblem::Har(e) => e.location(),
+            InputProblem::TrustedProxies(_) => None,
+        }
+    }
 }
 
 /// How far the analysis has come, for progress bars.
@@ -47,6 +69,7 @@ pub struct Analyzer {
     origins: HashSet<Box<str>>,
     entries_done: u64,
     timelines: TimelineBuilder,
+    trusted: Option<TrustedProxies>,
 }
 
 impl Analyzer {
@@ -67,7 +90,7 @@ impl Analyzer {
     /// Feeds the next chunk of the current input; chunks may split the input anywhere.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), InputError> {
         let Some(cur) = self.current.as_mut() else {
-            return Err(InputError { input: String::new(), error: HarError::AfterFinish });
+            return Err(InputError { input: String::new(), error: HarError::AfterFinish.into() });
         };
         cur.bytes += chunk.len() as u64;
         let CurrentInput { name, scanner, origins, .. } = cur;
@@ -77,7 +100,7 @@ impl Analyzer {
                 observe(entry, origins, all_origins);
                 timelines.observe(input, entry);
             })
-            .map_err(|error| InputError { input: name.clone(), error })
+            .map_err(|error| InputError { input: name.clone(), error: error.into() })
     }
 
     /// Ends the current input; its summary joins the report.
@@ -92,7 +115,7 @@ impl Analyzer {
                 observe(entry, origins, all_origins);
                 timelines.observe(input, entry);
             })
-            .map_err(|error| InputError { input: name.clone(), error })?;
+            .map_err(|error| InputError { input: name.clone(), error: error.into() })?;
         let entries = cur.scanner.entries();
         self.entries_done += entries;
         let (log, warnings) = cur.scanner.into_parts();
@@ -108,6 +131,32 @@ impl Analyzer {
             origins: cur.origins.len() as u64,
             warnings: warnings.into_vec(),
         });
+        Ok(())
+    }
+
+    /// Gives Crowd's trusted-proxy list (`trusted.proxy.servers`: entries separated by commas or newlines).
+    /// Unreadable entries are an error naming each of them; hostnames and the `192.168.` form are warnings.
+    pub fn set_trusted_proxies(&mut self, name: &str, list: &str) -> Result<(), InputError> {
+        let trusted = TrustedProxies::parse(list)
+            .map_err(|error| InputError { input: name.to_owned(), error: error.into() })?;
+        let warnings = trusted
+            .warnings()
+            .into_iter()
+            .map(|message| Warning { code: "trusted-proxy-entry", message, count: 1, first_entry: None })
+            .collect();
+        self.inputs.push(InputReport {
+            name: name.to_owned(),
+            kind: "trusted-proxies",
+            bytes: list.len() as u64,
+            entries: trusted.entries.len() as u64,
+            creator: None,
+            browser: None,
+            har_version: None,
+            pages: None,
+            origins: 0,
+            warnings,
+        });
+        self.trusted = Some(trusted);
         Ok(())
     }
 

@@ -17,7 +17,7 @@ mod wasm;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::{version, StreamingAnalyzer};
 
-pub use analysis::{Analyzer, InputError};
+pub use analysis::{Analyzer, InputError, InputProblem};
 pub use report::Report;
 
 /// The crate version, shown by the CLI, the page and the extension.

@@ -8,6 +8,7 @@ mod common;
 
 use common::{analyze, analyze_chunked, fixture_name, public_fixtures};
 use harlens::har::HarError;
+use harlens::InputProblem;
 
 /// The fixtures that are not JSON at all.
 const BROKEN: [&str; 2] = ["harviewer/not-json.har", "mitmproxy/brokenfile.har"];
@@ -81,7 +82,7 @@ fn not_json_fails_with_the_place_and_what_was_expected() {
 fn brokenfile_is_not_a_har() {
     let bytes = std::fs::read(common_path("mitmproxy/brokenfile.har")).unwrap();
     let err = analyze("brokenfile.har", &bytes).unwrap_err();
-    assert!(matches!(err.error, HarError::NotHar { .. }), "{err}");
+    assert!(matches!(err.error, InputProblem::Har(HarError::NotHar { .. })), "{err}");
     assert_eq!(
         err.to_string(),
         "brokenfile.har: line 2, column 1 (byte 8): not a HAR file: `log` is not an object"

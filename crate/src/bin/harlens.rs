@@ -34,6 +34,9 @@ enum Command {
         /// Write the report to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Crowd's trusted proxy servers (commas or newlines), or @FILE to read them from a file.
+        #[arg(long, value_name = "LIST|@FILE")]
+        trusted_proxies: Option<String>,
         /// HAR files to read ("-" reads standard input).
         #[arg(value_name = "HAR", required = true)]
         hars: Vec<PathBuf>,
@@ -84,7 +87,9 @@ const PROGRESS_MIN_BYTES: u64 = 16 << 20;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Analyze { format, output, hars } => analyze(format, output.as_deref(), &hars),
+        Command::Analyze { format, output, trusted_proxies, hars } => {
+            analyze(format, output.as_deref(), trusted_proxies.as_deref(), &hars)
+        }
         Command::Rules { format } => list_rules(format),
         Command::Proxies { trusted, remote, xff, format } => proxies(&trusted, &remote, &xff, format),
     };
@@ -97,8 +102,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn analyze(format: Format, output: Option<&Path>, hars: &[PathBuf]) -> Result<ExitCode, String> {
+fn analyze(
+    format: Format,
+    output: Option<&Path>,
+    trusted: Option<&str>,
+    hars: &[PathBuf],
+) -> Result<ExitCode, String> {
     let mut analyzer = Analyzer::new();
+    if let Some(trusted) = trusted {
+        let (source, list) = list_argument(trusted, "trusted proxies")?;
+        analyzer.set_trusted_proxies(&source, &list).map_err(|e| multiline(&e.to_string()))?;
+    }
     for path in hars {
         read_input(&mut analyzer, path)?;
     }
@@ -146,13 +160,7 @@ fn list_rules(format: TextOrJson) -> Result<ExitCode, String> {
 /// Puts one request through Crowd's proxy logic. Exit 0 whatever the verdict: this command explains, it does
 /// not judge a recording.
 fn proxies(trusted: &str, remote: &str, xff: &[String], format: TextOrJson) -> Result<ExitCode, String> {
-    let (source, list) = match trusted.strip_prefix('@') {
-        Some(path) => {
-            let list = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
-            (path.to_owned(), list)
-        }
-        None => ("--trusted".to_owned(), trusted.to_owned()),
-    };
+    let (source, list) = list_argument(trusted, "--trusted")?;
     let trusted = TrustedProxies::parse(&list).map_err(|e| {
         e.errors.iter().map(|err| format!("{source}: {err}")).collect::<Vec<_>>().join("\nharlens: ")
     })?;
@@ -165,6 +173,23 @@ fn proxies(trusted: &str, remote: &str, xff: &[String], format: TextOrJson) -> R
     };
     write_stdout(&rendered)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A list given inline or as `@FILE`: its name (for messages and the report) and its text.
+fn list_argument(value: &str, inline_name: &str) -> Result<(String, String), String> {
+    match value.strip_prefix('@') {
+        Some(path) => {
+            let list = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+            let name = Path::new(path).file_name().map_or(path.into(), |n| n.to_string_lossy().into_owned());
+            Ok((name, list))
+        }
+        None => Ok((inline_name.to_owned(), value.to_owned())),
+    }
+}
+
+/// Prefixes every line of a multi-line error after the first with the program name, as the first gets it.
+fn multiline(message: &str) -> String {
+    message.replace('\n', "\nharlens: ")
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error worth reporting.
