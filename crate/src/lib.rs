@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod har;
+pub mod logs;
 pub mod report;
 
 #[cfg(target_arch = "wasm32")]

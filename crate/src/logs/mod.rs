@@ -1,0 +1,182 @@
+//! Server logs: the Jira access log, the application log (`atlassian-jira.log`, `atlassian-crowd.log`) with
+//! the Apache HttpClient wire lines of Jira's calls to Crowd, and Bitbucket's access log (domain.md section 5).
+//!
+//! [`LogReader`] reads one input from chunks of any size, recognises its format from the first lines, and hands
+//! out owned, compact records: [`AccessRecord`]s, [`AppLogRecord`]s, [`CrowdValidation`]s (Crowd session calls
+//! with the validation factors sent and Crowd's verdict) and [`UntrustedProxies`] (Crowd's own DEBUG line).
+//! [`LogCollector`] gathers several inputs into [`ParsedLogs`]. There is no rule logic here: the rules join
+//! these records to a HAR by request id (`X-AREQUESTID`), session id (`X-ASESSIONID`), token fingerprint and
+//! time. An input in no known format is a [`LogError`]; unreadable lines inside a known format are
+//! [`LogWarning`]s with a count and the first line number.
+
+mod access;
+mod app;
+mod error;
+mod lines;
+mod reader;
+mod time;
+mod warnings;
+mod wire;
+
+use serde::Serialize;
+
+pub use access::{parse_access_line, parse_bitbucket_line, AccessRecord};
+pub use app::{is_request_id, AppLogRecord, Factors, Level, MAX_MESSAGE};
+pub use error::{LogError, LogInputError, EXPECTED_FORMATS};
+pub use lines::MAX_LINE;
+pub use reader::{LogKind, LogReader, LogRecord};
+pub use time::LogTime;
+pub use warnings::{LogWarning, LogWarnings};
+pub use wire::{token_fingerprint, CrowdValidation, SessionOp, UntrustedProxies};
+
+/// What one log input held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogInput {
+    /// The name it was given (a file name), shown in reports and errors.
+    pub name: String,
+    pub kind: LogKind,
+    pub bytes: u64,
+    pub lines: u64,
+    /// Requests, for access logs (Jira or Bitbucket), in log order.
+    pub access: Vec<AccessRecord>,
+    /// Events, for application logs, in log order; HttpClient wire and header lines are not among them.
+    pub app: Vec<AppLogRecord>,
+    /// HttpClient wire and header lines read (assembled into [`ParsedLogs::validations`]).
+    pub wire_lines: u64,
+    pub warnings: Vec<LogWarning>,
+}
+
+/// Every log input of an analysis, read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ParsedLogs {
+    pub inputs: Vec<LogInput>,
+    /// Crowd session calls from every input, in time order (ties in input and line order).
+    pub validations: Vec<CrowdValidation>,
+    /// Crowd's untrusted-proxies lines from every input, in time order.
+    pub untrusted_proxies: Vec<UntrustedProxies>,
+}
+
+#[derive(Debug)]
+struct Current {
+    name: String,
+    reader: LogReader,
+    access: Vec<AccessRecord>,
+    app: Vec<AppLogRecord>,
+}
+
+/// Reads several log inputs into one [`ParsedLogs`]: `begin_input`, any number of `push`es, `end_input`, and
+/// `finish` (the same calling order as [`crate::Analyzer`]).
+#[derive(Debug, Default)]
+pub struct LogCollector {
+    parsed: ParsedLogs,
+    current: Option<Current>,
+}
+
+impl LogCollector {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts an input named `name`. An input still open is dropped.
+    pub fn begin_input(&mut self, name: &str) {
+        self.current = Some(Current {
+            name: name.to_owned(),
+            reader: LogReader::new(),
+            access: Vec::new(),
+            app: Vec::new(),
+        });
+    }
+
+    /// Feeds the next chunk of the current input; chunks may split it anywhere.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), LogInputError> {
+        let Some(cur) = self.current.as_mut() else {
+            return Err(LogInputError { input: String::new(), error: LogError::AfterFinish });
+        };
+        let input = self.parsed.inputs.len();
+        let Current { name, reader, access, app } = cur;
+        let parsed = &mut self.parsed;
+        reader
+            .push(chunk, |record| collect(record, input, access, app, parsed))
+            .map_err(|error| LogInputError { input: name.clone(), error })
+    }
+
+    /// Ends the current input.
+    pub fn end_input(&mut self) -> Result<(), LogInputError> {
+        let Some(mut cur) = self.current.take() else {
+            return Ok(());
+        };
+        let input = self.parsed.inputs.len();
+        let Current { name, reader, access, app } = &mut cur;
+        let parsed = &mut self.parsed;
+        reader
+            .finish(|record| collect(record, input, access, app, parsed))
+            .map_err(|error| LogInputError { input: name.clone(), error })?;
+        let Some(kind) = cur.reader.kind() else {
+            // finish() fails on an input with no recognised format, so this is not reached.
+            return Err(LogInputError {
+                input: cur.name,
+                error: LogError::Empty { expected: EXPECTED_FORMATS },
+            });
+        };
+        let (bytes, lines, wire_lines) = (cur.reader.bytes(), cur.reader.lines(), cur.reader.wire_lines());
+        self.parsed.inputs.push(LogInput {
+            name: cur.name,
+            kind,
+            bytes,
+            lines,
+            access: cur.access,
+            app: cur.app,
+            wire_lines,
+            warnings: cur.reader.into_warnings().into_vec(),
+        });
+        Ok(())
+    }
+
+    /// Convenience for callers that hold a whole input in memory.
+    pub fn add_input(&mut self, name: &str, bytes: &[u8]) -> Result<(), LogInputError> {
+        self.begin_input(name);
+        self.push(bytes)?;
+        self.end_input()
+    }
+
+    /// Bytes pushed into the current input (for progress).
+    pub fn current_bytes(&self) -> u64 {
+        self.current.as_ref().map_or(0, |c| c.reader.bytes())
+    }
+
+    /// The inputs ended so far, with validations and untrusted-proxies lines in time order.
+    pub fn finish(mut self) -> ParsedLogs {
+        // Stable sorts: equal times keep input and line order. A time without offset sorts by its wall clock.
+        self.parsed.validations.sort_by_key(|v| v.time.sort_key());
+        self.parsed.untrusted_proxies.sort_by_key(|u| u.time.sort_key());
+        self.parsed
+    }
+}
+
+fn collect(
+    record: LogRecord,
+    input: usize,
+    access: &mut Vec<AccessRecord>,
+    app: &mut Vec<AppLogRecord>,
+    parsed: &mut ParsedLogs,
+) {
+    match record {
+        LogRecord::Access(r) => access.push(r),
+        LogRecord::App(r) => app.push(r),
+        LogRecord::Validation(mut v) => {
+            v.input = input;
+            parsed.validations.push(v);
+        }
+        LogRecord::UntrustedProxies(mut u) => {
+            u.input = input;
+            parsed.untrusted_proxies.push(u);
+        }
+    }
+}
+
+/// Reads one whole log held in memory.
+pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<ParsedLogs, LogInputError> {
+    let mut collector = LogCollector::new();
+    collector.add_input(name, bytes)?;
+    Ok(collector.finish())
+}
