@@ -417,6 +417,15 @@ fn finish_exchange(ex: Exchange, out: &mut impl FnMut(CrowdValidation), notes: &
         SessionOp::Create => issued.as_deref().map(token_fingerprint),
         _ => path_token.map(token_fingerprint),
     };
+    // Crowd quotes the token in some answers ("Failed to find entity ... with identifier [<token>]"): the
+    // secret is replaced by its fingerprint there too.
+    if let (Some(secret), Some(fingerprint), Some(text)) =
+        (path_token.or(issued.as_deref()), &token, &mut message)
+    {
+        if !secret.is_empty() && text.contains(secret) {
+            *text = text.replace(secret, &format!("token:{fingerprint}"));
+        }
+    }
     out(CrowdValidation {
         input: 0,
         first_line: ex.first_line,
@@ -631,6 +640,25 @@ mod tests {
         assert_eq!(out[1].token, out[0].token);
         assert_eq!(out[1].status, Some(204));
         assert!(!format!("{out:?}").contains("Kangaroo"));
+    }
+
+    #[test]
+    fn a_token_quoted_in_crowds_answer_is_replaced_by_its_fingerprint() {
+        let lines = [
+            wire(1, ">>", "POST /crowd/rest/usermanagement/1/session/72suS-tysJ?expand=user HTTP/1.1[\\r][\\n]"),
+            wire(1, ">>", "[\\r][\\n]"),
+            wire(1, "<<", "HTTP/1.1 404 Not Found[\\r][\\n]"),
+            wire(1, "<<", "[\\r][\\n]"),
+            wire(1, "<<", "<error><reason>INVALID_SSO_TOKEN</reason><message>Failed to find entity of type [com.atlassian.crowd.model.token.Token] with identifier [72suS-tysJ]</message></error>"),
+        ];
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let (out, _) = run(&lines);
+        let fingerprint = token_fingerprint("72suS-tysJ");
+        assert_eq!(out[0].reason.as_deref(), Some("INVALID_SSO_TOKEN"));
+        assert_eq!(
+            out[0].message.as_deref(),
+            Some(format!("Failed to find entity of type [com.atlassian.crowd.model.token.Token] with identifier [token:{fingerprint}]").as_str())
+        );
     }
 
     #[test]
