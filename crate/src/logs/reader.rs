@@ -309,7 +309,7 @@ impl Parser {
 
     fn unparseable(&mut self, number: u64, kind: LogKind, reason: &'static str) {
         self.warnings.add("unparseable-line", number, || {
-            format!("line {number} is not a {} line ({reason}); it was skipped", describe(kind))
+            format!("line {number} is not {} line ({reason}); it was skipped", describe(kind))
         });
     }
 
@@ -325,8 +325,8 @@ impl Parser {
 
 fn describe(kind: LogKind) -> &'static str {
     match kind {
-        LogKind::JiraAccess => "Jira access-log",
-        LogKind::Application => "application-log",
-        LogKind::BitbucketAccess => "Bitbucket access-log",
+        LogKind::JiraAccess => "a Jira access-log",
+        LogKind::Application => "an application-log",
+        LogKind::BitbucketAccess => "a Bitbucket access-log",
     }
 }
