@@ -21,7 +21,11 @@ fn all_fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs");
     let mut files = Vec::new();
     for dir in std::fs::read_dir(&root).unwrap() {
-        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(dir).unwrap() {
             files.push(file.unwrap().path());
         }
     }
@@ -326,4 +330,32 @@ fn records_stream_in_log_order() {
     // The first validation ends when its connection starts the next request; the last one at the end.
     assert_eq!(seen, ["app 16", "app 17", "validation 1", "app 36", "validation 21"]);
     assert_eq!(reader.kind(), Some(LogKind::Application));
+}
+
+#[test]
+fn confluence_logs_give_validations_and_the_user_it_served() {
+    let logs = read(&["confluence/conf_access_log.2021-10-19.log", "confluence/atlassian-confluence.log"]);
+    let kinds: Vec<LogKind> = logs.inputs.iter().map(|i| i.kind).collect();
+    assert_eq!(kinds, [LogKind::ConfluenceAccess, LogKind::Application]);
+    let access = &logs.inputs[0].access;
+    assert_eq!(access.iter().map(|r| r.user.as_deref()).collect::<Vec<_>>(), [Some("v3ry8"), None]);
+    assert_eq!((access[1].status, access[1].request_id.as_deref()), (Some(302), None));
+
+    let app = &logs.inputs[1];
+    assert!(app.warnings.is_empty(), "{:?}", app.warnings);
+    assert_eq!((app.wire_lines, app.app.len()), (8, 2));
+    assert_eq!(app.app[0].user.as_deref(), Some("v3ry8"));
+    assert_eq!(app.app[0].url.as_deref(), Some("/wiki/rest/quickreload/latest/2129924"));
+    assert_eq!((app.app[1].level, app.app[1].extra_lines), (Level::Error, 2));
+    let [v] = &logs.validations[..] else { panic!("{:#?}", logs.validations) };
+    assert_eq!(
+        (v.operation, v.status, v.reason.as_deref()),
+        (SessionOp::Validate, Some(400), Some("INVALID_SSO_TOKEN"))
+    );
+    assert_eq!(v.factors.xff.as_deref(), Some("10.777.11.252, 10.444.222.10, 10.444.44.888"));
+    assert_eq!(
+        v.thread.as_ref(),
+        "http-nio-8090-exec-4 url: /wiki/rest/quickreload/latest/2129924; user: v3ry8"
+    );
+    assert_eq!(v.time.utc_ms(), None, "Confluence's %d has no offset: the time stays local");
 }

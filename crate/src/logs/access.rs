@@ -5,6 +5,8 @@
 //! Its request id is the `X-AREQUESTID` and its session id the `X-ASESSIONID` a HAR shows, which is how the
 //! rules join a browser recording to the server's view of the same request (domain.md section 5).
 //!
+//! Confluence's access log (`conf_access_log<date>.log`) is read into the same record, without ids.
+//!
 //! Bitbucket's access log (`atlassian-bitbucket-access.log`) is read into the same record:
 //! `IP | PROTOCOL | REQUEST-ID | USER | TIME | "REQUEST" | "REFERER" "UA" | STATUS | READ | WRITTEN | LABELS |
 //! MILLIS | SESSION |`, each request logged twice (request id prefixed `i` coming in, `o` going out).
@@ -92,6 +94,45 @@ pub fn parse_access_line(line: u64, text: &str) -> Result<AccessRecord, Reason> 
         referer: referer.as_deref().and_then(dash).map(Into::into),
         user_agent: user_agent.as_deref().and_then(dash).map(Into::into),
         asession_id: asession_id.as_deref().and_then(dash).map(Into::into),
+    })
+}
+
+/// Reads one Confluence access-log line (`conf_access_log<date>.log`, Tomcat pattern
+/// `%t %{X-AUSERNAME}o %I %h %r %s %Dms %b %{Referer}i %{User-Agent}i`). It has no request or session id, but its
+/// user column is the `X-AUSERNAME` the browser saw, which the rules can compare with a HAR.
+pub fn parse_confluence_access_line(line: u64, text: &str) -> Result<AccessRecord, Reason> {
+    let rest = text.strip_prefix('[').ok_or("no `[time]` at the start")?;
+    let (time, rest) = rest.split_once("] ").ok_or("the `[time]` is not closed")?;
+    let time = parse_access_time(time).ok_or("the time is not `dd/Mon/yyyy:HH:mm:ss +hhmm`")?;
+    let mut cur = Cursor { rest };
+    let user = cur.token().ok_or("no user")?;
+    let _thread = cur.token().ok_or("no thread")?;
+    let host = cur.token().ok_or("no remote host")?;
+    let method = cur.token().ok_or("no request method")?;
+    let url = cur.token().ok_or("no request URL")?;
+    let protocol =
+        cur.token().filter(|p| p.starts_with("HTTP/")).ok_or("no `HTTP/` protocol after the URL")?;
+    let status = cur.token().and_then(|s| s.parse::<u16>().ok()).ok_or("the status is not a number")?;
+    let duration = cur.token().and_then(|d| d.strip_suffix("ms")).ok_or("the duration is not `<N>ms`")?;
+    let duration = number(duration).map_err(|()| "the duration is not `<N>ms`")?;
+    let bytes = cur.token().map(number).transpose().map_err(|()| "the byte count is not a number")?.flatten();
+    let referer = cur.token();
+    let user_agent = cur.rest.trim();
+    Ok(AccessRecord {
+        line,
+        peer_ip: host.into(),
+        request_id: None,
+        user: dash(user).map(Into::into),
+        time,
+        method: Some(method.into()),
+        url: dash(url).map(Into::into),
+        protocol: Some(protocol.into()),
+        status: Some(status),
+        bytes,
+        duration,
+        referer: referer.and_then(dash).map(Into::into),
+        user_agent: dash(user_agent).map(Into::into),
+        asession_id: None,
     })
 }
 
@@ -284,6 +325,34 @@ mod tests {
         )
         .is_err());
         assert!(parse_bitbucket_line(4, KB_LINE).is_err());
+    }
+
+    #[test]
+    fn confluence_access_lines() {
+        let line = "[18/Dec/2020:12:57:26 +1100] testuser http-nio-8090-exec-6 0:0:0:0:0:0:0:1 GET /index.action HTTP/1.1 200 1020ms 7881 http://localhost:8090/login.action?os_destination=%2Findex.action&permissionViolation=true Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_6) Chrome/87.0.4280.88";
+        let r = parse_confluence_access_line(1, line).unwrap();
+        assert_eq!(
+            (r.user.as_deref(), &*r.peer_ip, r.method.as_deref()),
+            (Some("testuser"), "0:0:0:0:0:0:0:1", Some("GET"))
+        );
+        assert_eq!(
+            (r.url.as_deref(), r.status, r.duration, r.bytes),
+            (Some("/index.action"), Some(200), Some(1020), Some(7881))
+        );
+        assert_eq!(r.time.to_utc_string().as_deref(), Some("2020-12-18T01:57:26.000Z"));
+        assert_eq!(
+            r.user_agent.as_deref(),
+            Some("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_6) Chrome/87.0.4280.88")
+        );
+        assert_eq!(
+            r.referer.as_deref().map(|r| r.starts_with("http://localhost:8090/login.action")),
+            Some(true)
+        );
+        let anonymous =
+            "[18/Dec/2020:12:57:26 +1100] - http-nio-8090-exec-1 10.0.0.1 GET /x HTTP/1.1 302 3ms - - -";
+        let r = parse_confluence_access_line(2, anonymous).unwrap();
+        assert_eq!((r.user, r.bytes, r.referer, r.user_agent), (None, None, None, None));
+        assert!(parse_confluence_access_line(3, KB_LINE).is_err());
     }
 
     #[test]

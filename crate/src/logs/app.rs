@@ -6,7 +6,8 @@
 //! the ipaddr field is `XFF,remoteAddr` where XFF holds `, `, the level may be padded, and every MDC field is
 //! empty outside a request. So the line is read by landmarks instead: the timestamp, the first level word after
 //! the thread, the `[logger]` bracket, and inside the MDC part the request id's `NxNxN` shape. Crowd's own log
-//! (`%d %t %-5p [%c] %m%n`) is the same shape with no MDC part.
+//! (`%d %t %-5p [%c] %m%n`) is the same shape with no MDC part. Confluence's `atlassian-confluence.log`
+//! (`%d %p [%t] [%c{4}] %m%n`) is recognised by its level right after the timestamp.
 
 use serde::Serialize;
 
@@ -177,12 +178,19 @@ pub fn classify_app_line(text: &str) -> AppLineKind<'_> {
 
 fn parse_after_time(time: LogTime, rest: &str) -> Result<AppLine<'_>, &'static str> {
     let rest = rest.strip_prefix(' ').ok_or("no space after the timestamp")?;
+    if let Some((first, after)) = rest.split_once(' ') {
+        if let (Some(level), Some(body)) = (Level::parse(first), after.strip_prefix('[')) {
+            return parse_confluence(time, level, body);
+        }
+    }
     // The level is the first level word after at least one thread word; Jira's thread suffix
     // `url: /x; user: NAME` is skipped first so that a user called `INFO` cannot pose as the level.
     let mut search_from = 0;
-    if let Some(i) = rest.find("; user: ") {
-        let after_user = i + "; user: ".len();
-        search_from = rest[after_user..].find(' ').map_or(rest.len(), |j| after_user + j);
+    if rest.split(' ').nth(1).is_some_and(|w| w.starts_with("url:")) {
+        if let Some(i) = rest.find("; user: ") {
+            let after_user = i + "; user: ".len();
+            search_from = rest[after_user..].find(' ').map_or(rest.len(), |j| after_user + j);
+        }
     }
     let mut level = None;
     let mut pos = 0;
@@ -220,6 +228,51 @@ fn parse_after_time(time: LogTime, rest: &str) -> Result<AppLine<'_>, &'static s
         logger,
         message,
     })
+}
+
+/// Confluence's `%d %p [%t] [%c{4}] %m%n`: no MDC columns, but WARN and worse (and lines with a throwable) end
+/// with a context suffix ` -- url: /x | traceId: .. | userName: ben` from which the URL and user are taken.
+fn parse_confluence(time: LogTime, level: Level, body: &str) -> Result<AppLine<'_>, &'static str> {
+    // The thread may hold spaces (`http-nio-8090-exec-5 url: /x; user: y`): it ends at the `] [` before the
+    // logger.
+    let mut from = 0;
+    while let Some(end) = body[from..].find("] [").map(|i| from + i) {
+        let after = &body[end + 1..];
+        if let Some((open, close)) = find_logger(after).filter(|&(open, _)| open == 1) {
+            let message = after.get(close + 2..).unwrap_or("");
+            let (url, user) = confluence_context(message);
+            return Ok(AppLine {
+                time,
+                thread: &body[..end],
+                level,
+                user,
+                request_id: None,
+                asession_id: None,
+                ipaddr: "",
+                url,
+                logger: &after[open + 1..close],
+                message,
+            });
+        }
+        from = end + 1;
+    }
+    Err("no `[thread] [logger]` after the level")
+}
+
+/// `url` and `userName` from Confluence's ` -- key: value | key: value` message suffix.
+fn confluence_context(message: &str) -> (Option<&str>, Option<&str>) {
+    let Some(i) = message.rfind(" -- ") else {
+        return (None, None);
+    };
+    let (mut url, mut user) = (None, None);
+    for pair in message[i + 4..].split(" | ") {
+        match pair.trim().split_once(": ") {
+            Some(("url", v)) => url = non_empty(v.trim()),
+            Some(("userName", v)) => user = non_empty(v.trim()),
+            _ => {}
+        }
+    }
+    (url, user)
 }
 
 /// The first `[logger]` bracket that starts a word and is followed by a space or the end of the line. A
@@ -399,6 +452,27 @@ mod tests {
         r.push_continuation("\tat a.b(C.java:1)");
         assert_eq!(r.message, "boom\njava.lang.IllegalStateException: x\n\tat a.b(C.java:1)");
         assert_eq!(r.extra_lines, 2);
+    }
+
+    #[test]
+    fn confluence_lines_with_and_without_context() {
+        let l = event("2021-10-19 11:56:47,306 ERROR [http-nio-8090-exec-5 url: /rest/api/x; user: ben] [atlassian.renderer.v2.V2Renderer] render failed -- url: /pages/doexportpage.action | traceId: 5c0e | userName: ben | action: doexportpage");
+        assert_eq!((l.level, l.thread), (Level::Error, "http-nio-8090-exec-5 url: /rest/api/x; user: ben"));
+        assert_eq!(l.logger, "atlassian.renderer.v2.V2Renderer");
+        assert_eq!((l.url, l.user, l.request_id), (Some("/pages/doexportpage.action"), Some("ben"), None));
+        assert!(l.message.starts_with("render failed -- url:"));
+        let l = event("2021-10-19 11:56:47,306 DEBUG [http-nio-8090-exec-1] [org.apache.http.wire] http-outgoing-2 >> \"GET / HTTP/1.1[\\r][\\n]\"");
+        assert_eq!((l.thread, l.logger, l.user), ("http-nio-8090-exec-1", "org.apache.http.wire", None));
+        assert_eq!(
+            classify_app_line("2021-10-19 11:56:47,306 WARN [main] no logger"),
+            AppLineKind::Broken("no `[thread] [logger]` after the level")
+        );
+    }
+
+    #[test]
+    fn a_message_mentioning_user_does_not_hide_the_level() {
+        let l = event("2021-10-19 11:56:47,306+0000 Caesium-1-1 INFO      [c.a.X] sync; user: bob done");
+        assert_eq!((l.level, l.message), (Level::Info, "sync; user: bob done"));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 /// What the detector looks for, listed in the error so the user knows which files to give.
 pub const EXPECTED_FORMATS: &str = "a Jira access log (atlassian-jira-http-access.log: `IP REQUEST-ID USER \
      [TIME] \"REQUEST\" STATUS ...`), an application log (atlassian-jira.log or atlassian-crowd.log: \
-     `2021-10-19 11:56:47,306-0500 THREAD LEVEL ... [LOGGER] MESSAGE`), or a Bitbucket access log \
+     `2021-10-19 11:56:47,306-0500 THREAD LEVEL ... [LOGGER] MESSAGE`; also atlassian-confluence.log), a \
+     Confluence access log (`[TIME] USER THREAD IP REQUEST STATUS Nms ...`), or a Bitbucket access log \
      (`IP | PROTOCOL | i@ID | ...`)";
 
 /// An input that is not a server log harlens reads.

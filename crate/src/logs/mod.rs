@@ -1,5 +1,6 @@
-//! Server logs: the Jira access log, the application log (`atlassian-jira.log`, `atlassian-crowd.log`) with
-//! the Apache HttpClient wire lines of Jira's calls to Crowd, and Bitbucket's access log (domain.md section 5).
+//! Server logs: the Jira access log, the application log (`atlassian-jira.log`, `atlassian-crowd.log`, also
+//! `atlassian-confluence.log`) with the Apache HttpClient wire lines of the app's calls to Crowd, and the access
+//! logs of Bitbucket and Confluence (domain.md section 5).
 //!
 //! [`LogReader`] reads one input from chunks of any size, recognises its format from the first lines, and hands
 //! out owned, compact records: [`AccessRecord`]s, [`AppLogRecord`]s, [`CrowdValidation`]s (Crowd session calls
@@ -20,7 +21,7 @@ mod wire;
 
 use serde::Serialize;
 
-pub use access::{parse_access_line, parse_bitbucket_line, AccessRecord};
+pub use access::{parse_access_line, parse_bitbucket_line, parse_confluence_access_line, AccessRecord};
 pub use app::{is_request_id, AppLogRecord, Factors, Level, MAX_MESSAGE};
 pub use error::{LogError, LogInputError, EXPECTED_FORMATS};
 pub use lines::MAX_LINE;
@@ -37,7 +38,7 @@ pub struct LogInput {
     pub kind: LogKind,
     pub bytes: u64,
     pub lines: u64,
-    /// Requests, for access logs (Jira or Bitbucket), in log order.
+    /// Requests, for access logs (Jira, Confluence or Bitbucket), in log order.
     pub access: Vec<AccessRecord>,
     /// Events, for application logs, in log order; HttpClient wire and header lines are not among them.
     pub app: Vec<AppLogRecord>,

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::access::{parse_access_line, parse_bitbucket_line, AccessRecord};
+use super::access::{parse_access_line, parse_bitbucket_line, parse_confluence_access_line, AccessRecord};
 use super::app::{classify_app_line, AppLineKind, AppLogRecord};
 use super::error::{LogError, EXPECTED_FORMATS};
 use super::lines::{Line, Lines, MAX_LINE};
@@ -31,20 +31,23 @@ const SHOWN_LINE: usize = 200;
 pub enum LogKind {
     /// `atlassian-jira-http-access.log`.
     JiraAccess,
-    /// A log4j application log: `atlassian-jira.log` (with HttpClient wire lines when DEBUG is on) or
-    /// `atlassian-crowd.log`.
+    /// A log4j application log: `atlassian-jira.log` (with HttpClient wire lines when DEBUG is on),
+    /// `atlassian-crowd.log` or `atlassian-confluence.log`.
     Application,
     /// Bitbucket's pipe-separated `atlassian-bitbucket-access.log`.
     BitbucketAccess,
+    /// Confluence's `conf_access_log<date>.log`.
+    ConfluenceAccess,
 }
 
 impl LogKind {
-    /// The name used in reports (`jira-access`, `application`, `bitbucket-access`).
+    /// The name used in reports (`jira-access`, `application`, `bitbucket-access`, `confluence-access`).
     pub fn as_str(&self) -> &'static str {
         match self {
             LogKind::JiraAccess => "jira-access",
             LogKind::Application => "application",
             LogKind::BitbucketAccess => "bitbucket-access",
+            LogKind::ConfluenceAccess => "confluence-access",
         }
     }
 }
@@ -53,7 +56,7 @@ impl LogKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum LogRecord {
-    /// A request from a Jira or Bitbucket access log.
+    /// A request from a Jira, Confluence or Bitbucket access log.
     Access(AccessRecord),
     /// An application-log event other than HttpClient wire and header lines (those become `Validation`s).
     App(AppLogRecord),
@@ -182,6 +185,8 @@ fn detect(text: &str) -> Option<LogKind> {
         Some(LogKind::Application)
     } else if parse_bitbucket_line(0, text).is_ok() {
         Some(LogKind::BitbucketAccess)
+    } else if parse_confluence_access_line(0, text).is_ok() {
+        Some(LogKind::ConfluenceAccess)
     } else {
         None
     }
@@ -245,14 +250,14 @@ impl Parser {
     fn parse(&mut self, kind: LogKind, line: Line<'_>, text: &str, on_record: &mut impl FnMut(LogRecord)) {
         let number = line.number;
         match kind {
-            LogKind::JiraAccess | LogKind::BitbucketAccess => {
+            LogKind::JiraAccess | LogKind::BitbucketAccess | LogKind::ConfluenceAccess => {
                 if text.trim().is_empty() {
                     return;
                 }
-                let parsed = if kind == LogKind::JiraAccess {
-                    parse_access_line(number, text).map(Some)
-                } else {
-                    parse_bitbucket_line(number, text)
+                let parsed = match kind {
+                    LogKind::BitbucketAccess => parse_bitbucket_line(number, text),
+                    LogKind::ConfluenceAccess => parse_confluence_access_line(number, text).map(Some),
+                    _ => parse_access_line(number, text).map(Some),
                 };
                 match parsed {
                     Ok(Some(record)) => on_record(LogRecord::Access(record)),
@@ -328,5 +333,6 @@ fn describe(kind: LogKind) -> &'static str {
         LogKind::JiraAccess => "a Jira access-log",
         LogKind::Application => "an application-log",
         LogKind::BitbucketAccess => "a Bitbucket access-log",
+        LogKind::ConfluenceAccess => "a Confluence access-log",
     }
 }
