@@ -359,3 +359,23 @@ fn confluence_logs_give_validations_and_the_user_it_served() {
     );
     assert_eq!(v.time.utc_ms(), None, "Confluence's %d has no offset: the time stays local");
 }
+
+#[test]
+fn a_retain_predicate_keeps_memory_to_what_matters() {
+    let (name, bytes) = fixture("proxy-address-change/atlassian-jira-http-access.log");
+    let (app_name, app_bytes) = fixture("proxy-address-change/atlassian-jira.log");
+    let mut collector = LogCollector::new().retain(|record| match record {
+        LogRecord::Access(r) => r.status.is_some_and(|s| s >= 400),
+        LogRecord::Validation(v) => v.reason.is_some(),
+        _ => false,
+    });
+    collector.add_input(&name, &bytes).unwrap();
+    collector.add_input(&app_name, &app_bytes).unwrap();
+    let logs = collector.finish();
+    let access = &logs.inputs[0];
+    assert!(access.access.iter().all(|r| r.status >= Some(400)));
+    assert_eq!(access.access.len() as u64 + access.not_retained, access.lines);
+    assert_eq!(logs.validations.len(), 6);
+    assert_eq!(logs.inputs[1].app.len(), 0);
+    assert_eq!(logs.inputs[1].not_retained, 16 + 2);
+}

@@ -44,6 +44,8 @@ pub struct LogInput {
     pub app: Vec<AppLogRecord>,
     /// HttpClient wire and header lines read (assembled into [`ParsedLogs::validations`]).
     pub wire_lines: u64,
+    /// Records read but not kept because the collector's [`LogCollector::retain`] predicate refused them.
+    pub not_retained: u64,
     pub warnings: Vec<LogWarning>,
 }
 
@@ -63,19 +65,42 @@ struct Current {
     reader: LogReader,
     access: Vec<AccessRecord>,
     app: Vec<AppLogRecord>,
+    not_retained: u64,
 }
+
+/// Which records a collector keeps.
+type Retain = Box<dyn FnMut(&LogRecord) -> bool>;
 
 /// Reads several log inputs into one [`ParsedLogs`]: `begin_input`, any number of `push`es, `end_input`, and
 /// `finish` (the same calling order as [`crate::Analyzer`]).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct LogCollector {
     parsed: ParsedLogs,
     current: Option<Current>,
+    retain: Option<Retain>,
+}
+
+impl std::fmt::Debug for LogCollector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogCollector")
+            .field("parsed", &self.parsed)
+            .field("current", &self.current)
+            .field("retain", &self.retain.as_ref().map(|_| "<predicate>"))
+            .finish()
+    }
 }
 
 impl LogCollector {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Keeps only the records `keep` accepts (the others are counted in [`LogInput::not_retained`]). A
+    /// production access log holds every user's requests: a caller that knows which request ids, session ids,
+    /// users or time window matter keeps memory proportional to those, not to the log.
+    pub fn retain(mut self, keep: impl FnMut(&LogRecord) -> bool + 'static) -> Self {
+        self.retain = Some(Box::new(keep));
+        self
     }
 
     /// Starts an input named `name`. An input still open is dropped.
@@ -85,6 +110,7 @@ impl LogCollector {
             reader: LogReader::new(),
             access: Vec::new(),
             app: Vec::new(),
+            not_retained: 0,
         });
     }
 
@@ -93,11 +119,17 @@ impl LogCollector {
         let Some(cur) = self.current.as_mut() else {
             return Err(LogInputError { input: String::new(), error: LogError::AfterFinish });
         };
-        let input = self.parsed.inputs.len();
-        let Current { name, reader, access, app } = cur;
-        let parsed = &mut self.parsed;
+        let Current { name, reader, access, app, not_retained } = cur;
+        let mut sink = Sink {
+            input: self.parsed.inputs.len(),
+            access,
+            app,
+            not_retained,
+            parsed: &mut self.parsed,
+            retain: self.retain.as_mut(),
+        };
         reader
-            .push(chunk, |record| collect(record, input, access, app, parsed))
+            .push(chunk, |record| sink.collect(record))
             .map_err(|error| LogInputError { input: name.clone(), error })
     }
 
@@ -106,11 +138,17 @@ impl LogCollector {
         let Some(mut cur) = self.current.take() else {
             return Ok(());
         };
-        let input = self.parsed.inputs.len();
-        let Current { name, reader, access, app } = &mut cur;
-        let parsed = &mut self.parsed;
+        let Current { name, reader, access, app, not_retained } = &mut cur;
+        let mut sink = Sink {
+            input: self.parsed.inputs.len(),
+            access,
+            app,
+            not_retained,
+            parsed: &mut self.parsed,
+            retain: self.retain.as_mut(),
+        };
         reader
-            .finish(|record| collect(record, input, access, app, parsed))
+            .finish(|record| sink.collect(record))
             .map_err(|error| LogInputError { input: name.clone(), error })?;
         let Some(kind) = cur.reader.kind() else {
             // finish() fails on an input with no recognised format, so this is not reached.
@@ -128,6 +166,7 @@ impl LogCollector {
             access: cur.access,
             app: cur.app,
             wire_lines,
+            not_retained: cur.not_retained,
             warnings: cur.reader.into_warnings().into_vec(),
         });
         Ok(())
@@ -154,23 +193,34 @@ impl LogCollector {
     }
 }
 
-fn collect(
-    record: LogRecord,
+/// Where the records of the current input go.
+struct Sink<'a> {
     input: usize,
-    access: &mut Vec<AccessRecord>,
-    app: &mut Vec<AppLogRecord>,
-    parsed: &mut ParsedLogs,
-) {
-    match record {
-        LogRecord::Access(r) => access.push(r),
-        LogRecord::App(r) => app.push(r),
-        LogRecord::Validation(mut v) => {
-            v.input = input;
-            parsed.validations.push(v);
+    access: &'a mut Vec<AccessRecord>,
+    app: &'a mut Vec<AppLogRecord>,
+    not_retained: &'a mut u64,
+    parsed: &'a mut ParsedLogs,
+    retain: Option<&'a mut Retain>,
+}
+
+impl Sink<'_> {
+    fn collect(&mut self, mut record: LogRecord) {
+        match &mut record {
+            LogRecord::Validation(v) => v.input = self.input,
+            LogRecord::UntrustedProxies(u) => u.input = self.input,
+            LogRecord::Access(_) | LogRecord::App(_) => {}
         }
-        LogRecord::UntrustedProxies(mut u) => {
-            u.input = input;
-            parsed.untrusted_proxies.push(u);
+        if let Some(keep) = self.retain.as_mut() {
+            if !keep(&record) {
+                *self.not_retained += 1;
+                return;
+            }
+        }
+        match record {
+            LogRecord::Access(r) => self.access.push(r),
+            LogRecord::App(r) => self.app.push(r),
+            LogRecord::Validation(v) => self.parsed.validations.push(v),
+            LogRecord::UntrustedProxies(u) => self.parsed.untrusted_proxies.push(u),
         }
     }
 }
