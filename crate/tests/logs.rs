@@ -219,8 +219,9 @@ fn secrets_never_reach_the_records() {
     for path in all_fixtures() {
         let bytes = std::fs::read(&path).unwrap();
         let Ok(logs) = parse_bytes("x", &bytes) else { continue };
-        let json = serde_json::to_string(&logs.validations).unwrap();
-        for secret in ["Kangaroo-42", "Zm9vYmFyYmF6cXV4cXV1eAAAAAAAAIABdjNyeTg", "AAAAAAAAIABdjNyeTg"] {
+        let json = serde_json::to_string(&logs).unwrap();
+        // The fixtures' tokens all end in the same directory id and user name (`...AAAAAAAAIABdjNyeTg`).
+        for secret in ["Kangaroo-42", "AAAAAAAAIABdjNyeTg"] {
             assert!(!json.contains(secret), "{}: {secret} in {json}", path.display());
         }
     }

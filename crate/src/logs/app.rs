@@ -127,7 +127,7 @@ pub struct AppLine<'a> {
 
 impl AppLine<'_> {
     pub fn to_record(self, line: u64) -> AppLogRecord {
-        let mut message = self.message.to_owned();
+        let mut message = redact_tokens(self.message);
         let truncated = message.len() > MAX_MESSAGE;
         if truncated {
             let mut end = MAX_MESSAGE;
@@ -152,6 +152,37 @@ impl AppLine<'_> {
             truncated,
         }
     }
+}
+
+/// Replaces SSO tokens quoted in a message (`Token <t> is no longer valid`, `crowd.token_key=<t>`) by their
+/// fingerprint: a token is a live credential, and messages end up in reports. A token is recognised by what
+/// precedes it and by its shape (16 or more base64url characters), so ordinary words after "token" stay.
+pub fn redact_tokens(message: &str) -> String {
+    const MARKERS: [&str; 3] = ["Token ", "token ", "token_key="];
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while !rest.is_empty() {
+        let next = MARKERS.iter().filter_map(|m| rest.find(m).map(|i| (i, m.len()))).min();
+        let Some((at, len)) = next else { break };
+        let start = at + len;
+        let quoted = rest[start..].starts_with('"');
+        let value_start = start + usize::from(quoted);
+        let value_len = rest[value_start..]
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'/' | b'='))
+            .count();
+        out.push_str(&rest[..value_start]);
+        if value_len >= 16 {
+            let token = &rest[value_start..value_start + value_len];
+            out.push_str("token:");
+            out.push_str(&super::wire::token_fingerprint(token));
+        } else {
+            out.push_str(&rest[value_start..value_start + value_len]);
+        }
+        rest = &rest[value_start + value_len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// What kind of line this is in an application log.
@@ -473,6 +504,23 @@ mod tests {
     fn a_message_mentioning_user_does_not_hide_the_level() {
         let l = event("2021-10-19 11:56:47,306+0000 Caesium-1-1 INFO      [c.a.X] sync; user: bob done");
         assert_eq!((l.level, l.message), (Level::Info, "sync; user: bob done"));
+    }
+
+    #[test]
+    fn tokens_in_messages_become_fingerprints() {
+        let fp = crate::logs::token_fingerprint("dsywE0WzbEGb1cMEylgjuAAAAAAAAIABdjNyeTg");
+        assert_eq!(
+            redact_tokens("Token dsywE0WzbEGb1cMEylgjuAAAAAAAAIABdjNyeTg is no longer valid: INVALID_SSO_TOKEN Token doesn't match the existing token."),
+            format!("Token token:{fp} is no longer valid: INVALID_SSO_TOKEN Token doesn't match the existing token.")
+        );
+        assert_eq!(
+            redact_tokens(
+                "Cookie accepted [crowd.token_key=\"dsywE0WzbEGb1cMEylgjuAAAAAAAAIABdjNyeTg\", version:0]"
+            ),
+            format!("Cookie accepted [crowd.token_key=\"token:{fp}\", version:0]")
+        );
+        assert_eq!(redact_tokens("no token here"), "no token here");
+        assert_eq!(redact_tokens("Token "), "Token ");
     }
 
     #[test]

@@ -69,7 +69,7 @@ struct Current {
 }
 
 /// Which records a collector keeps.
-type Retain = Box<dyn FnMut(&LogRecord) -> bool>;
+type Retain = Box<dyn FnMut(&LogRecord) -> bool + Send>;
 
 /// Reads several log inputs into one [`ParsedLogs`]: `begin_input`, any number of `push`es, `end_input`, and
 /// `finish` (the same calling order as [`crate::Analyzer`]).
@@ -98,7 +98,7 @@ impl LogCollector {
     /// Keeps only the records `keep` accepts (the others are counted in [`LogInput::not_retained`]). A
     /// production access log holds every user's requests: a caller that knows which request ids, session ids,
     /// users or time window matter keeps memory proportional to those, not to the log.
-    pub fn retain(mut self, keep: impl FnMut(&LogRecord) -> bool + 'static) -> Self {
+    pub fn retain(mut self, keep: impl FnMut(&LogRecord) -> bool + Send + 'static) -> Self {
         self.retain = Some(Box::new(keep));
         self
     }
