@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod har;
+pub mod logs;
 pub mod net;
 pub mod report;
 pub mod rules;

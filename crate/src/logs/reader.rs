@@ -1,0 +1,338 @@
+//! The streaming log reader: chunks in, records out, format detected from the first lines.
+//!
+//! Same shape as the HAR [`crate::har::Scanner`]: [`LogReader::push`] takes chunks of any size and boundaries,
+//! [`LogReader::finish`] ends the input, and each completed record goes to a callback. Only the line in progress
+//! (and, before the format is known, a few first lines) is held, so a log of hundreds of MB reads in the space
+//! of its longest line. Application-log events are emitted when the next event starts (a stack trace may still
+//! follow), and Crowd session calls when their connection starts its next request or the log ends.
+
+use serde::Serialize;
+
+use super::access::{parse_access_line, parse_bitbucket_line, parse_confluence_access_line, AccessRecord};
+use super::app::{classify_app_line, AppLineKind, AppLogRecord};
+use super::error::{LogError, EXPECTED_FORMATS};
+use super::lines::{Line, Lines, MAX_LINE};
+use super::warnings::LogWarnings;
+use super::wire::{
+    is_headers_logger, is_wire_logger, parse_untrusted_proxies, CrowdValidation, UntrustedProxies,
+    WireAssembler, WireNote,
+};
+
+/// Lines looked at to recognise the format. A rotated `atlassian-jira.log.1` can start inside a long stack
+/// trace, so the first event line may come late; a file with no known line this far in is not a log we read.
+const DETECT_LINES: usize = 200;
+
+/// The shown part of an unrecognised first line.
+const SHOWN_LINE: usize = 200;
+
+/// The formats the reader recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogKind {
+    /// `atlassian-jira-http-access.log`.
+    JiraAccess,
+    /// A log4j application log: `atlassian-jira.log` (with HttpClient wire lines when DEBUG is on),
+    /// `atlassian-crowd.log` or `atlassian-confluence.log`.
+    Application,
+    /// Bitbucket's pipe-separated `atlassian-bitbucket-access.log`.
+    BitbucketAccess,
+    /// Confluence's `conf_access_log<date>.log`.
+    ConfluenceAccess,
+}
+
+impl LogKind {
+    /// The name used in reports (`jira-access`, `application`, `bitbucket-access`, `confluence-access`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LogKind::JiraAccess => "jira-access",
+            LogKind::Application => "application",
+            LogKind::BitbucketAccess => "bitbucket-access",
+            LogKind::ConfluenceAccess => "confluence-access",
+        }
+    }
+}
+
+/// One record read from a log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum LogRecord {
+    /// A request from a Jira, Confluence or Bitbucket access log.
+    Access(AccessRecord),
+    /// An application-log event other than HttpClient wire and header lines (those become `Validation`s).
+    App(AppLogRecord),
+    /// A call to Crowd's session resource, assembled from wire lines.
+    Validation(CrowdValidation),
+    /// Crowd's "Proxies [...] are untrusted" DEBUG line (its application-log event is emitted too).
+    UntrustedProxies(UntrustedProxies),
+}
+
+/// Reads one log input. See the module documentation.
+#[derive(Debug, Default)]
+pub struct LogReader {
+    lines: Lines,
+    parser: Parser,
+    finished: bool,
+}
+
+#[derive(Debug, Default)]
+struct Parser {
+    kind: Option<LogKind>,
+    /// Lines seen before the format was known, replayed once it is.
+    pending: Vec<(u64, String, bool)>,
+    /// The application-log event still collecting continuation lines.
+    current: Option<AppLogRecord>,
+    /// The last event line was not kept (wire, headers, unreadable): its continuation lines are dropped too.
+    skipping: bool,
+    wire: WireAssembler,
+    wire_lines: u64,
+    warnings: LogWarnings,
+    error: Option<LogError>,
+}
+
+impl LogReader {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the next chunk of input and calls `on_record` for each record it completes, in order.
+    pub fn push(&mut self, chunk: &[u8], mut on_record: impl FnMut(LogRecord)) -> Result<(), LogError> {
+        if self.finished {
+            return Err(LogError::AfterFinish);
+        }
+        if let Some(err) = &self.parser.error {
+            return Err(err.clone());
+        }
+        let Self { lines, parser, .. } = self;
+        lines.push(chunk, |line| parser.line(line, &mut on_record));
+        match &self.parser.error {
+            Some(err) => Err(err.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// Ends the input: emits the records still held and checks that the input was a log at all.
+    pub fn finish(&mut self, mut on_record: impl FnMut(LogRecord)) -> Result<(), LogError> {
+        if self.finished {
+            return Err(LogError::AfterFinish);
+        }
+        self.finished = true;
+        if let Some(err) = &self.parser.error {
+            return Err(err.clone());
+        }
+        let Self { lines, parser, .. } = self;
+        lines.finish(|line| parser.line(line, &mut on_record));
+        if let Some(err) = &parser.error {
+            return Err(err.clone());
+        }
+        if parser.kind.is_none() {
+            return Err(match parser.pending.first() {
+                Some((number, text, _)) => unknown_format(*number, text),
+                None => LogError::Empty { expected: EXPECTED_FORMATS },
+            });
+        }
+        parser.flush_event(&mut on_record);
+        let Parser { wire, warnings, .. } = parser;
+        wire.flush(&mut |v| on_record(LogRecord::Validation(v)), &mut |note| warn_wire(warnings, note));
+        Ok(())
+    }
+
+    /// The format, once recognised.
+    pub fn kind(&self) -> Option<LogKind> {
+        self.parser.kind
+    }
+
+    /// Lines read so far.
+    pub fn lines(&self) -> u64 {
+        self.lines.count()
+    }
+
+    /// Bytes pushed so far (for progress).
+    pub fn bytes(&self) -> u64 {
+        self.lines.bytes()
+    }
+
+    /// HttpClient wire and header lines read (they are assembled into validations, not kept as events).
+    pub fn wire_lines(&self) -> u64 {
+        self.parser.wire_lines
+    }
+
+    /// Bytes held in memory for lines: the line in progress and, before the format is known, the first lines.
+    pub fn buffered(&self) -> usize {
+        self.lines.buffered() + self.parser.pending.iter().map(|(_, text, _)| text.len()).sum::<usize>()
+    }
+
+    pub fn warnings(&self) -> &LogWarnings {
+        &self.parser.warnings
+    }
+
+    pub fn into_warnings(self) -> LogWarnings {
+        self.parser.warnings
+    }
+}
+
+fn unknown_format(line: u64, text: &str) -> LogError {
+    let mut shown: String = text.chars().take(SHOWN_LINE).collect();
+    if shown.len() < text.len() {
+        shown.push_str("...");
+    }
+    LogError::UnknownFormat { line, first_line: shown, expected: EXPECTED_FORMATS }
+}
+
+fn detect(text: &str) -> Option<LogKind> {
+    if parse_access_line(0, text).is_ok() {
+        Some(LogKind::JiraAccess)
+    } else if matches!(classify_app_line(text), AppLineKind::Event(_)) {
+        Some(LogKind::Application)
+    } else if parse_bitbucket_line(0, text).is_ok() {
+        Some(LogKind::BitbucketAccess)
+    } else if parse_confluence_access_line(0, text).is_ok() {
+        Some(LogKind::ConfluenceAccess)
+    } else {
+        None
+    }
+}
+
+fn warn_wire(warnings: &mut LogWarnings, note: WireNote) {
+    match note {
+        WireNote::NoRequest { line } => warnings.add("wire-without-request", line, || {
+            format!("line {line}: HttpClient wire data received without its request (the log starts mid-call?)")
+        }),
+        WireNote::NoResponse { line } => warnings.add("crowd-call-without-response", line, || {
+            format!("line {line}: a call to Crowd's session resource has no response in the log")
+        }),
+        WireNote::Compressed { line } => warnings.add("compressed-crowd-response", line, || {
+            format!("line {line}: Crowd's answer is compressed (Content-Encoding), so its error reason is unreadable")
+        }),
+    }
+}
+
+impl Parser {
+    fn line(&mut self, line: Line<'_>, on_record: &mut impl FnMut(LogRecord)) {
+        if self.error.is_some() {
+            return;
+        }
+        let text = String::from_utf8_lossy(line.bytes);
+        if line.truncated {
+            self.warnings.add("long-line", line.number, || {
+                format!("line {} is longer than {MAX_LINE} bytes; only its start was read", line.number)
+            });
+        }
+        let Some(kind) = self.kind else {
+            if text.trim().is_empty() {
+                return;
+            }
+            match detect(&text) {
+                Some(kind) => {
+                    self.kind = Some(kind);
+                    for (number, pending, truncated) in std::mem::take(&mut self.pending) {
+                        self.parse(
+                            kind,
+                            Line { number, bytes: pending.as_bytes(), truncated },
+                            &pending,
+                            on_record,
+                        );
+                    }
+                    self.parse(kind, line, &text, on_record);
+                }
+                None if self.pending.len() + 1 >= DETECT_LINES => {
+                    let (number, first) =
+                        self.pending.first().map_or((line.number, &*text), |(n, t, _)| (*n, t.as_str()));
+                    self.error = Some(unknown_format(number, first));
+                    self.pending = Vec::new();
+                }
+                None => self.pending.push((line.number, text.into_owned(), line.truncated)),
+            }
+            return;
+        };
+        self.parse(kind, line, &text, on_record);
+    }
+
+    fn parse(&mut self, kind: LogKind, line: Line<'_>, text: &str, on_record: &mut impl FnMut(LogRecord)) {
+        let number = line.number;
+        match kind {
+            LogKind::JiraAccess | LogKind::BitbucketAccess | LogKind::ConfluenceAccess => {
+                if text.trim().is_empty() {
+                    return;
+                }
+                let parsed = match kind {
+                    LogKind::BitbucketAccess => parse_bitbucket_line(number, text),
+                    LogKind::ConfluenceAccess => parse_confluence_access_line(number, text).map(Some),
+                    _ => parse_access_line(number, text).map(Some),
+                };
+                match parsed {
+                    Ok(Some(record)) => on_record(LogRecord::Access(record)),
+                    Ok(None) => {}
+                    Err(reason) => self.unparseable(number, kind, reason),
+                }
+            }
+            LogKind::Application => match classify_app_line(text) {
+                AppLineKind::Event(app) => {
+                    self.flush_event(on_record);
+                    if is_wire_logger(app.logger) || is_headers_logger(app.logger) {
+                        self.wire_lines += 1;
+                        self.skipping = true;
+                        let Parser { wire, warnings, .. } = self;
+                        let is_wire = is_wire_logger(app.logger)
+                            && wire.push(
+                                number,
+                                &app,
+                                &mut |v| on_record(LogRecord::Validation(v)),
+                                &mut |note| warn_wire(warnings, note),
+                            );
+                        if is_wire || is_headers_logger(app.logger) {
+                            return;
+                        }
+                    }
+                    self.skipping = false;
+                    if let Some(untrusted) = parse_untrusted_proxies(number, app.time, app.message) {
+                        on_record(LogRecord::UntrustedProxies(untrusted));
+                    }
+                    let mut record = app.to_record(number);
+                    record.truncated |= line.truncated;
+                    self.current = Some(record);
+                }
+                AppLineKind::Broken(reason) => {
+                    self.flush_event(on_record);
+                    self.skipping = true;
+                    self.unparseable(number, kind, reason);
+                }
+                AppLineKind::Continuation => {
+                    if let Some(current) = &mut self.current {
+                        current.push_continuation(text);
+                    } else if !self.skipping && !text.trim().is_empty() {
+                        self.warnings.add("orphan-continuation", number, || {
+                            format!(
+                                "line {number} continues an event that is not in the log (does the file start \
+                                 in the middle of a stack trace?)"
+                            )
+                        });
+                    }
+                }
+            },
+        }
+    }
+
+    fn unparseable(&mut self, number: u64, kind: LogKind, reason: &'static str) {
+        self.warnings.add("unparseable-line", number, || {
+            format!("line {number} is not {} line ({reason}); it was skipped", describe(kind))
+        });
+    }
+
+    fn flush_event(&mut self, on_record: &mut impl FnMut(LogRecord)) {
+        if let Some(mut record) = self.current.take() {
+            // A blank line before the next event belongs to no one; don't keep it in the message.
+            let trimmed = record.message.trim_end_matches('\n').len();
+            record.message.truncate(trimmed);
+            on_record(LogRecord::App(record));
+        }
+    }
+}
+
+fn describe(kind: LogKind) -> &'static str {
+    match kind {
+        LogKind::JiraAccess => "a Jira access-log",
+        LogKind::Application => "an application-log",
+        LogKind::BitbucketAccess => "a Bitbucket access-log",
+        LogKind::ConfluenceAccess => "a Confluence access-log",
+    }
+}
