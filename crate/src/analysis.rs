@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 use crate::har::Warning;
 use crate::har::{Entry, HarError, Scanner};
+use crate::logs::{LogCollector, LogError, LogInputError};
 use crate::net::{TrustedListError, TrustedProxies};
 use crate::report::{InputReport, Loss, Report, Summary, SCHEMA};
 use crate::rules;
@@ -32,6 +33,15 @@ pub enum InputProblem {
     /// A trusted-proxy list with unreadable entries (every one is listed, with its line and column).
     #[error(transparent)]
     TrustedProxies(#[from] TrustedListError),
+    /// A server log in no known format, or broken beyond its lines.
+    #[error(transparent)]
+    Log(#[from] LogError),
+}
+
+impl From<LogInputError> for InputError {
+    fn from(e: LogInputError) -> Self {
+        InputError { input: e.input, error: InputProblem::Log(e.error) }
+    }
 }
 
 impl InputProblem {
@@ -39,7 +49,7 @@ impl InputProblem {
     pub fn location(&self) -> Option<crate::har::Location> {
         match self {
             InputProblem::Har(e) => e.location(),
-            InputProblem::TrustedProxies(_) => None,
+            InputProblem::TrustedProxies(_) | InputProblem::Log(_) => None,
         }
     }
 }
@@ -54,22 +64,31 @@ pub struct Progress {
 }
 
 #[derive(Debug)]
-struct CurrentInput {
+struct HarInput {
     name: String,
     bytes: u64,
     scanner: Scanner,
     origins: HashSet<Box<str>>,
 }
 
+#[derive(Debug)]
+enum Current {
+    Har(HarInput),
+    Log { name: String, bytes: u64 },
+}
+
 /// Streams inputs through the analysis. See the module documentation for the calling order.
 #[derive(Debug, Default)]
 pub struct Analyzer {
     inputs: Vec<InputReport>,
-    current: Option<CurrentInput>,
+    current: Option<Current>,
     origins: HashSet<Box<str>>,
     entries_done: u64,
     timelines: TimelineBuilder,
     trusted: Option<TrustedProxies>,
+    logs: LogCollector,
+    /// The report's input index of each log input, in the collector's order.
+    log_inputs: Vec<usize>,
 }
 
 impl Analyzer {
@@ -79,37 +98,63 @@ impl Analyzer {
 
     /// Starts a HAR input named `name` (shown in the report and in errors). An input still open is dropped.
     pub fn begin_input(&mut self, name: &str) {
-        self.current = Some(CurrentInput {
+        self.current = Some(Current::Har(HarInput {
             name: name.to_owned(),
             bytes: 0,
             scanner: Scanner::new(),
             origins: HashSet::new(),
-        });
+        }));
+    }
+
+    /// Starts a server-log input (Jira access log, atlassian-jira.log with HttpClient wire lines, ...; the
+    /// format is recognised from its first lines). Fed with [`Analyzer::push`] like a HAR.
+    pub fn begin_log(&mut self, name: &str) {
+        self.logs.begin_input(name);
+        self.current = Some(Current::Log { name: name.to_owned(), bytes: 0 });
     }
 
     /// Feeds the next chunk of the current input; chunks may split the input anywhere.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), InputError> {
-        let Some(cur) = self.current.as_mut() else {
-            return Err(InputError { input: String::new(), error: HarError::AfterFinish.into() });
-        };
-        cur.bytes += chunk.len() as u64;
-        let CurrentInput { name, scanner, origins, .. } = cur;
-        let (all_origins, timelines, input) = (&mut self.origins, &mut self.timelines, self.inputs.len());
-        scanner
-            .push(chunk, |entry| {
-                observe(entry, origins, all_origins);
-                timelines.observe(input, entry);
-            })
-            .map_err(|error| InputError { input: name.clone(), error: error.into() })
+        let input = self.inputs.len();
+        match self.current.as_mut() {
+            None => Err(InputError { input: String::new(), error: HarError::AfterFinish.into() }),
+            Some(Current::Log { bytes, .. }) => {
+                *bytes += chunk.len() as u64;
+                self.logs.push(chunk).map_err(InputError::from)
+            }
+            Some(Current::Har(cur)) => {
+                cur.bytes += chunk.len() as u64;
+                let HarInput { name, scanner, origins, .. } = cur;
+                let (all_origins, timelines) = (&mut self.origins, &mut self.timelines);
+                scanner
+                    .push(chunk, |entry| {
+                        observe(entry, origins, all_origins);
+                        timelines.observe(input, entry);
+                    })
+                    .map_err(|error| InputError { input: name.clone(), error: error.into() })
+            }
+        }
     }
 
     /// Ends the current input; its summary joins the report.
     pub fn end_input(&mut self) -> Result<(), InputError> {
-        let Some(mut cur) = self.current.take() else {
-            return Ok(());
-        };
-        let CurrentInput { name, scanner, origins, .. } = &mut cur;
-        let (all_origins, timelines, input) = (&mut self.origins, &mut self.timelines, self.inputs.len());
+        match self.current.take() {
+            None => Ok(()),
+            Some(Current::Log { name, bytes }) => {
+                self.logs.end_input().map_err(InputError::from)?;
+                self.log_inputs.push(self.inputs.len());
+                // Kind, lines and warnings are filled in from the collector at the end.
+                self.inputs.push(InputReport::empty(name, "log", bytes));
+                Ok(())
+            }
+            Some(Current::Har(cur)) => self.end_har(cur),
+        }
+    }
+
+    fn end_har(&mut self, mut cur: HarInput) -> Result<(), InputError> {
+        let input = self.inputs.len();
+        let HarInput { name, scanner, origins, .. } = &mut cur;
+        let (all_origins, timelines) = (&mut self.origins, &mut self.timelines);
         scanner
             .finish(|entry| {
                 observe(entry, origins, all_origins);
@@ -145,31 +190,51 @@ impl Analyzer {
             .map(|message| Warning { code: "trusted-proxy-entry", message, count: 1, first_entry: None })
             .collect();
         self.inputs.push(InputReport {
-            name: name.to_owned(),
-            kind: "trusted-proxies",
-            bytes: list.len() as u64,
             entries: trusted.entries.len() as u64,
-            creator: None,
-            browser: None,
-            har_version: None,
-            pages: None,
-            origins: 0,
             warnings,
+            ..InputReport::empty(name.to_owned(), "trusted-proxies", list.len() as u64)
         });
         self.trusted = Some(trusted);
         Ok(())
     }
 
     pub fn progress(&self) -> Progress {
-        let (bytes, current) = self.current.as_ref().map_or((0, 0), |c| (c.bytes, c.scanner.entries()));
+        let (bytes, current) = match &self.current {
+            Some(Current::Har(c)) => (c.bytes, c.scanner.entries()),
+            Some(Current::Log { bytes, .. }) => (*bytes, 0),
+            None => (0, 0),
+        };
         Progress { bytes, entries: self.entries_done + current }
     }
 
     /// The report of every input ended so far.
-    pub fn finish(self) -> Report {
+    pub fn finish(mut self) -> Report {
+        let logs = self.logs.finish();
+        for (log, &at) in logs.inputs.iter().zip(&self.log_inputs) {
+            if let Some(input) = self.inputs.get_mut(at) {
+                input.kind = log.kind.as_str();
+                input.entries = log.lines;
+                input.warnings = log
+                    .warnings
+                    .iter()
+                    .map(|w| Warning {
+                        code: w.code,
+                        message: format!("line {}: {}", w.first_line, w.message),
+                        count: w.count,
+                        first_entry: None,
+                    })
+                    .collect();
+            }
+        }
         let timelines = self.timelines.finish();
         let losses = losses_of(&timelines);
-        let findings = rules::diagnose(&rules::Context { timelines: &timelines });
+        let ctx = rules::Context {
+            timelines: &timelines,
+            logs: (!logs.inputs.is_empty()).then_some(&logs),
+            log_inputs: &self.log_inputs,
+            trusted: self.trusted.as_ref(),
+        };
+        let findings = rules::diagnose(&ctx);
         // The primary cause names why a session was lost; without a loss there is nothing to name.
         let primary_cause = if losses.is_empty() { None } else { findings.first().map(|f| f.cause.clone()) };
         Report {

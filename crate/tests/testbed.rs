@@ -119,3 +119,51 @@ fn reports_match_their_snapshots() {
         }
     }
 }
+
+/// The scenario analyzed with its server logs and Crowd's trusted-proxy list, as support would run it.
+fn report_with_logs(dir: &Path) -> harlens::Report {
+    let mut analyzer = harlens::Analyzer::new();
+    let trusted = std::fs::read_to_string(dir.join("trusted-proxies.txt")).unwrap_or_default();
+    if !trusted.trim().is_empty() {
+        analyzer.set_trusted_proxies("trusted-proxies.txt", &trusted).unwrap();
+    }
+    analyzer.add_input("recording.har", &std::fs::read(dir.join("recording.har")).unwrap()).unwrap();
+    for log in ["atlassian-jira.log", "atlassian-jira-http-access.log"] {
+        if let Ok(bytes) = std::fs::read(dir.join(log)) {
+            analyzer.begin_log(log);
+            analyzer.push(&bytes).unwrap();
+            analyzer.end_input().unwrap();
+        }
+    }
+    analyzer.finish()
+}
+
+#[test]
+fn with_the_logs_the_cause_stays_first_and_the_changing_hops_are_named() {
+    for dir in scenarios() {
+        let exp = expected(&dir);
+        let r = report_with_logs(&dir);
+        let causes: Vec<&str> = r.findings.iter().map(|f| f.cause.as_str()).collect();
+        if let (Some(cause), Some(_)) = (&exp.cause, exp.loss_entry) {
+            assert_eq!(r.summary.primary_cause.as_deref(), Some(cause.as_str()), "{}: {causes:?}", exp.name);
+        }
+        if exp.name == "proxy-address-change" {
+            let json: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+            let finding = &r.findings[0];
+            assert_eq!(finding.confidence, harlens::report::Confidence::High, "confirmed by the logs");
+            for hop in json["changing_hops"].as_array().unwrap() {
+                let hop = hop.as_str().unwrap();
+                assert!(finding.fix[0].contains(hop), "the fix names {hop}: {}", finding.fix[0]);
+                assert!(finding.explanation.contains(hop), "{}", finding.explanation);
+            }
+            assert!(finding.evidence.iter().any(|e| e.line.is_some()), "evidence points at log lines");
+        }
+    }
+}
+
+#[test]
+fn the_kb_case_with_logs_is_a_snapshot() {
+    let dir = scenarios().into_iter().find(|d| d.ends_with("proxy-address-change")).unwrap();
+    insta::assert_snapshot!("proxy-address-change__with-logs", report_with_logs(&dir).to_json().unwrap());
+}

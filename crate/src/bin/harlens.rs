@@ -37,6 +37,10 @@ enum Command {
         /// Crowd's trusted proxy servers (commas or newlines), or @FILE to read them from a file.
         #[arg(long, value_name = "LIST|@FILE")]
         trusted_proxies: Option<String>,
+        /// A server log: Jira's access log, atlassian-jira.log (with DEBUG org.apache.http wire lines),
+        /// atlassian-crowd.log, Confluence's or Bitbucket's logs; the format is detected. Repeatable.
+        #[arg(long = "log", value_name = "FILE")]
+        logs: Vec<PathBuf>,
         /// HAR files to read ("-" reads standard input).
         #[arg(value_name = "HAR", required = true)]
         hars: Vec<PathBuf>,
@@ -87,8 +91,8 @@ const PROGRESS_MIN_BYTES: u64 = 16 << 20;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Analyze { format, output, trusted_proxies, hars } => {
-            analyze(format, output.as_deref(), trusted_proxies.as_deref(), &hars)
+        Command::Analyze { format, output, trusted_proxies, logs, hars } => {
+            analyze(format, output.as_deref(), trusted_proxies.as_deref(), &logs, &hars)
         }
         Command::Rules { format } => list_rules(format),
         Command::Proxies { trusted, remote, xff, format } => proxies(&trusted, &remote, &xff, format),
@@ -106,6 +110,7 @@ fn analyze(
     format: Format,
     output: Option<&Path>,
     trusted: Option<&str>,
+    logs: &[PathBuf],
     hars: &[PathBuf],
 ) -> Result<ExitCode, String> {
     let mut analyzer = Analyzer::new();
@@ -114,7 +119,10 @@ fn analyze(
         analyzer.set_trusted_proxies(&source, &list).map_err(|e| multiline(&e.to_string()))?;
     }
     for path in hars {
-        read_input(&mut analyzer, path)?;
+        read_input(&mut analyzer, path, InputKind::Har)?;
+    }
+    for path in logs {
+        read_input(&mut analyzer, path, InputKind::Log)?;
     }
     let report = analyzer.finish();
     let rendered = match format {
@@ -204,7 +212,13 @@ fn write_stdout(text: &str) -> Result<(), String> {
 }
 
 /// Streams one file into the analyzer, drawing a progress line on a terminal for big files.
-fn read_input(analyzer: &mut Analyzer, path: &Path) -> Result<(), String> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum InputKind {
+    Har,
+    Log,
+}
+
+fn read_input(analyzer: &mut Analyzer, path: &Path, kind: InputKind) -> Result<(), String> {
     let stdin = path.as_os_str() == "-";
     let name = if stdin {
         "<stdin>".to_owned()
@@ -218,12 +232,16 @@ fn read_input(analyzer: &mut Analyzer, path: &Path) -> Result<(), String> {
         let file = File::open(path).map_err(|e| format!("{display}: cannot open: {e}"))?;
         let size = file.metadata().ok().map(|m| m.len());
         if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-            return Err(format!("{display}: is a directory, expected a HAR file"));
+            let expected = if kind == InputKind::Har { "a HAR file" } else { "a log file" };
+            return Err(format!("{display}: is a directory, expected {expected}"));
         }
         (Box::new(file), size)
     };
     let mut progress = Progress::new(&name, total);
-    analyzer.begin_input(&name);
+    match kind {
+        InputKind::Har => analyzer.begin_input(&name),
+        InputKind::Log => analyzer.begin_log(&name),
+    }
     // A reader thread overlaps the kernel's copy of the file with parsing: on two cores that copy is a fifth
     // of the work. Full buffers come back through `spare` so the two threads reuse a few allocations.
     let (full_tx, full_rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(2);

@@ -48,7 +48,13 @@ pub fn render_markdown(report: &Report) -> String {
             let _ = writeln!(out, "**Evidence**\n");
             for e in &f.evidence {
                 let at = e.at.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
-                let _ = writeln!(out, "- input {}, entry {}{at}: {}", e.input, e.entry, inline(&e.detail));
+                let _ = writeln!(
+                    out,
+                    "- input {}, {}{at}: {}",
+                    e.input,
+                    super::text::place(e),
+                    inline(&e.detail)
+                );
             }
             out.push('\n');
         }

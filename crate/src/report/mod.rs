@@ -47,6 +47,24 @@ pub struct InputReport {
     pub warnings: Vec<Warning>,
 }
 
+impl InputReport {
+    /// An input with only its name, kind and size known yet.
+    pub fn empty(name: String, kind: &'static str, bytes: u64) -> Self {
+        InputReport {
+            name,
+            kind,
+            bytes,
+            entries: 0,
+            creator: None,
+            browser: None,
+            har_version: None,
+            pages: None,
+            origins: 0,
+            warnings: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     pub entries: u64,
@@ -83,10 +101,17 @@ pub struct Finding {
     pub references: Vec<String>,
 }
 
+/// One fact behind a finding: an entry of a HAR input, or a line of a log input.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
+    /// Index into the report's `inputs`.
     pub input: usize,
-    pub entry: u64,
+    /// 0-based index into the HAR input's `log.entries`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<u64>,
+    /// 1-based line of the log input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     pub at: Option<String>,
     pub detail: String,
 }

@@ -63,7 +63,7 @@ fn write_finding(out: &mut String, n: usize, f: &Finding) {
             let _ = writeln!(
                 out,
                 "{}",
-                wrap(&format!("- input {} entry {}{at}: {}", e.input, e.entry, e.detail), "     ")
+                wrap(&format!("- input {} {}{at}: {}", e.input, place(e), e.detail), "     ")
             );
         }
     }
@@ -129,5 +129,14 @@ pub(crate) fn plural(n: u64, one: &'static str, many: &'static str) -> &'static 
         one
     } else {
         many
+    }
+}
+
+/// "entry 17" for a HAR entry, "line 120" for a log line.
+pub(crate) fn place(e: &super::Evidence) -> String {
+    match (e.entry, e.line) {
+        (Some(entry), _) => format!("entry {entry}"),
+        (None, Some(line)) => format!("line {line}"),
+        (None, None) => String::new(),
     }
 }

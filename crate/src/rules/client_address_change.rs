@@ -16,17 +16,25 @@
 //! ## Sources
 //! domain.md sections 2 and 4.3; Crowd's "Session configuration".
 
+use super::validations::{self, AddressChange};
 use super::{describe, evidence, refs, Context, Rule};
+use crate::net;
 use crate::report::{Confidence, Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "client-address-change",
     title: "The user's own network address changed",
     summary: "The address the browser used for the application changed (IPv6/IPv4, VPN, NAT) right before the session was lost.",
+    symptom: false,
     check,
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    if let Some(change) = validations::address_change(ctx) {
+        if change.client_changed() && !change.proxy_changed() {
+            return vec![confirmed(ctx, &change)];
+        }
+    }
     let mut findings = Vec::new();
     for v in ctx.losses() {
         let Some((from, to)) = v.edge_change() else { continue };
@@ -62,4 +70,40 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     }
     findings.truncate(1);
     findings
+}
+
+/// The finding when the server logs show the user's own address (the leftmost X-Forwarded-For entry, or the
+/// peer without proxies) changing between the token's creation and its refusal.
+fn confirmed(ctx: &Context<'_>, change: &AddressChange<'_>) -> Finding {
+    let clients: Vec<String> = change
+        .suggestion
+        .changing
+        .iter()
+        .filter(|c| matches!(c.role, net::PositionRole::Client | net::PositionRole::ClientOrProxy))
+        .flat_map(|c| c.values.iter().cloned())
+        .collect();
+    let mut ev = validations::mismatch_evidence(ctx, change);
+    if let Some(v) = ctx.losses().next() {
+        ev.push(evidence(v.at, format!("the browser's view: logged out at {}", describe(v.at))));
+    }
+    Finding {
+        cause: RULE.id.to_owned(),
+        severity: Severity::Error,
+        confidence: Confidence::High,
+        title: RULE.title.to_owned(),
+        explanation: format!(
+            "The server log confirms it: Crowd refused the SSO token (INVALID_SSO_TOKEN \"Token doesn't match the \
+             existing token.\") because the user's own address changed: {}. Every proxy in the chain is trusted, \
+             so Crowd binds the token to the user's address, and a new address (VPN, NAT pool, IPv6/IPv4 switch) \
+             no longer matches.",
+            clients.join(" then ")
+        ),
+        evidence: ev,
+        fix: vec![
+            "Give users one stable address towards the applications: one address family, no rotating NAT pool, a VPN that keeps its address.".to_owned(),
+            "Or turn off \"Require consistent client IP address\" in Crowd's session configuration (less secure).".to_owned(),
+        ],
+        confirm: Vec::new(),
+        references: vec![refs::SESSION_CONFIG.to_owned()],
+    }
 }

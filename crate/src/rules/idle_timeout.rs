@@ -22,6 +22,7 @@ pub const RULE: Rule = Rule {
     id: "idle-timeout",
     title: "The session expired while the user was idle",
     summary: "The loss came after a gap long enough for the HTTP session or the SSO token to expire.",
+    symptom: false,
     check,
 };
 

@@ -21,6 +21,7 @@ pub const RULE: Rule = Rule {
     id: "logout-elsewhere",
     title: "The user logged out of another application",
     summary: "A logout in another SSO application ended the SSO session shortly before this one lost it.",
+    symptom: false,
     check,
 };
 

@@ -19,8 +19,11 @@ mod session_cookie_collision;
 mod sso_cookie_domain;
 mod sso_cookie_insecure_scheme;
 mod user_logout;
+mod validations;
 mod xsrf_after_session_loss;
 
+use crate::logs::ParsedLogs;
+use crate::net::TrustedProxies;
 use crate::report::{Confidence, Evidence, Finding, Severity};
 use crate::signals::format_iso8601;
 use crate::timeline::{Observation, Timeline};
@@ -31,6 +34,12 @@ pub use facts::LossView;
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub timelines: &'a [Timeline],
+    /// Server logs, when given.
+    pub logs: Option<&'a ParsedLogs>,
+    /// The report's input index of each log input (`ParsedLogs` numbers them among logs only).
+    pub log_inputs: &'a [usize],
+    /// Crowd's trusted-proxy list, when given.
+    pub trusted: Option<&'a TrustedProxies>,
 }
 
 impl<'a> Context<'a> {
@@ -52,6 +61,9 @@ pub struct Rule {
     pub title: &'static str,
     /// What the rule looks for, in one sentence.
     pub summary: &'static str,
+    /// The cause is the visible symptom of another one (reported next to it): listed first, so the report
+    /// opens with what the user saw and goes on to why.
+    pub symptom: bool,
     pub check: fn(&Context<'_>) -> Vec<Finding>,
 }
 
@@ -72,16 +84,18 @@ pub const REGISTRY: &[Rule] = &[
     user_logout::RULE,
 ];
 
-/// Runs every rule and ranks the findings: errors before warnings before information, then by confidence,
-/// then by registry order.
+/// Runs every rule and ranks the findings: errors before warnings before information, symptoms before their
+/// causes, then by confidence, then by registry order.
 pub fn diagnose(ctx: &Context<'_>) -> Vec<Finding> {
-    let mut ranked: Vec<(usize, Finding)> = REGISTRY
+    let mut ranked: Vec<(usize, bool, Finding)> = REGISTRY
         .iter()
         .enumerate()
-        .flat_map(|(order, rule)| (rule.check)(ctx).into_iter().map(move |f| (order, f)))
+        .flat_map(|(order, rule)| (rule.check)(ctx).into_iter().map(move |f| (order, rule.symptom, f)))
         .collect();
-    ranked.sort_by_key(|(order, f)| (severity_rank(f.severity), confidence_rank(f.confidence), *order));
-    ranked.into_iter().map(|(_, f)| f).collect()
+    ranked.sort_by_key(|(order, symptom, f)| {
+        (severity_rank(f.severity), !symptom, confidence_rank(f.confidence), *order)
+    });
+    ranked.into_iter().map(|(_, _, f)| f).collect()
 }
 
 fn severity_rank(s: Severity) -> u8 {
@@ -102,7 +116,13 @@ fn confidence_rank(c: Confidence) -> u8 {
 
 /// Evidence pointing at one observed entry.
 pub(crate) fn evidence(o: &Observation, detail: impl Into<String>) -> Evidence {
-    Evidence { input: o.input, entry: o.entry, at: o.time_ms.map(format_iso8601), detail: detail.into() }
+    Evidence {
+        input: o.input,
+        entry: Some(o.entry),
+        line: None,
+        at: o.time_ms.map(format_iso8601),
+        detail: detail.into(),
+    }
 }
 
 /// "entry 17 (GET …/issue/summary, 400)": how evidence names a request in prose.

@@ -22,6 +22,7 @@ pub const RULE: Rule = Rule {
     id: "no-session-affinity",
     title: "The load balancer does not keep the user on one node",
     summary: "X-ANODEID (or the JSESSIONID route) changed at the session loss: the request reached a node without the user's session.",
+    symptom: false,
     check,
 };
 

@@ -23,13 +23,16 @@
 //! "Configuring trusted proxy servers".
 
 use super::facts::IDLE_MS;
+use super::validations::{self, AddressChange};
 use super::{describe, evidence, refs, Context, LossView, Rule};
+use crate::net;
 use crate::report::{Confidence, Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "proxy-address-change",
     title: "A proxy that Crowd does not trust changed its address",
     summary: "The session was lost during active use with nothing else changing: Crowd rejected the SSO token because a proxy hop's address changed.",
+    symptom: false,
     check,
 };
 
@@ -48,6 +51,17 @@ pub(crate) fn unexplained(v: &LossView<'_>) -> bool {
 }
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    if let Some(change) = validations::address_change(ctx) {
+        if change.proxy_changed() {
+            return vec![confirmed(ctx, &change)];
+        }
+        // The user's own address changed, not a proxy's: client-address-change says so.
+        return Vec::new();
+    }
+    if ctx.logs.is_some_and(validations::logs_show_validations) {
+        // The logs hold the Crowd calls and none was refused for its factors: ruled out.
+        return Vec::new();
+    }
     let losses: Vec<LossView<'_>> = ctx.losses().filter(unexplained).collect();
     let Some(first) = losses.first() else {
         return Vec::new();
@@ -101,4 +115,78 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         ],
         references: vec![refs::TRUSTED_PROXIES.to_owned(), refs::DEBUG_SSO_PROXIES.to_owned(), refs::SESSION_CONFIG.to_owned()],
     }]
+}
+
+/// The finding when the server logs show the factor mismatch: the hops that changed and the exact entries.
+fn confirmed(ctx: &Context<'_>, change: &AddressChange<'_>) -> Finding {
+    let s = &change.suggestion;
+    let changed: Vec<String> = s
+        .changing
+        .iter()
+        .filter(|c| !matches!(c.role, net::PositionRole::Client))
+        .map(|c| format!("{} took the addresses {}", c.label, c.values.join(", ")))
+        .collect();
+    let to_add: Vec<&str> = s.add.iter().map(|a| a.entry.as_str()).collect();
+    let clients = dedup(&s.before.documented);
+    let mut ev = validations::mismatch_evidence(ctx, change);
+    if let Some(v) = ctx.losses().next() {
+        ev.push(evidence(v.at, format!("the browser's view: logged out at {}", describe(v.at))));
+    }
+
+    let mut fix = Vec::new();
+    if to_add.is_empty() {
+        fix.push("Every proxy in these chains is already trusted; check that the list the applications' Crowd uses is the one given.".to_owned());
+    } else {
+        fix.push(format!(
+            "In Crowd administration > Trusted proxy servers, add: {} (keep the existing entries). No restart is needed.",
+            to_add.join(", ")
+        ));
+    }
+    for p in s.pools.iter().filter(|p| p.reasonable) {
+        fix.push(format!(
+            "If {} is a pool whose addresses keep changing, add the range {} instead ({} addresses).",
+            p.label, p.cidr, p.size
+        ));
+    }
+    fix.push("Then ask the affected users to log in again (or clear crowd.token_key).".to_owned());
+    fix.push("Alternatively (less secure): turn off \"Require consistent client IP address\" in Crowd's session configuration.".to_owned());
+    let after = dedup(&s.after.documented);
+    Finding {
+        cause: RULE.id.to_owned(),
+        severity: Severity::Error,
+        confidence: Confidence::High,
+        title: RULE.title.to_owned(),
+        explanation: format!(
+            "The server log confirms it: Crowd refused the SSO token with INVALID_SSO_TOKEN \"Token doesn't match \
+             the existing token.\" because the validation factors changed between the token's creation and its \
+             validation: {}. Under Crowd's documented rule, {} the client address was {}{}. {}",
+            changed.join("; "),
+            if ctx.trusted.is_some() { "with the trusted-proxy list given," } else { "with no trusted-proxy list given," },
+            clients.join(" then "),
+            if clients.len() > 1 { ", so the token stopped matching" } else { "" },
+            if to_add.is_empty() {
+                String::new()
+            } else {
+                format!("Trusting {} makes every validation resolve to {}.", to_add.join(", "), after.join(", "))
+            }
+        ),
+        evidence: ev,
+        fix,
+        confirm: if ctx.trusted.is_some() {
+            Vec::new()
+        } else {
+            vec!["Give harlens Crowd's trusted proxy list (--trusted-proxies) to check the suggestion against the entries already there.".to_owned()]
+        },
+        references: vec![refs::TRUSTED_PROXIES.to_owned(), refs::DEBUG_SSO_PROXIES.to_owned()],
+    }
+}
+
+fn dedup(values: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        if !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    out
 }

@@ -26,6 +26,7 @@ pub const RULE: Rule = Rule {
     title: "Logging into another application replaced the SSO token",
     summary:
         "A login in one application issued a new crowd.token_key that the other application then rejected.",
+    symptom: false,
     check,
 };
 

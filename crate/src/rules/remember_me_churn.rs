@@ -23,6 +23,7 @@ pub const RULE: Rule = Rule {
     id: "remember-me-churn",
     title: "The SSO token keeps being re-issued while the user stays logged in",
     summary: "crowd.token_key is replaced on ordinary requests every few minutes: remember-me is hiding a token that stops validating.",
+    symptom: false,
     check,
 };
 

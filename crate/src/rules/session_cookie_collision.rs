@@ -25,6 +25,7 @@ pub const RULE: Rule = Rule {
     id: "session-cookie-collision",
     title: "Two applications overwrite each other's session cookie",
     summary: "Two applications on one host set JSESSIONID with the same path (or two crowd.token_key values are sent), so each replaces the other's session.",
+    symptom: false,
     check,
 };
 

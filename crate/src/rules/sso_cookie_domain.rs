@@ -25,6 +25,7 @@ pub const RULE: Rule = Rule {
     title: "The SSO cookie's domain does not match the application's host",
     summary:
         "crowd.token_key is set with a Domain the host is not part of, so the browser never sends it back.",
+    symptom: false,
     check,
 };
 

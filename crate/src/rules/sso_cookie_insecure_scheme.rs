@@ -25,6 +25,7 @@ pub const RULE: Rule = Rule {
     id: "sso-cookie-insecure-scheme",
     title: "The SSO cookie is Secure but the application is used over plain HTTP",
     summary: "crowd.token_key is set with Secure on an http: URL, so the browser never sends it back.",
+    symptom: false,
     check,
 };
 

@@ -20,6 +20,7 @@ pub const RULE: Rule = Rule {
     id: "user-logout",
     title: "The user logged out",
     summary: "A logout request in the application itself: the session ended on purpose.",
+    symptom: false,
     check,
 };
 

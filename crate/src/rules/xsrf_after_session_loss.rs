@@ -23,6 +23,7 @@ pub const RULE: Rule = Rule {
     id: "xsrf-after-session-loss",
     title: "\"XSRF Security Token Missing\" after the session was lost",
     summary: "A form post failed with 403 because the session behind its XSRF token was lost first.",
+    symptom: true,
     check,
 };
 
