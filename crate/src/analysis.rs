@@ -73,7 +73,7 @@ struct HarInput {
 
 #[derive(Debug)]
 enum Current {
-    Har(HarInput),
+    Har(Box<HarInput>),
     Log { name: String, bytes: u64 },
 }
 
@@ -98,12 +98,12 @@ impl Analyzer {
 
     /// Starts a HAR input named `name` (shown in the report and in errors). An input still open is dropped.
     pub fn begin_input(&mut self, name: &str) {
-        self.current = Some(Current::Har(HarInput {
+        self.current = Some(Current::Har(Box::new(HarInput {
             name: name.to_owned(),
             bytes: 0,
             scanner: Scanner::new(),
             origins: HashSet::new(),
-        }));
+        })));
     }
 
     /// Starts a server-log input (Jira access log, atlassian-jira.log with HttpClient wire lines, ...; the
@@ -124,7 +124,7 @@ impl Analyzer {
             }
             Some(Current::Har(cur)) => {
                 cur.bytes += chunk.len() as u64;
-                let HarInput { name, scanner, origins, .. } = cur;
+                let HarInput { name, scanner, origins, .. } = &mut **cur;
                 let (all_origins, timelines) = (&mut self.origins, &mut self.timelines);
                 scanner
                     .push(chunk, |entry| {
@@ -147,7 +147,7 @@ impl Analyzer {
                 self.inputs.push(InputReport::empty(name, "log", bytes));
                 Ok(())
             }
-            Some(Current::Har(cur)) => self.end_har(cur),
+            Some(Current::Har(cur)) => self.end_har(*cur),
         }
     }
 
