@@ -6,7 +6,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::Analyzer;
+use crate::{net, Analyzer};
 
 /// The harlens version.
 #[wasm_bindgen]
@@ -34,6 +34,20 @@ impl StreamingAnalyzer {
     pub fn begin_input(&mut self, name: &str) -> Result<(), JsError> {
         self.analyzer()?.begin_input(name);
         Ok(())
+    }
+
+    /// Starts a server-log input (Jira access log, atlassian-jira.log with HttpClient wire lines, ...): its
+    /// format is detected. Fed with `push` and ended with `endInput` like a HAR.
+    #[wasm_bindgen(js_name = beginLog)]
+    pub fn begin_log(&mut self, name: &str) -> Result<(), JsError> {
+        self.analyzer()?.begin_log(name);
+        Ok(())
+    }
+
+    /// Gives Crowd's trusted-proxy list (commas or newlines); throws naming every unreadable entry.
+    #[wasm_bindgen(js_name = setTrustedProxies)]
+    pub fn set_trusted_proxies(&mut self, name: &str, list: &str) -> Result<(), JsError> {
+        self.analyzer()?.set_trusted_proxies(name, list).map_err(into_error)
     }
 
     /// Feeds the next chunk of the current input.
@@ -68,6 +82,16 @@ impl StreamingAnalyzer {
     fn analyzer(&mut self) -> Result<&mut Analyzer, JsError> {
         self.inner.as_mut().ok_or_else(finished)
     }
+}
+
+/// How Crowd resolves one request's client address (`harlens proxies`): JSON text, schema
+/// `harlens.proxies/1`. `xff` holds the X-Forwarded-For header lines (usually one).
+#[wasm_bindgen(js_name = simulateProxies)]
+pub fn simulate_proxies(trusted: &str, remote: &str, xff: Vec<String>) -> Result<String, JsError> {
+    let trusted = net::TrustedProxies::parse(trusted).map_err(into_error)?;
+    let remote = net::parse_remote_address(remote).map_err(into_error)?;
+    let request = net::Observation { remote_address: remote, x_forwarded_for: xff };
+    net::Simulation::new(trusted, request).to_json().map_err(into_error)
 }
 
 fn finished() -> JsError {

@@ -76,3 +76,42 @@ fn broken_input_is_a_js_error_with_the_cli_message() {
 fn version_is_the_crate_version() {
     assert_eq!(harlens::version(), env!("CARGO_PKG_VERSION"));
 }
+
+#[wasm_bindgen_test]
+fn logs_and_trusted_proxies_give_the_native_report() {
+    let har: &[u8] = include_bytes!("../../tests/fixtures/testbed/proxy-address-change/recording.har");
+    let app_log: &[u8] =
+        include_bytes!("../../tests/fixtures/testbed/proxy-address-change/atlassian-jira.log");
+    let access_log: &[u8] =
+        include_bytes!("../../tests/fixtures/testbed/proxy-address-change/atlassian-jira-http-access.log");
+    let trusted = include_str!("../../tests/fixtures/testbed/proxy-address-change/trusted-proxies.txt");
+    let mut a = harlens::StreamingAnalyzer::new();
+    a.set_trusted_proxies("trusted-proxies.txt", trusted).unwrap();
+    a.begin_input("recording.har").unwrap();
+    for part in har.chunks(4093) {
+        a.push(part).unwrap();
+    }
+    a.end_input().unwrap();
+    for (name, bytes) in [("atlassian-jira.log", app_log), ("atlassian-jira-http-access.log", access_log)] {
+        a.begin_log(name).unwrap();
+        for part in bytes.chunks(777) {
+            a.push(part).unwrap();
+        }
+        a.end_input().unwrap();
+    }
+    let report = a.finish().unwrap();
+    let snap = include_str!("snapshots/testbed__proxy-address-change__with-logs.snap");
+    assert_eq!(report.trim_end(), snapshot_body(snap));
+}
+
+#[wasm_bindgen_test]
+fn the_proxy_simulator_resolves_the_kb_chain() {
+    let json = harlens::simulate_proxies(
+        "192.0.2.10",
+        "192.0.2.10",
+        vec!["203.0.113.7, 192.0.2.10, 198.51.100.20".to_owned()],
+    )
+    .unwrap();
+    assert!(json.contains("\"schema\": \"harlens.proxies/1\""), "{json}");
+    assert!(json.contains("198.51.100.20"), "{json}");
+}
