@@ -50,8 +50,8 @@ pub fn render_markdown(report: &Report) -> String {
                 let at = e.at.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "- input {}, {}{at}: {}",
-                    e.input,
+                    "- {}, {}{at}: {}",
+                    inline(&super::text::input_name(&report.inputs, e.input)),
                     super::text::place(e),
                     inline(&e.detail)
                 );

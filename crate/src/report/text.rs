@@ -34,7 +34,7 @@ pub fn render_text(report: &Report) -> String {
     }
     for (i, f) in report.findings.iter().enumerate() {
         out.push('\n');
-        write_finding(&mut out, i + 1, f);
+        write_finding(&mut out, i + 1, f, &report.inputs);
     }
     for input in &report.inputs {
         out.push('\n');
@@ -43,7 +43,7 @@ pub fn render_text(report: &Report) -> String {
     out
 }
 
-fn write_finding(out: &mut String, n: usize, f: &Finding) {
+fn write_finding(out: &mut String, n: usize, f: &Finding, inputs: &[InputReport]) {
     let severity = match f.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -63,7 +63,7 @@ fn write_finding(out: &mut String, n: usize, f: &Finding) {
             let _ = writeln!(
                 out,
                 "{}",
-                wrap(&format!("- input {} {}{at}: {}", e.input, place(e), e.detail), "     ")
+                wrap(&format!("- {} {}{at}: {}", input_name(inputs, e.input), place(e), e.detail), "     ")
             );
         }
     }
@@ -139,4 +139,9 @@ pub(crate) fn place(e: &super::Evidence) -> String {
         (None, Some(line)) => format!("line {line}"),
         (None, None) => String::new(),
     }
+}
+
+/// An input as evidence names it: its file name, or "input N" when the report does not list it.
+pub(crate) fn input_name(inputs: &[InputReport], index: usize) -> String {
+    inputs.get(index).map_or_else(|| format!("input {index}"), |i| i.name.clone())
 }
