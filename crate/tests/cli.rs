@@ -157,3 +157,51 @@ fn rules_lists_the_twelve_causes() {
         "{text}"
     );
 }
+
+fn testbed(scenario: &str, file: &str) -> String {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/testbed").join(scenario).join(file);
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn a_session_loss_exits_1_and_the_logs_name_the_entries_to_trust() {
+    let trusted = format!("@{}", testbed("proxy-address-change", "trusted-proxies.txt"));
+    let out = harlens(&[
+        "analyze",
+        "--format",
+        "json",
+        "--log",
+        &testbed("proxy-address-change", "atlassian-jira.log"),
+        "--trusted-proxies",
+        &trusted,
+        &testbed("proxy-address-change", "recording.har"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["primary_cause"], "proxy-address-change");
+    let kinds: Vec<&str> =
+        report["inputs"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["trusted-proxies", "har", "application"]);
+    let fix = report["findings"][0]["fix"][0].as_str().unwrap();
+    assert!(fix.contains("add: 127.0.0.21, 127.0.0.22"), "{fix}");
+}
+
+#[test]
+fn healthy_use_exits_0() {
+    let out = harlens(&["analyze", &testbed("healthy-long-use", "recording.har")]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn a_bad_trusted_list_or_log_exits_2_with_the_place() {
+    let har = testbed("healthy-long-use", "recording.har");
+    let out = harlens(&["analyze", "--trusted-proxies", "10.0.0.1, *.168.1.0", &har]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("harlens: trusted proxies: entry 1 `*.168.1.0` (line 1, column 11)"), "{err}");
+    let out = harlens(&["analyze", "--log", &har, &har]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("harlens: recording.har: "), "{err}");
+}
