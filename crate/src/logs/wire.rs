@@ -221,8 +221,26 @@ struct Exchange {
     /// `Some(false)` once the request line shows a call that is not to Crowd's session resource: its bytes are
     /// no longer kept.
     relevant: Option<bool>,
+    /// Something was received (kept or not): the next piece sent starts a new exchange.
+    answered: bool,
     /// The first piece seen was received: the log starts in the middle of this exchange.
     headless: bool,
+}
+
+/// `POST /crowd/rest/... HTTP/1.1[\r][\n]`: the first line of a request, as a wire payload.
+fn looks_like_request_line(payload: &str) -> bool {
+    let Some((method, rest)) = payload.split_once(' ') else {
+        return false;
+    };
+    !method.is_empty()
+        && method.bytes().all(|b| b.is_ascii_uppercase())
+        && (rest.starts_with('/') || rest.starts_with("http"))
+        && (rest.ends_with(" HTTP/1.1[\\r][\\n]") || rest.ends_with(" HTTP/1.0[\\r][\\n]"))
+}
+
+/// Whether what was received so far is only an interim `1xx` answer.
+fn is_interim(received: &[u8]) -> bool {
+    received.starts_with(b"HTTP/1.1 1") || received.starts_with(b"HTTP/1.0 1")
 }
 
 /// Something the wire assembler wants the reader to warn about.
@@ -260,10 +278,22 @@ impl WireAssembler {
             return true;
         }
         let key = connection.unwrap_or(app.thread);
-        let finished = self
-            .open
-            .get(key)
-            .is_some_and(|ex| direction == Direction::Sent && (!ex.received.is_empty() || ex.headless));
+        let request_line = direction == Direction::Sent && looks_like_request_line(payload);
+        if let Some(ex) = self.open.get_mut(key) {
+            // `100 Continue` is an interim answer: the request body and the real answer follow.
+            if direction == Direction::Sent && ex.answered && is_interim(&ex.received) {
+                ex.answered = false;
+                ex.received.clear();
+            }
+        }
+        let finished = self.open.get(key).is_some_and(|ex| {
+            direction == Direction::Sent
+                && (ex.headless
+                    || ex.answered
+                    // A new request on a connection whose last answer is missing from the log (the log level
+                    // changed, the connection died): the old exchange ends without a response.
+                    || (request_line && (ex.relevant == Some(false) || find(&ex.sent, b"\r\n\r\n").is_some())))
+        });
         if finished {
             if let Some(ex) = self.open.remove(key) {
                 finish_exchange(ex, out, notes);
@@ -285,6 +315,7 @@ impl WireAssembler {
                 sent: Vec::new(),
                 received: Vec::new(),
                 relevant: None,
+                answered: false,
                 headless: direction == Direction::Received,
             };
             if ex.headless {
@@ -296,6 +327,7 @@ impl WireAssembler {
             return true;
         };
         ex.last_line = line;
+        ex.answered |= direction == Direction::Received;
         if ex.relevant == Some(false) || ex.headless {
             return true;
         }
@@ -672,6 +704,43 @@ mod tests {
         assert_eq!(notes, vec![WireNote::NoRequest { line: 1 }, WireNote::NoResponse { line: 2 }]);
         assert_eq!(out.len(), 1);
         assert_eq!((out[0].status, out[0].operation), (None, SessionOp::Validate));
+    }
+
+    #[test]
+    fn a_reused_connection_a_missing_answer_and_100_continue() {
+        let lines = [
+            wire(5, ">>", "GET /crowd/rest/usermanagement/1/user?username=v3ry8 HTTP/1.1[\\r][\\n]"),
+            wire(5, ">>", "[\\r][\\n]"),
+            wire(5, "<<", "HTTP/1.1 200 [\\r][\\n]"),
+            wire(5, ">>", "POST /crowd/rest/usermanagement/1/session/tokenA HTTP/1.1[\\r][\\n]"),
+            wire(5, ">>", "Expect: 100-continue[\\r][\\n]"),
+            wire(5, ">>", "[\\r][\\n]"),
+            wire(5, "<<", "HTTP/1.1 100 Continue[\\r][\\n]"),
+            wire(5, "<<", "[\\r][\\n]"),
+            wire(5, ">>", "<validation-factors><validation-factor><name>remote_address</name><value>10.0.0.1</value></validation-factor></validation-factors>"),
+            wire(5, "<<", "HTTP/1.1 200 [\\r][\\n]"),
+            wire(5, ">>", "POST /crowd/rest/usermanagement/1/session/tokenB HTTP/1.1[\\r][\\n]"),
+            wire(5, ">>", "[\\r][\\n]"),
+            wire(5, ">>", "POST /crowd/rest/usermanagement/1/session/tokenC HTTP/1.1[\\r][\\n]"),
+            wire(5, ">>", "[\\r][\\n]"),
+            wire(5, "<<", "HTTP/1.1 404 [\\r][\\n]"),
+        ];
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let (out, notes) = run(&lines);
+        let got: Vec<_> = out
+            .iter()
+            .map(|v| (v.first_line, v.status, v.token.clone(), v.factors.remote_address.as_deref()))
+            .collect();
+        let fingerprint = |t: &str| Some(token_fingerprint(t));
+        assert_eq!(
+            got,
+            [
+                (4, Some(200), fingerprint("tokenA"), Some("10.0.0.1")),
+                (11, None, fingerprint("tokenB"), None),
+                (13, Some(404), fingerprint("tokenC"), None),
+            ]
+        );
+        assert_eq!(notes, [WireNote::NoResponse { line: 11 }]);
     }
 
     #[test]
