@@ -380,3 +380,28 @@ fn a_retain_predicate_keeps_memory_to_what_matters() {
     assert_eq!(logs.inputs[1].app.len(), 0);
     assert_eq!(logs.inputs[1].not_retained, 16 + 2);
 }
+
+/// Each fixture folder read as one analysis: a reviewer reads what harlens made of the logs.
+#[test]
+fn fixture_folders_match_their_snapshots() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs");
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(&root).unwrap().map(|d| d.unwrap().path()).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    for dir in dirs {
+        let folder = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|f| f.unwrap().path()).collect();
+        files.sort();
+        let inputs: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|f| {
+                (format!("{folder}/{}", f.file_name().unwrap().to_string_lossy()), std::fs::read(f).unwrap())
+            })
+            .collect();
+        let out = match read_chunked(&inputs, usize::MAX) {
+            Ok(logs) => serde_json::to_string_pretty(&logs).unwrap() + "\n",
+            Err(err) => format!("error: {err}\n"),
+        };
+        insta::assert_snapshot!(folder.as_str(), out);
+    }
+}
