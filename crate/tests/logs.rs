@@ -290,7 +290,7 @@ fn a_file_that_is_no_log_names_its_first_line_and_the_formats() {
 #[test]
 fn a_long_unknown_file_fails_early_and_shortens_the_line() {
     let mut reader = LogReader::new();
-    let junk = format!("{}\n", "z".repeat(500)).repeat(1000);
+    let junk = format!("{}\n{}", "z".repeat(500), "x\n".repeat(20_000));
     let err = reader.push(junk.as_bytes(), |_| {}).unwrap_err();
     let LogError::UnknownFormat { line, first_line, .. } = &err else { panic!("{err}") };
     assert_eq!((*line, first_line.len()), (1, 203));
@@ -403,5 +403,19 @@ fn fixture_folders_match_their_snapshots() {
             Err(err) => format!("error: {err}\n"),
         };
         insta::assert_snapshot!(folder.as_str(), out);
+    }
+}
+
+#[test]
+fn a_rotated_log_may_start_with_a_very_long_stack_trace() {
+    let frames = "\tat com.atlassian.Example.frame(Example.java:1)\n".repeat(5000);
+    let event = "2021-10-19 12:00:00,000-0500 main WARN [c.a.X] after the trace\n";
+    for input in [format!("{frames}{event}"), format!("Caused by: x\n{frames}{event}")] {
+        let logs = parse_bytes("atlassian-jira.log.3", input.as_bytes()).unwrap();
+        let app = &logs.inputs[0];
+        assert_eq!(app.app.len(), 1);
+        let [w] = &app.warnings[..] else { panic!("{:?}", app.warnings) };
+        assert_eq!((w.code, w.first_line), ("orphan-continuation", 1));
+        assert_eq!(w.count, app.lines - 1);
     }
 }

@@ -19,8 +19,13 @@ use super::wire::{
 };
 
 /// Lines looked at to recognise the format. A rotated `atlassian-jira.log.1` can start inside a long stack
-/// trace, so the first event line may come late; a file with no known line this far in is not a log we read.
-const DETECT_LINES: usize = 200;
+/// trace (hundreds of frames with its `Caused by`s), so the first event line may come late; a file with no known
+/// line this far in is not a log we read.
+const DETECT_LINES: u64 = 10_000;
+
+/// Lines before the format is known that are kept whole, to be read again once it is. Later ones are only
+/// counted (they cannot be records: none of them was recognised), which keeps detection in bounded memory.
+const REPLAY_LINES: usize = 64;
 
 /// The shown part of an unrecognised first line.
 const SHOWN_LINE: usize = 200;
@@ -77,8 +82,11 @@ pub struct LogReader {
 #[derive(Debug, Default)]
 struct Parser {
     kind: Option<LogKind>,
-    /// Lines seen before the format was known, replayed once it is.
+    /// Lines seen before the format was known, replayed once it is (the first [`REPLAY_LINES`]).
     pending: Vec<(u64, String, bool)>,
+    /// Lines with text seen before the format was known, and the first of them not kept in `pending`.
+    undetected: u64,
+    first_not_replayed: Option<u64>,
     /// The application-log event still collecting continuation lines.
     current: Option<AppLogRecord>,
     /// The last event line was not kept (wire, headers, unreadable): its continuation lines are dropped too.
@@ -232,15 +240,37 @@ impl Parser {
                             on_record,
                         );
                     }
+                    if let Some(first) = self.first_not_replayed {
+                        let count = self.undetected - REPLAY_LINES as u64;
+                        let (code, why) = match kind {
+                            LogKind::Application => {
+                                ("orphan-continuation", "continues an event that is not in the log")
+                            }
+                            _ => ("unparseable-line", "is not readable"),
+                        };
+                        self.warnings.add_many(code, first, count, || match count {
+                            1 => format!("line {first}, before the first readable line, {why}"),
+                            _ => format!(
+                                "line {first} and {} more before the first readable line: each {why}",
+                                count - 1
+                            ),
+                        });
+                    }
                     self.parse(kind, line, &text, on_record);
                 }
-                None if self.pending.len() + 1 >= DETECT_LINES => {
-                    let (number, first) =
-                        self.pending.first().map_or((line.number, &*text), |(n, t, _)| (*n, t.as_str()));
-                    self.error = Some(unknown_format(number, first));
-                    self.pending = Vec::new();
+                None => {
+                    self.undetected += 1;
+                    if self.undetected >= DETECT_LINES {
+                        let (number, first) =
+                            self.pending.first().map_or((line.number, &*text), |(n, t, _)| (*n, t.as_str()));
+                        self.error = Some(unknown_format(number, first));
+                        self.pending = Vec::new();
+                    } else if self.pending.len() < REPLAY_LINES {
+                        self.pending.push((line.number, text.into_owned(), line.truncated));
+                    } else {
+                        self.first_not_replayed.get_or_insert(line.number);
+                    }
                 }
-                None => self.pending.push((line.number, text.into_owned(), line.truncated)),
             }
             return;
         };

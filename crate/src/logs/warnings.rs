@@ -32,6 +32,18 @@ impl LogWarnings {
         self.items.push(LogWarning { code, message: message(), count: 1, first_line: line });
     }
 
+    /// Records `count` occurrences at once, the first of them on `line`.
+    pub fn add_many(&mut self, code: &'static str, line: u64, count: u64, message: impl FnOnce() -> String) {
+        if count == 0 {
+            return;
+        }
+        if let Some(w) = self.items.iter_mut().find(|w| w.code == code) {
+            w.count += count;
+            return;
+        }
+        self.items.push(LogWarning { code, message: message(), count, first_line: line });
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

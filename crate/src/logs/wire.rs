@@ -118,8 +118,8 @@ pub fn token_fingerprint(token: &str) -> Box<str> {
     format!("{hash:08x}").into()
 }
 
-/// Whether a logger name is HttpClient's wire logger, full or abbreviated (`org.apache.http.wire`,
-/// `o.apache.http.wire`, `o.a.h.wire`).
+/// Whether a logger name is HttpClient's wire logger, full or abbreviated: HttpClient 4
+/// (`org.apache.http.wire`, `o.apache.http.wire`, `o.a.h.wire`) or 5 (`org.apache.hc.client5.http.wire`).
 pub fn is_wire_logger(logger: &str) -> bool {
     is_http_logger(logger, "wire")
 }
@@ -130,13 +130,17 @@ pub fn is_headers_logger(logger: &str) -> bool {
 }
 
 fn is_http_logger(logger: &str, last: &str) -> bool {
+    if !logger.ends_with(last) {
+        return false;
+    }
+    let prefix: &[&str] = match logger.split('.').count() {
+        4 => &["org", "apache", "http"],
+        6 => &["org", "apache", "hc", "client5", "http"],
+        _ => return false,
+    };
     let mut parts = logger.split('.');
-    let mut abbreviates = |full: &str| parts.next().is_some_and(|p| !p.is_empty() && full.starts_with(p));
-    abbreviates("org")
-        && abbreviates("apache")
-        && abbreviates("http")
+    prefix.iter().all(|full| parts.next().is_some_and(|part| !part.is_empty() && full.starts_with(part)))
         && parts.next() == Some(last)
-        && parts.next().is_none()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -757,7 +761,9 @@ mod tests {
 
     #[test]
     fn wire_logger_names() {
-        for yes in ["org.apache.http.wire", "o.apache.http.wire", "o.a.h.wire", "o.a.http.wire"] {
+        for yes in
+            ["org.apache.http.wire", "o.apache.http.wire", "o.a.h.wire", "o.a.http.wire", "o.a.h.c.http.wire"]
+        {
             assert!(is_wire_logger(yes), "{yes}");
         }
         for no in
