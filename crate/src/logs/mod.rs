@@ -13,6 +13,7 @@
 mod access;
 mod app;
 mod error;
+mod intern;
 mod lines;
 mod reader;
 mod time;

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::access::{parse_access_line, parse_bitbucket_line, parse_confluence_access_line, AccessRecord};
 use super::app::{classify_app_line, AppLineKind, AppLogRecord};
 use super::error::{LogError, EXPECTED_FORMATS};
+use super::intern::Interner;
 use super::lines::{Line, Lines, MAX_LINE};
 use super::warnings::LogWarnings;
 use super::wire::{
@@ -92,6 +93,7 @@ struct Parser {
     /// The last event line was not kept (wire, headers, unreadable): its continuation lines are dropped too.
     skipping: bool,
     wire: WireAssembler,
+    interner: Interner,
     wire_lines: u64,
     warnings: LogWarnings,
     error: Option<LogError>,
@@ -290,7 +292,10 @@ impl Parser {
                     _ => parse_access_line(number, text).map(Some),
                 };
                 match parsed {
-                    Ok(Some(record)) => on_record(LogRecord::Access(record)),
+                    Ok(Some(mut record)) => {
+                        self.interner.access(&mut record);
+                        on_record(LogRecord::Access(record));
+                    }
                     Ok(None) => {}
                     Err(reason) => self.unparseable(number, kind, reason),
                 }
@@ -353,6 +358,7 @@ impl Parser {
             // A blank line before the next event belongs to no one; don't keep it in the message.
             let trimmed = record.message.trim_end_matches('\n').len();
             record.message.truncate(trimmed);
+            self.interner.app(&mut record);
             on_record(LogRecord::App(record));
         }
     }
