@@ -419,3 +419,32 @@ fn a_rotated_log_may_start_with_a_very_long_stack_trace() {
         assert_eq!(w.count, app.lines - 1);
     }
 }
+
+/// Mutated and truncated logs are read or refused, never a panic (a panic in WASM kills the page).
+#[test]
+fn mutated_logs_never_panic() {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let inserts: [&[u8]; 8] = [b"\xC3\xA9", b"\xE2\x82\xAC", b"\xFF", b"\"", b"[", b"]", b" ", b"\n"];
+    for path in all_fixtures() {
+        let bytes = std::fs::read(&path).unwrap();
+        for _ in 0..150 {
+            let mut mutated = bytes.clone();
+            for _ in 0..(1 + next() % 8) {
+                let at = (next() as usize) % mutated.len().max(1);
+                let insert = inserts[(next() as usize) % inserts.len()];
+                let end = (at + (next() as usize % 3)).min(mutated.len());
+                mutated.splice(at..end, insert.iter().copied());
+            }
+            let cut = (next() as usize) % (mutated.len() + 1);
+            for input in [&mutated[..], &mutated[..cut]] {
+                let _ = parse_bytes("mutated", input);
+            }
+        }
+    }
+}
