@@ -66,6 +66,9 @@ pub struct CrowdValidation {
     pub token: Option<Box<str>>,
     /// The validation factors sent (validate and create calls).
     pub factors: Factors,
+    /// The `jira.request.ipaddr` of the app request that made the call: the addresses the app saw. Jira builds
+    /// both from the same request, so a difference means something rewrote them in between (a valve, a filter).
+    pub request_ipaddr: Factors,
     /// Crowd's HTTP status; `None` when the log has no response for the call.
     pub status: Option<u16>,
     /// Crowd's `<error><reason>`, e.g. `INVALID_SSO_TOKEN`: rules key on this, not on the status.
@@ -220,6 +223,7 @@ struct Exchange {
     user: Option<Box<str>>,
     request_id: Option<Box<str>>,
     asession_id: Option<Box<str>>,
+    request_ipaddr: Factors,
     sent: Vec<u8>,
     received: Vec<u8>,
     /// `Some(false)` once the request line shows a call that is not to Crowd's session resource: its bytes are
@@ -316,6 +320,7 @@ impl WireAssembler {
                 user: app.user.filter(|u| *u != "anonymous").map(Into::into),
                 request_id: app.request_id.map(Into::into),
                 asession_id: app.asession_id.map(Into::into),
+                request_ipaddr: Factors::from_ipaddr(app.ipaddr),
                 sent: Vec::new(),
                 received: Vec::new(),
                 relevant: None,
@@ -474,6 +479,7 @@ fn finish_exchange(ex: Exchange, out: &mut impl FnMut(CrowdValidation), notes: &
         operation,
         token,
         factors,
+        request_ipaddr: ex.request_ipaddr,
         status,
         reason: reason.map(Into::into),
         message: message.map(Into::into),
@@ -648,6 +654,7 @@ mod tests {
         assert_eq!(v.message.as_deref(), Some("Token doesn't match the existing token."));
         assert_eq!(v.user.as_deref(), Some("v3ry8"));
         assert_eq!(v.request_id.as_deref(), Some("716x107921x1"));
+        assert_eq!(v.request_ipaddr, v.factors, "the MDC ipaddr holds the same two factors");
         let json = serde_json::to_string(v).unwrap();
         assert!(!json.contains("SECRETtoken123"), "the token never leaves the parser: {json}");
     }
