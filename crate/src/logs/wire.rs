@@ -67,7 +67,8 @@ pub struct CrowdValidation {
     /// The validation factors sent (validate and create calls).
     pub factors: Factors,
     /// The `jira.request.ipaddr` of the app request that made the call: the addresses the app saw. Jira builds
-    /// both from the same request, so a difference means something rewrote them in between (a valve, a filter).
+    /// both from the same request, so for a call that sends factors (create, validate) a difference means
+    /// something rewrote them in between (a valve, a filter).
     pub request_ipaddr: Factors,
     /// Crowd's HTTP status; `None` when the log has no response for the call.
     pub status: Option<u16>,
