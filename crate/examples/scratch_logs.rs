@@ -7,7 +7,12 @@ fn main() {
             Ok(p) => {
                 let i = &p.inputs[0];
                 println!("{path}: {:?} lines={} access={} app={} wire={} validations={} untrusted={} warnings={:?}", i.kind, i.lines, i.access.len(), i.app.len(), i.wire_lines, p.validations.len(), p.untrusted_proxies.len(), i.warnings);
-                for v in &p.validations {
+                for v in p
+                    .validations
+                    .iter()
+                    .filter(|v| v.request_ipaddr != v.factors && !v.request_ipaddr.is_empty())
+                {
+                    println!("  MISMATCH {:?} vs {:?}", v.request_ipaddr, v.factors);
                     println!(
                         "  {} l{} {:?} {:?} tok={:?} st={:?} {:?} {:?} user={:?} rid={:?} f={:?}/{:?}",
                         v.time,

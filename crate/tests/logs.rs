@@ -448,3 +448,18 @@ fn mutated_logs_never_panic() {
         }
     }
 }
+
+#[test]
+fn compressed_and_utf16_logs_say_what_to_do() {
+    let cases: [(&[u8], &str); 3] = [
+        (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xad\x92\n\x01", "gzip-compressed"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "ZIP archive"),
+        (b"\xFF\xFE2\x000\x002\x001\x00", "UTF-16"),
+    ];
+    for (bytes, hint) in cases {
+        let err = parse_bytes("atlassian-jira.log.1.gz", bytes).unwrap_err();
+        let LogError::NotText { line: 1, hint: got } = err.error else { panic!("{err}") };
+        assert!(got.contains(hint), "{got}");
+        assert!(err.to_string().starts_with("atlassian-jira.log.1.gz: line 1: this "), "{err}");
+    }
+}

@@ -188,6 +188,23 @@ fn unknown_format(line: u64, text: &str) -> LogError {
     LogError::UnknownFormat { line, first_line: shown, expected: EXPECTED_FORMATS }
 }
 
+/// A hint for a first line that is a known non-text format, so the user hears what to do at once instead of
+/// after [`DETECT_LINES`] lines of binary.
+fn not_text_hint(first_line: &[u8]) -> Option<&'static str> {
+    if first_line.starts_with(b"\x1f\x8b") {
+        Some("this is gzip-compressed data (a rotated log?): decompress it first (gunzip)")
+    } else if first_line.starts_with(b"PK\x03\x04") {
+        Some("this is a ZIP archive (a support zip?): extract the log files from it first")
+    } else if first_line.starts_with(b"\xFF\xFE")
+        || first_line.starts_with(b"\xFE\xFF")
+        || first_line.get(1) == Some(&0)
+    {
+        Some("this text is UTF-16 encoded: save it as UTF-8")
+    } else {
+        None
+    }
+}
+
 fn detect(text: &str) -> Option<LogKind> {
     if parse_access_line(0, text).is_ok() {
         Some(LogKind::JiraAccess)
@@ -230,6 +247,12 @@ impl Parser {
         let Some(kind) = self.kind else {
             if text.trim().is_empty() {
                 return;
+            }
+            if self.undetected == 0 {
+                if let Some(hint) = not_text_hint(line.bytes) {
+                    self.error = Some(LogError::NotText { line: line.number, hint });
+                    return;
+                }
             }
             match detect(&text) {
                 Some(kind) => {
