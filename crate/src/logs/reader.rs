@@ -395,3 +395,70 @@ fn describe(kind: LogKind) -> &'static str {
         LogKind::ConfluenceAccess => "a Confluence access-log",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(input: &str) -> (Result<(), LogError>, Option<LogKind>, Vec<LogRecord>, LogWarnings) {
+        let mut reader = LogReader::new();
+        let mut records = Vec::new();
+        let result = reader
+            .push(input.as_bytes(), |r| records.push(r))
+            .and_then(|()| reader.finish(|r| records.push(r)));
+        let kind = reader.kind();
+        (result, kind, records, reader.into_warnings())
+    }
+
+    #[test]
+    fn each_format_is_recognised_from_its_first_readable_line() {
+        let cases = [
+            (r#"10.0.0.1 1x1x1 - [19/Oct/2021:11:56:47 -0500] "GET / HTTP/1.1" 200 5 1 "-" "ua" "-""#, LogKind::JiraAccess),
+            ("2021-10-19 11:56:47,306-0500 main INFO      [c.a.X] started", LogKind::Application),
+            ("2021-10-19 11:56:47,306 INFO [main] [c.a.X] started", LogKind::Application),
+            ("1.2.3.4 | https | o@1Ax1x1x0 | - | 2019-01-31 16:55:46,012 | \"GET / HTTP/1.1\" | \"\" \"ua\" | 200 | 0 | 5 | - | 3 | - |", LogKind::BitbucketAccess),
+            ("[19/Oct/2021:11:56:47 -0500] - exec-1 10.0.0.1 GET / HTTP/1.1 200 3ms 5 - ua", LogKind::ConfluenceAccess),
+        ];
+        for (line, want) in cases {
+            let (result, kind, records, warnings) = read(&format!("\n\n{line}\n"));
+            assert_eq!((result, kind), (Ok(()), Some(want)), "{line}");
+            assert_eq!(records.len(), 1, "{line}");
+            assert!(warnings.is_empty(), "{line}: {warnings:?}");
+        }
+    }
+
+    #[test]
+    fn lines_before_the_first_readable_one_are_read_again_once_the_format_is_known() {
+        let input =
+            "garbage first\n10.0.0.1 1x1x1 - [19/Oct/2021:11:56:47 -0500] \"GET / HTTP/1.1\" 200 5 1\n";
+        let (result, kind, records, warnings) = read(input);
+        assert_eq!((result, kind, records.len()), (Ok(()), Some(LogKind::JiraAccess), 1));
+        let w = &warnings.as_slice()[0];
+        assert_eq!((w.code, w.first_line, w.count), ("unparseable-line", 1, 1));
+    }
+
+    #[test]
+    fn an_event_is_emitted_once_its_continuation_lines_are_over() {
+        let input = "2021-10-19 11:56:47,306-0500 main ERROR [c.a.X] boom\n\tat a.b(C.java:1)\n\n";
+        let mut reader = LogReader::new();
+        let mut records = Vec::new();
+        reader.push(input.as_bytes(), |r| records.push(r)).unwrap();
+        assert!(records.is_empty(), "a stack trace line may still follow");
+        reader.finish(|r| records.push(r)).unwrap();
+        let [LogRecord::App(event)] = &records[..] else { panic!("{records:?}") };
+        assert_eq!((event.message.as_str(), event.extra_lines), ("boom\n\tat a.b(C.java:1)", 2));
+        assert_eq!(reader.finish(|_| {}), Err(LogError::AfterFinish));
+        assert_eq!(reader.push(b"x", |_| {}), Err(LogError::AfterFinish));
+    }
+
+    #[test]
+    fn kinds_have_stable_names() {
+        let names: Vec<&str> =
+            [LogKind::JiraAccess, LogKind::Application, LogKind::BitbucketAccess, LogKind::ConfluenceAccess]
+                .iter()
+                .map(LogKind::as_str)
+                .collect();
+        assert_eq!(names, ["jira-access", "application", "bitbucket-access", "confluence-access"]);
+        assert_eq!(serde_json::to_string(&LogKind::JiraAccess).unwrap(), "\"jira-access\"");
+    }
+}
