@@ -290,7 +290,7 @@ fn a_file_that_is_no_log_names_its_first_line_and_the_formats() {
 #[test]
 fn a_long_unknown_file_fails_early_and_shortens_the_line() {
     let mut reader = LogReader::new();
-    let junk = format!("{}\n", "z".repeat(500)).repeat(1000);
+    let junk = format!("{}\n{}", "z".repeat(500), "x\n".repeat(20_000));
     let err = reader.push(junk.as_bytes(), |_| {}).unwrap_err();
     let LogError::UnknownFormat { line, first_line, .. } = &err else { panic!("{err}") };
     assert_eq!((*line, first_line.len()), (1, 203));
@@ -379,4 +379,87 @@ fn a_retain_predicate_keeps_memory_to_what_matters() {
     assert_eq!(logs.validations.len(), 6);
     assert_eq!(logs.inputs[1].app.len(), 0);
     assert_eq!(logs.inputs[1].not_retained, 16 + 2);
+}
+
+/// Each fixture folder read as one analysis: a reviewer reads what harlens made of the logs.
+#[test]
+fn fixture_folders_match_their_snapshots() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs");
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(&root).unwrap().map(|d| d.unwrap().path()).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    for dir in dirs {
+        let folder = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|f| f.unwrap().path()).collect();
+        files.sort();
+        let inputs: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|f| {
+                (format!("{folder}/{}", f.file_name().unwrap().to_string_lossy()), std::fs::read(f).unwrap())
+            })
+            .collect();
+        let out = match read_chunked(&inputs, usize::MAX) {
+            Ok(logs) => serde_json::to_string_pretty(&logs).unwrap() + "\n",
+            Err(err) => format!("error: {err}\n"),
+        };
+        insta::assert_snapshot!(folder.as_str(), out);
+    }
+}
+
+#[test]
+fn a_rotated_log_may_start_with_a_very_long_stack_trace() {
+    let frames = "\tat com.atlassian.Example.frame(Example.java:1)\n".repeat(5000);
+    let event = "2021-10-19 12:00:00,000-0500 main WARN [c.a.X] after the trace\n";
+    for input in [format!("{frames}{event}"), format!("Caused by: x\n{frames}{event}")] {
+        let logs = parse_bytes("atlassian-jira.log.3", input.as_bytes()).unwrap();
+        let app = &logs.inputs[0];
+        assert_eq!(app.app.len(), 1);
+        let [w] = &app.warnings[..] else { panic!("{:?}", app.warnings) };
+        assert_eq!((w.code, w.first_line), ("orphan-continuation", 1));
+        assert_eq!(w.count, app.lines - 1);
+    }
+}
+
+/// Mutated and truncated logs are read or refused, never a panic (a panic in WASM kills the page).
+#[test]
+fn mutated_logs_never_panic() {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let inserts: [&[u8]; 8] = [b"\xC3\xA9", b"\xE2\x82\xAC", b"\xFF", b"\"", b"[", b"]", b" ", b"\n"];
+    for path in all_fixtures() {
+        let bytes = std::fs::read(&path).unwrap();
+        for _ in 0..150 {
+            let mut mutated = bytes.clone();
+            for _ in 0..(1 + next() % 8) {
+                let at = (next() as usize) % mutated.len().max(1);
+                let insert = inserts[(next() as usize) % inserts.len()];
+                let end = (at + (next() as usize % 3)).min(mutated.len());
+                mutated.splice(at..end, insert.iter().copied());
+            }
+            let cut = (next() as usize) % (mutated.len() + 1);
+            for input in [&mutated[..], &mutated[..cut]] {
+                let _ = parse_bytes("mutated", input);
+            }
+        }
+    }
+}
+
+#[test]
+fn compressed_and_utf16_logs_say_what_to_do() {
+    let cases: [(&[u8], &str); 3] = [
+        (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xad\x92\n\x01", "gzip-compressed"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "ZIP archive"),
+        (b"\xFF\xFE2\x000\x002\x001\x00", "UTF-16"),
+    ];
+    for (bytes, hint) in cases {
+        let err = parse_bytes("atlassian-jira.log.1.gz", bytes).unwrap_err();
+        let LogError::NotText { line: 1, hint: got } = err.error else { panic!("{err}") };
+        assert!(got.contains(hint), "{got}");
+        assert!(err.to_string().starts_with("atlassian-jira.log.1.gz: line 1: this "), "{err}");
+    }
 }

@@ -12,37 +12,39 @@
 //! MILLIS | SESSION |`, each request logged twice (request id prefixed `i` coming in, `o` going out).
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::time::{parse_access_time, parse_log4j_time, LogTime};
 
-/// One request as the Jira access log recorded it. `-` fields are `None`.
+/// One request as the Jira access log recorded it. `-` fields are `None`. Fields that repeat from line to line
+/// (addresses, users, agents, referers) are `Arc<str>` shared between records of one input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AccessRecord {
     /// 1-based line number in its input.
     pub line: u64,
     /// The TCP peer (`%a`) as written: kept as text because anonymised logs carry addresses that do not parse
     /// (the KB's `10.444.222.10`); see [`AccessRecord::peer_addr`].
-    pub peer_ip: Box<str>,
+    pub peer_ip: Arc<str>,
     /// `X-AREQUESTID`: `minute-of-day x counter x concurrent`, e.g. `716x107921x1`.
     pub request_id: Option<Box<str>>,
     /// The user Jira resolved for the request; `None` for anonymous (`-`).
-    pub user: Option<Box<str>>,
+    pub user: Option<Arc<str>>,
     pub time: LogTime,
-    pub method: Option<Box<str>>,
+    pub method: Option<Arc<str>>,
     /// Path and query (`%U%q`).
     pub url: Option<Box<str>>,
-    pub protocol: Option<Box<str>>,
+    pub protocol: Option<Arc<str>>,
     pub status: Option<u16>,
     /// Response body bytes (`%b`; `-` = none).
     pub bytes: Option<u64>,
     /// `%D`: milliseconds up to Tomcat 10.0, microseconds from Tomcat 10.1 (the log cannot tell which).
     pub duration: Option<u64>,
-    pub referer: Option<Box<str>>,
-    pub user_agent: Option<Box<str>>,
+    pub referer: Option<Arc<str>>,
+    pub user_agent: Option<Arc<str>>,
     /// `X-ASESSIONID`: base36(CRC32(SHA-1(JSESSIONID))).
-    pub asession_id: Option<Box<str>>,
+    pub asession_id: Option<Arc<str>>,
 }
 
 impl AccessRecord {

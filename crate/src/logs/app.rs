@@ -9,6 +9,8 @@
 //! (`%d %t %-5p [%c] %m%n`) is the same shape with no MDC part. Confluence's `atlassian-confluence.log`
 //! (`%d %p [%t] [%c{4}] %m%n`) is recognised by its level right after the timestamp.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::time::{parse_log4j_time, LogTime};
@@ -46,9 +48,9 @@ impl Level {
 /// `X-Forwarded-For` header. Both are text as logged: an entry need not be an IP address.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Factors {
-    pub remote_address: Option<Box<str>>,
+    pub remote_address: Option<Arc<str>>,
     /// The raw header (`client, proxy1, proxy2`), `None` when absent.
-    pub xff: Option<Box<str>>,
+    pub xff: Option<Arc<str>>,
 }
 
 impl Factors {
@@ -75,20 +77,20 @@ pub struct AppLogRecord {
     pub line: u64,
     pub time: LogTime,
     /// The thread name as written, including Jira's ` url: ...; user: ...` suffix.
-    pub thread: Box<str>,
+    pub thread: Arc<str>,
     pub level: Level,
     /// `jira.username` (`anonymous` for anonymous requests, as Jira writes it).
-    pub user: Option<Box<str>>,
+    pub user: Option<Arc<str>>,
     /// `jira.request.id` = `X-AREQUESTID`.
     pub request_id: Option<Box<str>>,
     /// `jira.request.assession.id` = `X-ASESSIONID`.
-    pub asession_id: Option<Box<str>>,
+    pub asession_id: Option<Arc<str>>,
     /// `jira.request.ipaddr` split into Crowd's two factors.
     pub ipaddr: Factors,
     /// `jira.request.url`: the request path.
-    pub url: Option<Box<str>>,
+    pub url: Option<Arc<str>>,
     /// The logger as written (abbreviated by `%q{2}`, e.g. `c.a.j.s.login.LoginLoggers`).
-    pub logger: Box<str>,
+    pub logger: Arc<str>,
     /// The message, with continuation lines joined by `\n`; cut at [`MAX_MESSAGE`] bytes.
     pub message: String,
     /// Continuation lines after the first.

@@ -16,6 +16,9 @@ pub enum LogError {
         "line {line}: not a server log harlens reads; the first line is `{first_line}`; expected {expected}"
     )]
     UnknownFormat { line: u64, first_line: String, expected: &'static str },
+    /// The input is a known non-text format (compressed, an archive, UTF-16): the hint says what to do.
+    #[error("line {line}: {hint}")]
+    NotText { line: u64, hint: &'static str },
     /// The input has no line with any text.
     #[error("the file is empty; expected {expected}")]
     Empty { expected: &'static str },
@@ -28,7 +31,7 @@ impl LogError {
     /// The line the problem was found on, when it has one.
     pub fn line(&self) -> Option<u64> {
         match self {
-            LogError::UnknownFormat { line, .. } => Some(*line),
+            LogError::UnknownFormat { line, .. } | LogError::NotText { line, .. } => Some(*line),
             LogError::Empty { .. } | LogError::AfterFinish => None,
         }
     }

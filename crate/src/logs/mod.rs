@@ -13,6 +13,7 @@
 mod access;
 mod app;
 mod error;
+mod intern;
 mod lines;
 mod reader;
 mod time;
@@ -230,4 +231,51 @@ pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<ParsedLogs, LogInputError
     let mut collector = LogCollector::new();
     collector.add_input(name, bytes)?;
     Ok(collector.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WIRE: &str = "DEBUG v 1x1x1 s 10.0.0.2,10.0.0.1 /x [o.apache.http.wire] http-outgoing-0";
+
+    fn validation_log(time: &str, token: &str) -> String {
+        format!(
+            "{time} t url: /x; user: v {WIRE} >> \"POST /crowd/rest/usermanagement/1/session/{token} HTTP/1.1[\\r][\\n]\"\n\
+             {time} t url: /x; user: v {WIRE} << \"HTTP/1.1 200 [\\r][\\n]\"\n"
+        )
+    }
+
+    #[test]
+    fn validations_of_all_inputs_come_out_in_time_order_with_their_input() {
+        let mut collector = LogCollector::new();
+        let later = validation_log("2021-10-19 12:00:00,000+0000", "tokenB");
+        let earlier = validation_log("2021-10-19 06:30:00,000-0500", "tokenA"); // 11:30 UTC
+        collector.add_input("node1.log", later.as_bytes()).unwrap();
+        collector.add_input("node2.log", earlier.as_bytes()).unwrap();
+        let logs = collector.finish();
+        let order: Vec<(usize, Option<Box<str>>)> =
+            logs.validations.iter().map(|v| (v.input, v.token.clone())).collect();
+        assert_eq!(order, [(1, Some(token_fingerprint("tokenA"))), (0, Some(token_fingerprint("tokenB")))]);
+        assert_eq!(
+            logs.inputs.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(),
+            ["node1.log", "node2.log"]
+        );
+        assert_eq!(logs.inputs[0].wire_lines, 2);
+    }
+
+    #[test]
+    fn errors_name_the_input() {
+        let mut collector = LogCollector::new();
+        assert_eq!(collector.push(b"x").unwrap_err().error, LogError::AfterFinish);
+        let err = collector.add_input("notes.txt", b"hello\n").unwrap_err();
+        assert_eq!(err.input, "notes.txt");
+        assert!(err
+            .to_string()
+            .starts_with("notes.txt: line 1: not a server log harlens reads; the first line is `hello`"));
+        assert!(parse_bytes("empty.log", b"")
+            .unwrap_err()
+            .to_string()
+            .starts_with("empty.log: the file is empty"));
+    }
 }

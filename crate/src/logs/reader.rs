@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::access::{parse_access_line, parse_bitbucket_line, parse_confluence_access_line, AccessRecord};
 use super::app::{classify_app_line, AppLineKind, AppLogRecord};
 use super::error::{LogError, EXPECTED_FORMATS};
+use super::intern::Interner;
 use super::lines::{Line, Lines, MAX_LINE};
 use super::warnings::LogWarnings;
 use super::wire::{
@@ -19,8 +20,13 @@ use super::wire::{
 };
 
 /// Lines looked at to recognise the format. A rotated `atlassian-jira.log.1` can start inside a long stack
-/// trace, so the first event line may come late; a file with no known line this far in is not a log we read.
-const DETECT_LINES: usize = 200;
+/// trace (hundreds of frames with its `Caused by`s), so the first event line may come late; a file with no known
+/// line this far in is not a log we read.
+const DETECT_LINES: u64 = 10_000;
+
+/// Lines before the format is known that are kept whole, to be read again once it is. Later ones are only
+/// counted (they cannot be records: none of them was recognised), which keeps detection in bounded memory.
+const REPLAY_LINES: usize = 64;
 
 /// The shown part of an unrecognised first line.
 const SHOWN_LINE: usize = 200;
@@ -77,13 +83,17 @@ pub struct LogReader {
 #[derive(Debug, Default)]
 struct Parser {
     kind: Option<LogKind>,
-    /// Lines seen before the format was known, replayed once it is.
+    /// Lines seen before the format was known, replayed once it is (the first [`REPLAY_LINES`]).
     pending: Vec<(u64, String, bool)>,
+    /// Lines with text seen before the format was known, and the first of them not kept in `pending`.
+    undetected: u64,
+    first_not_replayed: Option<u64>,
     /// The application-log event still collecting continuation lines.
     current: Option<AppLogRecord>,
     /// The last event line was not kept (wire, headers, unreadable): its continuation lines are dropped too.
     skipping: bool,
     wire: WireAssembler,
+    interner: Interner,
     wire_lines: u64,
     warnings: LogWarnings,
     error: Option<LogError>,
@@ -178,6 +188,23 @@ fn unknown_format(line: u64, text: &str) -> LogError {
     LogError::UnknownFormat { line, first_line: shown, expected: EXPECTED_FORMATS }
 }
 
+/// A hint for a first line that is a known non-text format, so the user hears what to do at once instead of
+/// after [`DETECT_LINES`] lines of binary.
+fn not_text_hint(first_line: &[u8]) -> Option<&'static str> {
+    if first_line.starts_with(b"\x1f\x8b") {
+        Some("this is gzip-compressed data (a rotated log?): decompress it first (gunzip)")
+    } else if first_line.starts_with(b"PK\x03\x04") {
+        Some("this is a ZIP archive (a support zip?): extract the log files from it first")
+    } else if first_line.starts_with(b"\xFF\xFE")
+        || first_line.starts_with(b"\xFE\xFF")
+        || first_line.get(1) == Some(&0)
+    {
+        Some("this text is UTF-16 encoded: save it as UTF-8")
+    } else {
+        None
+    }
+}
+
 fn detect(text: &str) -> Option<LogKind> {
     if parse_access_line(0, text).is_ok() {
         Some(LogKind::JiraAccess)
@@ -221,6 +248,12 @@ impl Parser {
             if text.trim().is_empty() {
                 return;
             }
+            if self.undetected == 0 {
+                if let Some(hint) = not_text_hint(line.bytes) {
+                    self.error = Some(LogError::NotText { line: line.number, hint });
+                    return;
+                }
+            }
             match detect(&text) {
                 Some(kind) => {
                     self.kind = Some(kind);
@@ -232,15 +265,37 @@ impl Parser {
                             on_record,
                         );
                     }
+                    if let Some(first) = self.first_not_replayed {
+                        let count = self.undetected - REPLAY_LINES as u64;
+                        let (code, why) = match kind {
+                            LogKind::Application => {
+                                ("orphan-continuation", "continues an event that is not in the log")
+                            }
+                            _ => ("unparseable-line", "is not readable"),
+                        };
+                        self.warnings.add_many(code, first, count, || match count {
+                            1 => format!("line {first}, before the first readable line, {why}"),
+                            _ => format!(
+                                "line {first} and {} more before the first readable line: each {why}",
+                                count - 1
+                            ),
+                        });
+                    }
                     self.parse(kind, line, &text, on_record);
                 }
-                None if self.pending.len() + 1 >= DETECT_LINES => {
-                    let (number, first) =
-                        self.pending.first().map_or((line.number, &*text), |(n, t, _)| (*n, t.as_str()));
-                    self.error = Some(unknown_format(number, first));
-                    self.pending = Vec::new();
+                None => {
+                    self.undetected += 1;
+                    if self.undetected >= DETECT_LINES {
+                        let (number, first) =
+                            self.pending.first().map_or((line.number, &*text), |(n, t, _)| (*n, t.as_str()));
+                        self.error = Some(unknown_format(number, first));
+                        self.pending = Vec::new();
+                    } else if self.pending.len() < REPLAY_LINES {
+                        self.pending.push((line.number, text.into_owned(), line.truncated));
+                    } else {
+                        self.first_not_replayed.get_or_insert(line.number);
+                    }
                 }
-                None => self.pending.push((line.number, text.into_owned(), line.truncated)),
             }
             return;
         };
@@ -260,7 +315,10 @@ impl Parser {
                     _ => parse_access_line(number, text).map(Some),
                 };
                 match parsed {
-                    Ok(Some(record)) => on_record(LogRecord::Access(record)),
+                    Ok(Some(mut record)) => {
+                        self.interner.access(&mut record);
+                        on_record(LogRecord::Access(record));
+                    }
                     Ok(None) => {}
                     Err(reason) => self.unparseable(number, kind, reason),
                 }
@@ -323,6 +381,7 @@ impl Parser {
             // A blank line before the next event belongs to no one; don't keep it in the message.
             let trimmed = record.message.trim_end_matches('\n').len();
             record.message.truncate(trimmed);
+            self.interner.app(&mut record);
             on_record(LogRecord::App(record));
         }
     }
@@ -334,5 +393,72 @@ fn describe(kind: LogKind) -> &'static str {
         LogKind::Application => "an application-log",
         LogKind::BitbucketAccess => "a Bitbucket access-log",
         LogKind::ConfluenceAccess => "a Confluence access-log",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(input: &str) -> (Result<(), LogError>, Option<LogKind>, Vec<LogRecord>, LogWarnings) {
+        let mut reader = LogReader::new();
+        let mut records = Vec::new();
+        let result = reader
+            .push(input.as_bytes(), |r| records.push(r))
+            .and_then(|()| reader.finish(|r| records.push(r)));
+        let kind = reader.kind();
+        (result, kind, records, reader.into_warnings())
+    }
+
+    #[test]
+    fn each_format_is_recognised_from_its_first_readable_line() {
+        let cases = [
+            (r#"10.0.0.1 1x1x1 - [19/Oct/2021:11:56:47 -0500] "GET / HTTP/1.1" 200 5 1 "-" "ua" "-""#, LogKind::JiraAccess),
+            ("2021-10-19 11:56:47,306-0500 main INFO      [c.a.X] started", LogKind::Application),
+            ("2021-10-19 11:56:47,306 INFO [main] [c.a.X] started", LogKind::Application),
+            ("1.2.3.4 | https | o@1Ax1x1x0 | - | 2019-01-31 16:55:46,012 | \"GET / HTTP/1.1\" | \"\" \"ua\" | 200 | 0 | 5 | - | 3 | - |", LogKind::BitbucketAccess),
+            ("[19/Oct/2021:11:56:47 -0500] - exec-1 10.0.0.1 GET / HTTP/1.1 200 3ms 5 - ua", LogKind::ConfluenceAccess),
+        ];
+        for (line, want) in cases {
+            let (result, kind, records, warnings) = read(&format!("\n\n{line}\n"));
+            assert_eq!((result, kind), (Ok(()), Some(want)), "{line}");
+            assert_eq!(records.len(), 1, "{line}");
+            assert!(warnings.is_empty(), "{line}: {warnings:?}");
+        }
+    }
+
+    #[test]
+    fn lines_before_the_first_readable_one_are_read_again_once_the_format_is_known() {
+        let input =
+            "garbage first\n10.0.0.1 1x1x1 - [19/Oct/2021:11:56:47 -0500] \"GET / HTTP/1.1\" 200 5 1\n";
+        let (result, kind, records, warnings) = read(input);
+        assert_eq!((result, kind, records.len()), (Ok(()), Some(LogKind::JiraAccess), 1));
+        let w = &warnings.as_slice()[0];
+        assert_eq!((w.code, w.first_line, w.count), ("unparseable-line", 1, 1));
+    }
+
+    #[test]
+    fn an_event_is_emitted_once_its_continuation_lines_are_over() {
+        let input = "2021-10-19 11:56:47,306-0500 main ERROR [c.a.X] boom\n\tat a.b(C.java:1)\n\n";
+        let mut reader = LogReader::new();
+        let mut records = Vec::new();
+        reader.push(input.as_bytes(), |r| records.push(r)).unwrap();
+        assert!(records.is_empty(), "a stack trace line may still follow");
+        reader.finish(|r| records.push(r)).unwrap();
+        let [LogRecord::App(event)] = &records[..] else { panic!("{records:?}") };
+        assert_eq!((event.message.as_str(), event.extra_lines), ("boom\n\tat a.b(C.java:1)", 2));
+        assert_eq!(reader.finish(|_| {}), Err(LogError::AfterFinish));
+        assert_eq!(reader.push(b"x", |_| {}), Err(LogError::AfterFinish));
+    }
+
+    #[test]
+    fn kinds_have_stable_names() {
+        let names: Vec<&str> =
+            [LogKind::JiraAccess, LogKind::Application, LogKind::BitbucketAccess, LogKind::ConfluenceAccess]
+                .iter()
+                .map(LogKind::as_str)
+                .collect();
+        assert_eq!(names, ["jira-access", "application", "bitbucket-access", "confluence-access"]);
+        assert_eq!(serde_json::to_string(&LogKind::JiraAccess).unwrap(), "\"jira-access\"");
     }
 }

@@ -32,6 +32,18 @@ impl LogWarnings {
         self.items.push(LogWarning { code, message: message(), count: 1, first_line: line });
     }
 
+    /// Records `count` occurrences at once, the first of them on `line`.
+    pub fn add_many(&mut self, code: &'static str, line: u64, count: u64, message: impl FnOnce() -> String) {
+        if count == 0 {
+            return;
+        }
+        if let Some(w) = self.items.iter_mut().find(|w| w.code == code) {
+            w.count += count;
+            return;
+        }
+        self.items.push(LogWarning { code, message: message(), count, first_line: line });
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -42,5 +54,25 @@ impl LogWarnings {
 
     pub fn into_vec(self) -> Vec<LogWarning> {
         self.items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_warning_per_code_with_a_count_and_the_first_line() {
+        let mut w = LogWarnings::default();
+        w.add("unparseable-line", 3, || "line 3".to_owned());
+        w.add("unparseable-line", 9, || panic!("the message is built once"));
+        w.add_many("orphan-continuation", 1, 0, || panic!("nothing to add"));
+        w.add_many("orphan-continuation", 1, 40, || "lines 1..40".to_owned());
+        let got: Vec<(&str, u64, u64, &str)> =
+            w.as_slice().iter().map(|w| (w.code, w.count, w.first_line, w.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [("unparseable-line", 2, 3, "line 3"), ("orphan-continuation", 40, 1, "lines 1..40")]
+        );
     }
 }

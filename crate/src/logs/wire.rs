@@ -66,6 +66,10 @@ pub struct CrowdValidation {
     pub token: Option<Box<str>>,
     /// The validation factors sent (validate and create calls).
     pub factors: Factors,
+    /// The `jira.request.ipaddr` of the app request that made the call: the addresses the app saw. Jira builds
+    /// both from the same request, so for a call that sends factors (create, validate) a difference means
+    /// something rewrote them in between (a valve, a filter).
+    pub request_ipaddr: Factors,
     /// Crowd's HTTP status; `None` when the log has no response for the call.
     pub status: Option<u16>,
     /// Crowd's `<error><reason>`, e.g. `INVALID_SSO_TOKEN`: rules key on this, not on the status.
@@ -118,8 +122,8 @@ pub fn token_fingerprint(token: &str) -> Box<str> {
     format!("{hash:08x}").into()
 }
 
-/// Whether a logger name is HttpClient's wire logger, full or abbreviated (`org.apache.http.wire`,
-/// `o.apache.http.wire`, `o.a.h.wire`).
+/// Whether a logger name is HttpClient's wire logger, full or abbreviated: HttpClient 4
+/// (`org.apache.http.wire`, `o.apache.http.wire`, `o.a.h.wire`) or 5 (`org.apache.hc.client5.http.wire`).
 pub fn is_wire_logger(logger: &str) -> bool {
     is_http_logger(logger, "wire")
 }
@@ -130,13 +134,17 @@ pub fn is_headers_logger(logger: &str) -> bool {
 }
 
 fn is_http_logger(logger: &str, last: &str) -> bool {
+    if !logger.ends_with(last) {
+        return false;
+    }
+    let prefix: &[&str] = match logger.split('.').count() {
+        4 => &["org", "apache", "http"],
+        6 => &["org", "apache", "hc", "client5", "http"],
+        _ => return false,
+    };
     let mut parts = logger.split('.');
-    let mut abbreviates = |full: &str| parts.next().is_some_and(|p| !p.is_empty() && full.starts_with(p));
-    abbreviates("org")
-        && abbreviates("apache")
-        && abbreviates("http")
+    prefix.iter().all(|full| parts.next().is_some_and(|part| !part.is_empty() && full.starts_with(part)))
         && parts.next() == Some(last)
-        && parts.next().is_none()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,6 +224,7 @@ struct Exchange {
     user: Option<Box<str>>,
     request_id: Option<Box<str>>,
     asession_id: Option<Box<str>>,
+    request_ipaddr: Factors,
     sent: Vec<u8>,
     received: Vec<u8>,
     /// `Some(false)` once the request line shows a call that is not to Crowd's session resource: its bytes are
@@ -312,6 +321,7 @@ impl WireAssembler {
                 user: app.user.filter(|u| *u != "anonymous").map(Into::into),
                 request_id: app.request_id.map(Into::into),
                 asession_id: app.asession_id.map(Into::into),
+                request_ipaddr: Factors::from_ipaddr(app.ipaddr),
                 sent: Vec::new(),
                 received: Vec::new(),
                 relevant: None,
@@ -470,6 +480,7 @@ fn finish_exchange(ex: Exchange, out: &mut impl FnMut(CrowdValidation), notes: &
         operation,
         token,
         factors,
+        request_ipaddr: ex.request_ipaddr,
         status,
         reason: reason.map(Into::into),
         message: message.map(Into::into),
@@ -644,6 +655,7 @@ mod tests {
         assert_eq!(v.message.as_deref(), Some("Token doesn't match the existing token."));
         assert_eq!(v.user.as_deref(), Some("v3ry8"));
         assert_eq!(v.request_id.as_deref(), Some("716x107921x1"));
+        assert_eq!(v.request_ipaddr, v.factors, "the MDC ipaddr holds the same two factors");
         let json = serde_json::to_string(v).unwrap();
         assert!(!json.contains("SECRETtoken123"), "the token never leaves the parser: {json}");
     }
@@ -727,16 +739,17 @@ mod tests {
         ];
         let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
         let (out, notes) = run(&lines);
-        let got: Vec<(u64, Option<u16>, Option<Box<str>>, Option<&str>)> = out
+        let got: Vec<_> = out
             .iter()
             .map(|v| (v.first_line, v.status, v.token.clone(), v.factors.remote_address.as_deref()))
             .collect();
+        let fingerprint = |t: &str| Some(token_fingerprint(t));
         assert_eq!(
             got,
             [
-                (4, Some(200), Some(token_fingerprint("tokenA")), Some("10.0.0.1")),
-                (11, None, Some(token_fingerprint("tokenB")), None),
-                (13, Some(404), Some(token_fingerprint("tokenC")), None),
+                (4, Some(200), fingerprint("tokenA"), Some("10.0.0.1")),
+                (11, None, fingerprint("tokenB"), None),
+                (13, Some(404), fingerprint("tokenC"), None),
             ]
         );
         assert_eq!(notes, [WireNote::NoResponse { line: 11 }]);
@@ -756,7 +769,9 @@ mod tests {
 
     #[test]
     fn wire_logger_names() {
-        for yes in ["org.apache.http.wire", "o.apache.http.wire", "o.a.h.wire", "o.a.http.wire"] {
+        for yes in
+            ["org.apache.http.wire", "o.apache.http.wire", "o.a.h.wire", "o.a.http.wire", "o.a.h.c.http.wire"]
+        {
             assert!(is_wire_logger(yes), "{yes}");
         }
         for no in
