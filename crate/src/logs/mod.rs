@@ -16,7 +16,7 @@ mod error;
 mod intern;
 mod lines;
 mod reader;
-mod time;
+pub(crate) mod time;
 mod warnings;
 mod wire;
 

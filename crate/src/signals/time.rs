@@ -2,6 +2,8 @@
 //! milliseconds since the Unix epoch. Hand-written: a date library would weigh more in the .wasm than the
 //! whole HAR reader, and HAR timestamps use one narrow profile of ISO 8601.
 
+use crate::logs::time::{civil_from_days, days_from_civil};
+
 /// Milliseconds since 1970-01-01T00:00:00Z, or None when the text is not an ISO 8601 date-time.
 pub fn parse_iso8601(text: &str) -> Option<i64> {
     let b = text.trim().as_bytes();
@@ -57,7 +59,7 @@ pub fn parse_iso8601(text: &str) -> Option<i64> {
         }
         _ => return None,
     };
-    let days = days_from_civil(year, month, day);
+    let days = days_from_civil(year, month as u32, day as u32);
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
     Some(seconds * 1000 + millis)
 }
@@ -70,29 +72,6 @@ pub fn format_iso8601(ms: i64) -> String {
     let (h, rest) = (in_day / 3_600_000, in_day % 3_600_000);
     let (min, rest) = (rest / 60_000, rest % 60_000);
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{:02}.{:03}Z", rest / 1000, rest % 1000)
-}
-
-// Howard Hinnant's algorithms (public domain), exact for the proleptic Gregorian calendar.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]
