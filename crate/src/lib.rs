@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod har;
 pub mod net;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod signals;
