@@ -251,3 +251,43 @@ fn files_redacted_together_share_placeholders() {
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
+
+fn harlens(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_harlens")).args(args).output().unwrap()
+}
+
+#[test]
+fn cli_writes_name_redacted_har_next_to_the_input_and_a_summary() {
+    let dir = std::env::temp_dir().join(format!("harlens-redact-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/testbed/proxy-address-change/recording.har");
+    let input = dir.join("session.har");
+    std::fs::copy(&src, &input).unwrap();
+    let out = harlens(&["redact", "--usernames", input.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("session.redacted.har: 23 entries; redacted "), "{stderr}");
+    assert!(stderr.contains(" cookie values") && stderr.contains(" user names"), "{stderr}");
+    let redacted = std::fs::read(dir.join("session.redacted.har")).unwrap();
+    assert_eq!(entry_count(&redacted), 23);
+    // `-o -` writes to standard output.
+    let out = harlens(&["redact", "-o", "-", input.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert_eq!(entry_count(&out.stdout), 23);
+    // Broken input: exit 2, a located message, and no half-written file.
+    let broken = dir.join("broken.har");
+    std::fs::write(&broken, br#"{"log":{"entries":[{"a":1},{"b":tru}]}}"#).unwrap();
+    let out = harlens(&["redact", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("broken.har: line 1, column 36 (byte 35), in entry 1: invalid literal"),
+        "{stderr}"
+    );
+    assert!(!dir.join("broken.redacted.har").exists());
+    // The output never overwrites the input.
+    let out = harlens(&["redact", "-o", input.to_str().unwrap(), input.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -90,20 +90,20 @@ impl Summary {
     /// `12 cookie values, 3 tokens, ...`: the categories with something redacted, for a status line.
     pub fn describe(&self) -> String {
         let parts = [
-            (self.cookies, "cookie value"),
-            (self.authorization, "authorization header"),
-            (self.tokens, "token"),
-            (self.jwts, "JWT"),
-            (self.post_bodies, "posted body"),
-            (self.response_bodies, "response body"),
-            (self.usernames, "user name"),
-            (self.ips, "IP address"),
-            (self.hostnames, "host name"),
+            (self.cookies, "cookie value", "cookie values"),
+            (self.authorization, "authorization header", "authorization headers"),
+            (self.tokens, "token", "tokens"),
+            (self.jwts, "JWT", "JWTs"),
+            (self.post_bodies, "posted body", "posted bodies"),
+            (self.response_bodies, "response body", "response bodies"),
+            (self.usernames, "user name", "user names"),
+            (self.ips, "IP address", "IP addresses"),
+            (self.hostnames, "host name", "host names"),
         ];
         let done: Vec<String> = parts
             .iter()
-            .filter(|(n, _)| *n > 0)
-            .map(|(n, what)| format!("{n} {what}{}", if *n == 1 { "" } else { "s" }))
+            .filter(|(n, _, _)| *n > 0)
+            .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
             .collect();
         let what = if done.is_empty() { "nothing to redact".to_owned() } else { done.join(", ") };
         format!("{} entries; redacted {what}", self.entries)
