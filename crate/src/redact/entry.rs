@@ -753,7 +753,14 @@ impl Ctx<'_> {
             .unwrap_or("")
             .to_ascii_lowercase();
         let media = MEDIA.iter().any(|m| mime.starts_with(m)) && !mime.contains("svg");
-        let has_text = members.iter().any(|(k, v)| k == "text" && matches!(v, Json::Str(t) if !t.is_empty()));
+        let has_text = members.iter().any(|(k, v)| {
+            k == "text"
+                && match v {
+                    Json::Str(t) => !t.is_empty(),
+                    Json::Raw(raw) => raw.get() != "\"\"" && raw.get() != "null",
+                    _ => false,
+                }
+        });
         if has_text && !media {
             members.retain(|(k, _)| k != "text" && k != "encoding");
             self.summary.response_bodies += 1;

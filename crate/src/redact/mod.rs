@@ -272,9 +272,9 @@ impl RawSink for Writer {
     }
 
     fn entry(&mut self, _index: u64, bytes: &[u8]) -> Result<usize, serde_json::Error> {
-        let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<json::Json<'_>>();
+        let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<json::EntryJson<'_>>();
         let mut value = match stream.next() {
-            Some(value) => value?,
+            Some(value) => value?.0,
             None => return Ok(0),
         };
         let len = stream.byte_offset();
