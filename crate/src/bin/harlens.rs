@@ -186,8 +186,7 @@ fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Re
             "-o names one output: give one HAR, or none to write NAME.redacted.har for each".to_owned()
         );
     }
-    let mut key = [0u8; 32];
-    getrandom::fill(&mut key).map_err(|e| format!("cannot draw a random key: {e}"))?;
+    let key = random_key()?;
     let mut users: Vec<String> = Vec::new();
     let mut total = RedactSummary::default();
     for path in hars {
@@ -215,6 +214,20 @@ fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Re
         eprintln!("harlens: {} files: {}", hars.len(), total.describe());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The per-run redaction key, from the OS; never stored or printed.
+#[cfg(not(target_arch = "wasm32"))]
+fn random_key() -> Result<[u8; 32], String> {
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| format!("cannot draw a random key: {e}"))?;
+    Ok(key)
+}
+
+/// The CLI is built for wasm32 only as a side effect of `--all-targets`; the browser uses StreamingRedactor.
+#[cfg(target_arch = "wasm32")]
+fn random_key() -> Result<[u8; 32], String> {
+    Err("no OS random source on this target".to_owned())
 }
 
 /// `x.har` -> `x.redacted.har`, next to the input.
