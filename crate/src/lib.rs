@@ -16,7 +16,7 @@ pub mod timeline;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 #[cfg(target_arch = "wasm32")]
-pub use wasm::{version, StreamingAnalyzer};
+pub use wasm::{version, StreamingAnalyzer, StreamingRedactor};
 
 pub use analysis::{Analyzer, InputError};
 pub use report::Report;
