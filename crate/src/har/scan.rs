@@ -1105,6 +1105,63 @@ mod tests {
         );
     }
 
+    /// Records what raw mode reports, entries as their text.
+    #[derive(Default)]
+    struct Parts(Vec<String>);
+
+    impl RawSink for Parts {
+        fn part(&mut self, part: RawPart) {
+            self.0.push(match part {
+                RawPart::Member { in_log, name, value } => {
+                    format!("{}{name}={}", if in_log { "log." } else { "" }, String::from_utf8_lossy(&value))
+                }
+                other => format!("{other:?}"),
+            });
+        }
+        fn entry(&mut self, index: u64, bytes: &[u8]) -> Result<usize, serde_json::Error> {
+            let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
+            match stream.next() {
+                Some(Ok(_)) => {
+                    let len = stream.byte_offset();
+                    self.0.push(format!("{index}:{}", String::from_utf8_lossy(&bytes[..len])));
+                    Ok(len)
+                }
+                Some(Err(e)) => Err(e),
+                None => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn raw_mode_reports_the_structure_and_every_element_in_order() {
+        let input = b"\xEF\xBB\xBF{\"x\": {\"a\": [1]}, \"log\": {\"version\": \"1.2\", \"pages\": [{\"id\": \"p\"}],\n \"entries\": [{\"time\": 1}, 2, \"s\", {}], \"comment\": \"c\"}, \"y\": null}";
+        let want = [
+            "x={\"a\": [1]}",
+            "LogStart",
+            "log.version=\"1.2\"",
+            "log.pages=[{\"id\": \"p\"}]",
+            "EntriesStart",
+            "0:{\"time\": 1}",
+            "1:2",
+            "2:\"s\"",
+            "3:{}",
+            "EntriesEnd",
+            "log.comment=\"c\"",
+            "LogEnd",
+            "y=null",
+        ];
+        for chunk in [1, 2, 5, 1000] {
+            let mut scanner = Scanner::raw();
+            let mut parts = Parts::default();
+            for part in input.chunks(chunk) {
+                scanner.push_raw(part, &mut parts).unwrap();
+            }
+            scanner.finish_raw(&mut parts).unwrap();
+            assert_eq!(parts.0, want, "chunk {chunk}");
+            assert_eq!(scanner.entries(), 4);
+        }
+    }
+
     #[test]
     fn located_errors() {
         let cases: &[(&[u8], &str)] = &[
