@@ -17,6 +17,9 @@ const TOKEN_WORDS: [&str; 12] = [
 ];
 /// Names that match a token word but carry no secret, and whose value the reader of a HAR needs.
 const NOT_SECRET: [&str; 3] = ["www-authenticate", "x-atlassian-token", "content-security-policy"];
+/// Name endings that match a token word but name Jira and Confluence objects (`issueKey=APS-1`,
+/// `spaceKey=DOC`): replacing them would only make the HAR harder to read.
+const OBJECT_KEYS: [&str; 3] = ["issuekey", "projectkey", "spacekey"];
 /// Query and form parameters that name a user.
 const USER_PARAMS: [&str; 7] =
     ["username", "user", "os_username", "name", "username[]", "accountid", "owner"];
@@ -39,8 +42,13 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
 }
 
 fn token_like(name: &str) -> bool {
+    let ends_with_ci = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
     TOKEN_WORDS.iter().any(|w| contains_ci(name, w))
         && !NOT_SECRET.iter().any(|n| n.eq_ignore_ascii_case(name))
+        && !OBJECT_KEYS.iter().any(|k| ends_with_ci(k))
 }
 
 fn user_param(name: &str) -> bool {
@@ -780,6 +788,39 @@ impl Ctx<'_> {
             } else {
                 self.generic(data);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token_like;
+
+    #[test]
+    fn names_that_carry_credentials() {
+        for name in [
+            "access_token",
+            "X-Auth-Token",
+            "api_key",
+            "os_password",
+            "X-ASESSIONID",
+            "code",
+            "Signature",
+            "atl_token",
+        ] {
+            assert!(token_like(name), "{name}");
+        }
+        for name in [
+            "issueKey",
+            "currentIssueKey",
+            "projectKey",
+            "spaceKey",
+            "X-AREQUESTID",
+            "Accept",
+            "WWW-Authenticate",
+            "X-Atlassian-Token",
+        ] {
+            assert!(!token_like(name), "{name}");
         }
     }
 }
