@@ -291,3 +291,19 @@ fn cli_writes_name_redacted_har_next_to_the_input_and_a_summary() {
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn with_every_option_the_recordings_keep_their_cause() {
+    // Users, addresses and hosts become placeholders too; the origins change names, the diagnosis does not.
+    for path in testbed_recordings() {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(&path).unwrap();
+        let (out, _) = redact(&bytes, Options::all(), KEY).unwrap();
+        let before = analyze(&name, &bytes).unwrap();
+        let after = analyze(&name, &out).unwrap();
+        assert_eq!(after.summary.primary_cause, before.summary.primary_cause, "{name}: primary cause");
+        let entries =
+            |r: &harlens::Report| r.losses.iter().map(|l| (l.entry, l.signals.clone())).collect::<Vec<_>>();
+        assert_eq!(entries(&after), entries(&before), "{name}: losses");
+    }
+}
