@@ -20,6 +20,8 @@ const NOT_SECRET: [&str; 3] = ["www-authenticate", "x-atlassian-token", "content
 /// Name endings that match a token word but name Jira and Confluence objects (`issueKey=APS-1`,
 /// `spaceKey=DOC`): replacing them would only make the HAR harder to read.
 const OBJECT_KEYS: [&str; 3] = ["issuekey", "projectkey", "spacekey"];
+/// Crowd's session resource, whose next path segment is an SSO token.
+const CROWD_SESSIONS: &str = "/usermanagement/";
 /// Query and form parameters that name a user.
 const USER_PARAMS: [&str; 7] =
     ["username", "user", "os_username", "name", "username[]", "accountid", "owner"];
@@ -219,7 +221,8 @@ impl Ctx<'_> {
             self.summary.usernames += 1;
             return Some(self.names.user(&user));
         }
-        if is("location") || is("referer") || is("content-location") || is("origin") {
+        // `:path` is HTTP/2's request line: path and query, tokens included.
+        if is("location") || is("referer") || is("content-location") || is("origin") || is(":path") {
             return self.url(value);
         }
         if is("host") || is(":authority") {
@@ -420,7 +423,7 @@ impl Ctx<'_> {
     /// JWTs anywhere; with the options, usernames in the path and query, the host, an IP host.
     pub(crate) fn url(&mut self, url: &str) -> Option<String> {
         let o = self.options;
-        let quick = !url.contains(['?', '#', '@']) && !url.contains("eyJ");
+        let quick = !url.contains(['?', '#', '@']) && !url.contains("eyJ") && !url.contains(CROWD_SESSIONS);
         let users_matter = o.usernames && (!self.users.is_empty() || url.contains('~'));
         if quick && !o.hostnames && !o.ips && !users_matter {
             return None;
@@ -489,9 +492,17 @@ impl Ctx<'_> {
     }
 
     fn path(&mut self, path: &str, out: &mut String) {
+        let crowd = self.options.tokens && path.contains(CROWD_SESSIONS);
+        let mut after_session = false;
         for (i, seg) in path.split('/').enumerate() {
             if i > 0 {
                 out.push('/');
+            }
+            // Crowd's REST API names the SSO token in the path: `/rest/usermanagement/1/session/<token>`.
+            if std::mem::replace(&mut after_session, crowd && seg == "session") && !seg.is_empty() {
+                self.summary.tokens += 1;
+                out.push_str(&self.names.secret(seg));
+                continue;
             }
             if self.options.usernames && !seg.is_empty() {
                 let decoded = percent_decode(seg);

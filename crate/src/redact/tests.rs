@@ -177,3 +177,13 @@ fn broken_input_is_a_located_error() {
     let err = redact(br#"{"log":{"entries":[{}"#, Options::default(), KEY).unwrap_err();
     assert!(err.to_string().contains("ends too early"), "{err}");
 }
+
+#[test]
+fn tokens_in_http2_paths_and_crowd_session_urls() {
+    let entry = r#"{"request":{"url":"https://crowd.example.test/crowd/rest/usermanagement/1/session/SECRETTOKEN","headers":[{"name":":path","value":"/x?atl_token=SECRETXSRF&issueKey=APS-1"}]}}"#;
+    let (out, summary) = redact_str(&har(entry), Options::default());
+    assert!(!out.contains("SECRETTOKEN") && !out.contains("SECRETXSRF"), "{out}");
+    assert!(out.contains("/crowd/rest/usermanagement/1/session/redacted-"), "{out}");
+    assert!(out.contains("&issueKey=APS-1"), "{out}");
+    assert_eq!(summary.tokens, 2);
+}
