@@ -70,6 +70,9 @@ fn plant(har: &mut Value) -> Vec<String> {
             "CANARY_XSRF",
             "CANARY_REMEMBER",
             "CANARY_LB",
+            "CANARY_BIGIP",
+            "CANARY_H2_PATH",
+            "CANARY_CROWD_PATH",
             "CANARY_WEIRD_NAME",
             "CANARY_REQ_COOKIE",
             "CANARY_SET_COOKIE",
@@ -111,9 +114,14 @@ fn plant(har: &mut Value) -> Vec<String> {
         ));
         push(
             &mut req["headers"],
-            json!({"name": "Cookie", "value": "a=CANARY_COOKIE_HEADER; crowd.token_key=CANARY_CROWD; JSESSIONID=CANARY_JSESSION.node7; atlassian.xsrf.token=BWP3|CANARY_XSRF|lin; seraph.rememberme.cookie=1%3ACANARY_REMEMBER; AWSALB=CANARY_LB; we!rd(n@me)=CANARY_WEIRD_NAME"}),
+            json!({"name": "Cookie", "value": "a=CANARY_COOKIE_HEADER; crowd.token_key=CANARY_CROWD; JSESSIONID=CANARY_JSESSION.node7; atlassian.xsrf.token=BWP3|CANARY_XSRF|lin; seraph.rememberme.cookie=1%3ACANARY_REMEMBER; AWSALB=CANARY_LB; BIGipServerpool_jira=CANARY_BIGIP; we!rd(n@me)=CANARY_WEIRD_NAME"}),
         );
         push(&mut req["headers"], json!({"name": "authorization", "value": "Bearer CANARY_AUTH"}));
+        push(&mut req["headers"], json!({"name": ":path", "value": "/track/x?atl_token=CANARY_H2_PATH"}));
+        push(
+            &mut req["headers"],
+            json!({"name": "Referer", "value": "https://c.example.test/crowd/rest/usermanagement/1/session/CANARY_CROWD_PATH"}),
+        );
         push(&mut req["headers"], json!({"name": "Proxy-Authorization", "value": "Basic CANARY_PROXY_AUTH"}));
         push(&mut req["headers"], json!({"name": "X-Auth-Token", "value": "CANARY_TOKEN_HEADER"}));
         push(&mut req["headers"], json!({"name": "X-Thing", "value": format!("v={jwt}")}));

@@ -177,6 +177,12 @@ impl Redactor {
         self.scanner.bytes_consumed()
     }
 
+    /// Bytes held in memory: the scanner's buffer (a chunk and the entry in progress) and output not yet
+    /// handed out.
+    pub fn buffered(&self) -> usize {
+        self.scanner.buffered() + self.writer.out.len()
+    }
+
     /// Entries read so far.
     pub fn entries(&self) -> u64 {
         self.scanner.entries()

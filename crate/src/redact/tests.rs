@@ -187,3 +187,36 @@ fn tokens_in_http2_paths_and_crowd_session_urls() {
     assert!(out.contains("&issueKey=APS-1"), "{out}");
     assert_eq!(summary.tokens, 2);
 }
+
+#[test]
+fn output_streams_out_and_memory_follows_the_largest_entry() {
+    let body = "x\\\"".repeat(10_000);
+    let entries: Vec<String> = (0..400)
+        .map(|i| {
+            format!(
+                r#"{{"request":{{"url":"https://h/{i}","postData":{{"mimeType":"text/plain","text":"{body}"}}}},"response":{{"content":{{"size":1,"mimeType":"text/html","text":"{body}"}}}}}}"#
+            )
+        })
+        .collect();
+    let largest = entries.iter().map(String::len).max().unwrap();
+    let input = har(&entries.join(","));
+    let mut r = Redactor::new(Options::default(), KEY);
+    let (mut out, mut peak, mut written_halfway) = (Vec::new(), 0, 0);
+    let chunk = 16 * 1024;
+    for (i, part) in input.chunks(chunk).enumerate() {
+        r.push(part, &mut out).unwrap();
+        peak = peak.max(r.buffered());
+        if i == input.len() / chunk / 2 {
+            written_halfway = out.len();
+        }
+    }
+    let summary = r.finish(&mut out).unwrap();
+    assert_eq!(summary.entries, 400);
+    assert!(
+        written_halfway > out.len() / 3,
+        "output must flow while input does: {written_halfway} of {}",
+        out.len()
+    );
+    assert!(input.len() > 50 * peak, "file {} bytes, peak {peak}", input.len());
+    assert!(peak <= 2 * largest + 64 * 1024 + chunk, "peak {peak}, largest entry {largest}");
+}
