@@ -603,9 +603,14 @@ impl Ctx<'_> {
         while !rest.is_empty() {
             let end =
                 rest.find(|c: char| !(c.is_ascii_hexdigit() || c == ':' || c == '.')).unwrap_or(rest.len());
-            let (token, after) = rest.split_at(end.max(1).min(rest.len()));
-            let token = if end == 0 { &rest[..rest.chars().next().map_or(1, char::len_utf8)] } else { token };
-            let after = if end == 0 { &rest[token.len()..] } else { after };
+            if end == 0 {
+                // A separator (or any other character, however many bytes it takes) is copied as it is.
+                let len = rest.chars().next().map_or(1, char::len_utf8);
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
+            let (token, after) = rest.split_at(end);
             // `ip:port` for IPv4.
             let (ip_text, port) = match token.split_once(':') {
                 Some((a, p)) if !p.contains(':') && a.parse::<std::net::Ipv4Addr>().is_ok() => (a, Some(p)),

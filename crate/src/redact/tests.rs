@@ -220,3 +220,49 @@ fn output_streams_out_and_memory_follows_the_largest_entry() {
     assert!(input.len() > 50 * peak, "file {} bytes, peak {peak}", input.len());
     assert!(peak <= 2 * largest + 64 * 1024 + chunk, "peak {peak}, largest entry {largest}");
 }
+
+#[test]
+fn odd_text_anywhere_never_panics() {
+    let odd = [
+        "é",
+        "€;=",
+        "\u{1F600}:1.2.3.4",
+        "[::1]:",
+        "%",
+        "%e2%82",
+        "a=b; =; ;",
+        "eyJ",
+        "eyJ.eyJ.",
+        "eyJhbGciOiJIUzI1NiJ9.%%%.x",
+        "http://",
+        "https://@/?#",
+        "1.2.3.4:x",
+        "\n\n",
+        "~",
+        "/",
+    ];
+    for a in odd {
+        for b in odd {
+            let entry = serde_json::json!({
+                "request": {"url": format!("{a}{b}"), "headers": [
+                    {"name": "Cookie", "value": format!("{a}={b}; {b}")},
+                    {"name": "X-Forwarded-For", "value": format!("{a}, {b}")},
+                    {"name": "Authorization", "value": format!("{a} {b}")},
+                    {"name": "Host", "value": format!("{a}{b}")},
+                    {"name": "Referer", "value": format!("https://{a}/{b}?{a}={b}#{b}")}],
+                  "queryString": [{"name": a, "value": b}],
+                  "postData": {"mimeType": a, "text": format!("{a}={b}&{b}")}},
+                "response": {"headers": [{"name": "Set-Cookie", "value": format!("{a}={b}; Domain={b}\n{b}")},
+                                         {"name": "X-AUSERNAME", "value": a}],
+                             "cookies": [{"name": a, "value": b, "domain": b}],
+                             "content": {"mimeType": a, "text": b}},
+                "serverIPAddress": b,
+            });
+            let input = har(&entry.to_string());
+            for options in [Options::default(), Options::all()] {
+                let (out, _) = redact_str(&input, options);
+                let _: serde_json::Value = serde_json::from_str(&out).unwrap();
+            }
+        }
+    }
+}
