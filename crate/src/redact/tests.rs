@@ -266,3 +266,59 @@ fn odd_text_anywhere_never_panics() {
         }
     }
 }
+
+#[test]
+fn random_text_in_every_field_never_panics() {
+    const POOL: [&str; 24] = [
+        "a",
+        "Z",
+        "0",
+        "9",
+        ".",
+        ":",
+        ";",
+        "=",
+        "&",
+        "?",
+        "#",
+        "/",
+        "@",
+        "~",
+        "%",
+        "|",
+        "[",
+        "]",
+        " ",
+        ",",
+        "é",
+        "\u{1F600}",
+        "eyJ",
+        "lin",
+    ];
+    let mut seed = 0x2545_f491_u32;
+    let mut rand = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed as usize % n
+    };
+    for _ in 0..3000 {
+        let mut text = || (0..rand(24)).map(|_| POOL[rand(POOL.len())]).collect::<String>();
+        let (a, b, c) = (text(), text(), text());
+        let entry = serde_json::json!({
+            "request": {"url": format!("https://{a}/{b}?{c}"), "headers": [
+                {"name": "Cookie", "value": a}, {"name": "X-Forwarded-For", "value": b},
+                {"name": "Referer", "value": c}, {"name": "Host", "value": a}],
+              "queryString": [{"name": b, "value": c}], "postData": {"mimeType": "", "text": a}},
+            "response": {"headers": [{"name": "Set-Cookie", "value": format!("JSESSIONID={a}; Domain={b}")},
+                                     {"name": "X-AUSERNAME", "value": c}, {"name": "Location", "value": b}],
+                         "cookies": [{"name": "atlassian.xsrf.token", "value": c, "domain": a}]},
+            "serverIPAddress": c,
+        });
+        let input = har(&entry.to_string());
+        for options in [Options::default(), Options::all()] {
+            let (out, _) = redact_str(&input, options);
+            let _: serde_json::Value = serde_json::from_str(&out).unwrap();
+        }
+    }
+}
