@@ -238,6 +238,10 @@ impl Ctx<'_> {
             self.summary.tokens += 1;
             return Some(self.names.secret(value));
         }
+        // Any other header holding a URL (Access-Control-Allow-Origin, Content-Location-like custom ones).
+        if value.starts_with("https://") || value.starts_with("http://") {
+            return self.url(value);
+        }
         self.jwts(value)
     }
 

@@ -34,7 +34,8 @@ const ENTRY: &str = r#"{"startedDateTime":"2021-10-19T16:56:47.306Z","_custom":{
   "postData":{"mimeType":"application/x-www-form-urlencoded","text":"os_username=v3ry8&os_password=SECRET6","params":[{"name":"os_password","value":"SECRET6"}]}},
  "response":{"status":302,"headers":[{"name":"Set-Cookie","value":"JSESSIONID=XYZ.node2; Path=/track; HttpOnly\ncrowd.token_key=\"\"; Expires=Thu, 01-Jan-1970 00:00:10 GMT; Path=/; Domain=.example.test"},
    {"name":"X-AUSERNAME","value":"v3ry8"},{"name":"X-AREQUESTID","value":"716x107921x1"},
-   {"name":"Location","value":"https://jira.example.test/track/login.jsp?permissionViolation=true&os_destination=%2Fbrowse%2FX-1"}],
+   {"name":"Location","value":"https://jira.example.test/track/login.jsp?permissionViolation=true&os_destination=%2Fbrowse%2FX-1"},
+   {"name":"Access-Control-Allow-Origin","value":"https://jira.example.test"}],
   "cookies":[],"content":{"size":42,"mimeType":"text/html","text":"<p>SECRET7</p>"},"redirectURL":""},
  "serverIPAddress":"192.0.2.10","timings":{"wait":1}}"#;
 
