@@ -25,6 +25,10 @@ cargo test --workspace --quiet
 step "WASM boundary in headless Chromium (wasm-pack test)"
 wasm-pack --log-level warn test --headless --chrome crate --test web
 
+step "sanitized HARs against the HAR 1.2 schema (har-validator)"
+node scripts/validate-redacted.mjs
+node scripts/validate-redacted.mjs --all
+
 step "build (WASM package for the page)"
 bash scripts/build.sh wasm
 

@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod har;
 pub mod logs;
 pub mod net;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod signals;
@@ -16,7 +17,7 @@ pub mod timeline;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 #[cfg(target_arch = "wasm32")]
-pub use wasm::{simulate_proxies, version, StreamingAnalyzer};
+pub use wasm::{simulate_proxies, version, StreamingAnalyzer, StreamingRedactor};
 
 pub use analysis::{Analyzer, InputError, InputProblem};
 pub use report::Report;

@@ -101,3 +101,76 @@ fn finished() -> JsError {
 fn into_error(err: impl std::fmt::Display) -> JsError {
     JsError::new(&err.to_string())
 }
+
+/// Sanitizes one HAR as it streams (the page's "download sanitized HAR", the extension's export):
+/// `new(optionsJson, key)`, `push(chunk)` any number of times, each returning the output bytes ready so far,
+/// `finish()` for the last ones, then `summary()`. The output never sits whole in memory, so a 1 GB HAR
+/// goes from `File.stream()` straight to a download stream. `key`: random bytes drawn per export
+/// (`crypto.getRandomValues(new Uint8Array(32))`) and never stored; files redacted with one key share
+/// placeholders.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct StreamingRedactor {
+    inner: Option<crate::redact::Redactor>,
+    summary: crate::redact::Summary,
+}
+
+#[wasm_bindgen]
+impl StreamingRedactor {
+    /// `optionsJson`: `""` or a JSON object of [`crate::redact::Options`] fields to change
+    /// (`{"usernames": true, "ips": true, "hostnames": true, "postBodies": false, "responseBodies": false}`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_json: &str, key: &[u8]) -> Result<StreamingRedactor, JsError> {
+        let options = if options_json.trim().is_empty() {
+            crate::redact::Options::default()
+        } else {
+            serde_json::from_str(options_json)
+                .map_err(|e| JsError::new(&format!("redaction options: {e}")))?
+        };
+        if key.len() < 16 {
+            return Err(JsError::new("the redaction key must be at least 16 random bytes"));
+        }
+        Ok(StreamingRedactor {
+            inner: Some(crate::redact::Redactor::new(options, key)),
+            summary: crate::redact::Summary::default(),
+        })
+    }
+
+    /// Feeds the next chunk; returns the sanitized bytes now ready (often empty for small chunks).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsError> {
+        let redactor = self.inner.as_mut().ok_or_else(redactor_finished)?;
+        let mut out = Vec::new();
+        redactor.push(chunk, &mut out).map_err(into_error)?;
+        Ok(out)
+    }
+
+    /// Ends the input, checking it was a complete HAR; returns the last output bytes.
+    pub fn finish(&mut self) -> Result<Vec<u8>, JsError> {
+        let mut redactor = self.inner.take().ok_or_else(redactor_finished)?;
+        let mut out = Vec::new();
+        self.summary = redactor.finish(&mut out).map_err(into_error)?;
+        Ok(out)
+    }
+
+    /// What was redacted (JSON: `{"entries": 23, "cookies": 106, "tokens": 22, ...}`), so far or in total.
+    pub fn summary(&self) -> Result<String, JsError> {
+        let summary = self.inner.as_ref().map_or(&self.summary, |r| r.summary());
+        serde_json::to_string(summary).map_err(into_error)
+    }
+
+    /// Bytes read so far.
+    #[wasm_bindgen(getter, js_name = bytesRead)]
+    pub fn bytes_read(&self) -> f64 {
+        self.inner.as_ref().map_or(0.0, |r| r.bytes_consumed() as f64)
+    }
+
+    /// Entries read so far.
+    #[wasm_bindgen(getter)]
+    pub fn entries(&self) -> f64 {
+        self.inner.as_ref().map_or(self.summary.entries as f64, |r| r.entries() as f64)
+    }
+}
+
+fn redactor_finished() -> JsError {
+    JsError::new("this redactor has already finished; create a new one")
+}

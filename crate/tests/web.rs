@@ -115,3 +115,24 @@ fn the_proxy_simulator_resolves_the_kb_chain() {
     assert!(json.contains("\"schema\": \"harlens.proxies/1\""), "{json}");
     assert!(json.contains("198.51.100.20"), "{json}");
 }
+
+#[wasm_bindgen_test]
+fn streaming_redactor_gives_the_library_bytes_in_any_chunks() {
+    let bytes = include_bytes!("../../tests/fixtures/testbed/proxy-address-change/recording.har");
+    let key = [7u8; 32];
+    let options = r#"{"usernames": true}"#;
+    let (want, summary) =
+        harlens::redact::redact(bytes, serde_json::from_str(options).unwrap(), &key).unwrap();
+    for chunk in [1, 4093, 65536] {
+        let mut r = harlens::StreamingRedactor::new(options, &key).unwrap();
+        let mut out = Vec::new();
+        for part in bytes.chunks(chunk) {
+            out.extend(r.push(part).unwrap());
+        }
+        out.extend(r.finish().unwrap());
+        assert_eq!(out, want, "{chunk}-byte chunks");
+        assert_eq!(r.summary().unwrap(), serde_json::to_string(&summary).unwrap());
+    }
+    assert!(harlens::StreamingRedactor::new(r#"{"nope": 1}"#, &key).is_err());
+    assert!(harlens::StreamingRedactor::new("", &[1, 2]).is_err());
+}

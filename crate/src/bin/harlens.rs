@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use harlens::net::{parse_remote_address, Observation, Simulation, TrustedProxies};
+use harlens::redact::{Options as RedactOptions, Redactor, Summary as RedactSummary};
 use harlens::report::{render_markdown, render_text};
 use harlens::Analyzer;
 
@@ -42,6 +43,38 @@ enum Command {
         #[arg(long = "log", value_name = "FILE")]
         logs: Vec<PathBuf>,
         /// HAR files to read ("-" reads standard input).
+        #[arg(value_name = "HAR", required = true)]
+        hars: Vec<PathBuf>,
+    },
+    /// Writes a sanitized copy of HAR files: secrets become stable placeholders (HMAC under a key drawn for
+    /// this run and never stored), what the diagnosis reads keeps its shape. A summary goes to stderr.
+    Redact {
+        /// Write the copy to FILE ("-": standard output). Default: `NAME.redacted.har` next to each input,
+        /// standard output for standard input.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Keep posted bodies and response bodies.
+        #[arg(long)]
+        keep_bodies: bool,
+        /// Keep posted bodies (form and JSON values are redacted by default).
+        #[arg(long)]
+        keep_post_bodies: bool,
+        /// Keep response bodies (HTML, JS, CSS, JSON and other text are dropped by default; the size stays).
+        #[arg(long)]
+        keep_response_bodies: bool,
+        /// Also replace user names (X-AUSERNAME, user names in URLs).
+        #[arg(long)]
+        usernames: bool,
+        /// Also replace IP addresses (serverIPAddress, IP hosts, X-Forwarded-For).
+        #[arg(long)]
+        ips: bool,
+        /// Also replace host names (label by label; the top-level domain and cookie domain matching stay).
+        #[arg(long)]
+        hostnames: bool,
+        /// Same as --usernames --ips --hostnames.
+        #[arg(long)]
+        all: bool,
+        /// HAR files to sanitize ("-" reads standard input); files redacted together share placeholders.
         #[arg(value_name = "HAR", required = true)]
         hars: Vec<PathBuf>,
     },
@@ -94,6 +127,27 @@ fn main() -> ExitCode {
         Command::Analyze { format, output, trusted_proxies, logs, hars } => {
             analyze(format, output.as_deref(), trusted_proxies.as_deref(), &logs, &hars)
         }
+        Command::Redact {
+            output,
+            keep_bodies,
+            keep_post_bodies,
+            keep_response_bodies,
+            usernames,
+            ips,
+            hostnames,
+            all,
+            hars,
+        } => {
+            let options = RedactOptions {
+                post_bodies: !(keep_bodies || keep_post_bodies),
+                response_bodies: !(keep_bodies || keep_response_bodies),
+                usernames: usernames || all,
+                ips: ips || all,
+                hostnames: hostnames || all,
+                ..RedactOptions::default()
+            };
+            redact(options, output.as_deref(), &hars)
+        }
         Command::Rules { format } => list_rules(format),
         Command::Proxies { trusted, remote, xff, format } => proxies(&trusted, &remote, &xff, format),
     };
@@ -145,6 +199,119 @@ fn analyze(
         }
     }
     Ok(if report.has_problem() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Sanitizes each input into its own output, all with one key (so placeholders match across the files).
+fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Result<ExitCode, String> {
+    if output.is_some() && hars.len() > 1 {
+        return Err(
+            "-o names one output: give one HAR, or none to write NAME.redacted.har for each".to_owned()
+        );
+    }
+    let key = random_key()?;
+    let mut users: Vec<String> = Vec::new();
+    let mut total = RedactSummary::default();
+    for path in hars {
+        let stdin = path.as_os_str() == "-";
+        let target = match output {
+            Some(out) if out.as_os_str() == "-" => None,
+            Some(out) => Some(out.to_path_buf()),
+            None if stdin => None,
+            None => Some(redacted_name(path)),
+        };
+        if target.as_deref().is_some_and(|t| same_file(t, path)) {
+            return Err(format!("{}: the output would overwrite the input", path.display()));
+        }
+        let mut redactor = Redactor::new(options, &key);
+        redactor.learn_users(users.iter().map(String::as_str));
+        let summary = redact_one(&mut redactor, path, target.as_deref())?;
+        users.extend(redactor.users().map(str::to_owned));
+        users.sort();
+        users.dedup();
+        let to = target.as_ref().map_or_else(|| "standard output".to_owned(), |t| t.display().to_string());
+        eprintln!("harlens: {} -> {to}: {}", input_display(path), summary.describe());
+        total.add(&summary);
+    }
+    if hars.len() > 1 {
+        eprintln!("harlens: {} files: {}", hars.len(), total.describe());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The per-run redaction key, from the OS; never stored or printed.
+#[cfg(not(target_arch = "wasm32"))]
+fn random_key() -> Result<[u8; 32], String> {
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| format!("cannot draw a random key: {e}"))?;
+    Ok(key)
+}
+
+/// The CLI is built for wasm32 only as a side effect of `--all-targets`; the browser uses StreamingRedactor.
+#[cfg(target_arch = "wasm32")]
+fn random_key() -> Result<[u8; 32], String> {
+    Err("no OS random source on this target".to_owned())
+}
+
+/// `x.har` -> `x.redacted.har`, next to the input.
+fn redacted_name(path: &Path) -> PathBuf {
+    let stem = path.file_stem().map_or_else(|| "output".into(), |s| s.to_string_lossy().into_owned());
+    path.with_file_name(format!("{stem}.redacted.har"))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn input_display(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Streams one input through the redactor into `target` (standard output when `None`). A failed run leaves
+/// no half-written file behind.
+fn redact_one(redactor: &mut Redactor, path: &Path, target: Option<&Path>) -> Result<RedactSummary, String> {
+    let display = input_display(path);
+    let (reader, total) = open_input(path)?;
+    let mut sink: Box<dyn Write> = match target {
+        Some(t) => Box::new(File::create(t).map_err(|e| format!("{}: cannot create: {e}", t.display()))?),
+        None => Box::new(io::stdout().lock()),
+    };
+    let name = display.clone();
+    let mut progress = Progress::new(&name, total);
+    let mut out = Vec::with_capacity(CHUNK);
+    let write_err = |e: io::Error| match target {
+        Some(t) => format!("{}: cannot write: {e}", t.display()),
+        None => format!("cannot write to standard output: {e}"),
+    };
+    let result = stream_chunks(reader, &display, |chunk| {
+        redactor.push(chunk, &mut out).map_err(|e| format!("{display}: {e}"))?;
+        sink.write_all(&out).map_err(write_err)?;
+        out.clear();
+        progress.update(harlens::analysis::Progress {
+            bytes: redactor.bytes_consumed(),
+            entries: redactor.entries(),
+        });
+        Ok(())
+    })
+    .and_then(|()| {
+        let summary = redactor.finish(&mut out).map_err(|e| format!("{display}: {e}"))?;
+        sink.write_all(&out).and_then(|()| sink.flush()).map_err(write_err)?;
+        Ok(summary)
+    });
+    progress.clear();
+    if result.is_err() {
+        if let Some(t) = target {
+            drop(sink);
+            let _ = std::fs::remove_file(t);
+        }
+    }
+    result
 }
 
 fn list_rules(format: TextOrJson) -> Result<ExitCode, String> {
@@ -211,13 +378,28 @@ fn write_stdout(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Streams one file into the analyzer, drawing a progress line on a terminal for big files.
+/// Opens an input ("-" is standard input), with its size when known.
+fn open_input(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>), String> {
+    if path.as_os_str() == "-" {
+        return Ok((Box::new(io::stdin()), None));
+    }
+    let display = path.display();
+    let file = File::open(path).map_err(|e| format!("{display}: cannot open: {e}"))?;
+    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(format!("{display}: is a directory, expected a file"));
+    }
+    let size = file.metadata().ok().map(|m| m.len());
+    Ok((Box::new(file), size))
+}
+
+/// What an input file is to the analyzer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum InputKind {
     Har,
     Log,
 }
 
+/// Streams one file into the analyzer, drawing a progress line on a terminal for big files.
 fn read_input(analyzer: &mut Analyzer, path: &Path, kind: InputKind) -> Result<(), String> {
     let stdin = path.as_os_str() == "-";
     let name = if stdin {
@@ -226,27 +408,33 @@ fn read_input(analyzer: &mut Analyzer, path: &Path, kind: InputKind) -> Result<(
         path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
     };
     let display = if stdin { name.clone() } else { path.display().to_string() };
-    let (mut reader, total): (Box<dyn Read + Send>, Option<u64>) = if stdin {
-        (Box::new(io::stdin()), None)
-    } else {
-        let file = File::open(path).map_err(|e| format!("{display}: cannot open: {e}"))?;
-        let size = file.metadata().ok().map(|m| m.len());
-        if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-            let expected = if kind == InputKind::Har { "a HAR file" } else { "a log file" };
-            return Err(format!("{display}: is a directory, expected {expected}"));
-        }
-        (Box::new(file), size)
-    };
+    let (reader, total) = open_input(path)?;
     let mut progress = Progress::new(&name, total);
     match kind {
         InputKind::Har => analyzer.begin_input(&name),
         InputKind::Log => analyzer.begin_log(&name),
     }
-    // A reader thread overlaps the kernel's copy of the file with parsing: on two cores that copy is a fifth
-    // of the work. Full buffers come back through `spare` so the two threads reuse a few allocations.
+    let result = stream_chunks(reader, &display, |chunk| {
+        analyzer.push(chunk).map_err(|e| e.to_string())?;
+        progress.update(analyzer.progress());
+        Ok(())
+    });
+    progress.clear();
+    result?;
+    analyzer.end_input().map_err(|e| e.to_string())
+}
+
+/// Calls `each` with the input's bytes in blocks of [`CHUNK`]. A reader thread overlaps the kernel's copy of
+/// the file with parsing: on two cores that copy is a fifth of the work. Full buffers come back through
+/// `spare` so the two threads reuse a few allocations.
+fn stream_chunks(
+    mut reader: Box<dyn Read + Send>,
+    display: &str,
+    mut each: impl FnMut(&[u8]) -> Result<(), String>,
+) -> Result<(), String> {
     let (full_tx, full_rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(2);
     let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
-    let result: Result<(), String> = thread::scope(|scope| {
+    thread::scope(|scope| {
         scope.spawn(move || loop {
             let mut buf = spare_rx.try_recv().unwrap_or_else(|_| vec![0; CHUNK]);
             buf.resize(CHUNK, 0);
@@ -270,16 +458,12 @@ fn read_input(analyzer: &mut Analyzer, path: &Path, kind: InputKind) -> Result<(
             if chunk.is_empty() {
                 break;
             }
-            analyzer.push(&chunk).map_err(|e| e.to_string())?;
-            progress.update(analyzer.progress());
+            each(&chunk)?;
             // The reader may have finished already; a lost spare buffer is only a missed reuse.
             let _ = spare_tx.send(chunk);
         }
         Ok(())
-    });
-    progress.clear();
-    result?;
-    analyzer.end_input().map_err(|e| e.to_string())
+    })
 }
 
 /// A one-line progress display on stderr, only when stderr is a terminal and the input is big.

@@ -15,5 +15,5 @@ mod warnings;
 pub use error::{HarError, Location};
 pub use lenient::{Flag, LenientBool, LenientNum, LenientStr};
 pub use model::{Content, Cookie, Cookies, Entry, Header, Log, PostData, Request, Response, Timings};
-pub use scan::Scanner;
+pub use scan::{RawPart, RawSink, Scanner};
 pub use warnings::{Warning, Warnings};

@@ -109,6 +109,98 @@ enum Step {
     Unreadable,
 }
 
+/// The outer structure of a HAR as [`Scanner::push_raw`] reports it, in input order, for tools that rewrite
+/// the file (the sanitizer) rather than analyse it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawPart {
+    /// A member of the top-level object other than `log` (`in_log: false`), or of `log` other than an
+    /// `entries` array: its name (unescaped) and its value exactly as written (valid JSON).
+    Member { in_log: bool, name: String, value: Vec<u8> },
+    /// `"log": {` was read.
+    LogStart,
+    /// `"entries": [` was read.
+    EntriesStart,
+    /// The `]` closing `log.entries`.
+    EntriesEnd,
+    /// The `}` closing `log`.
+    LogEnd,
+}
+
+/// Receives a HAR read in raw mode: its outer structure, and each element of `log.entries` to parse.
+pub trait RawSink {
+    /// A piece of the outer structure; parts and entries arrive in input order.
+    fn part(&mut self, part: RawPart);
+    /// Parses the element of `log.entries` number `index` that starts `bytes` (more input may follow it) and
+    /// returns its length. An end-of-input error makes the scanner retry once more bytes are buffered, so the
+    /// sink must not keep anything from a failed attempt.
+    fn entry(&mut self, index: u64, bytes: &[u8]) -> Result<usize, serde_json::Error>;
+}
+
+/// How an entry is parsed: into the analysis model ([`Scanner::push`]) or by a [`RawSink`].
+trait EntryParse {
+    /// Parses the entry starting `bytes`: its length, `None` when `bytes` holds no value at all.
+    fn parse(
+        &mut self,
+        bytes: &[u8],
+        index: u64,
+        warnings: &mut Warnings,
+    ) -> Option<Result<usize, serde_json::Error>>;
+    /// An element that is not shaped like an entry, counted but skipped.
+    fn unreadable(&mut self, index: u64);
+    /// Structure read since the last call (raw mode only).
+    fn parts(&mut self, _parts: &mut Vec<RawPart>) {}
+}
+
+/// The analysis path: entries parsed into [`Entry`], borrowed from the buffer.
+struct Analyzed<F>(F);
+
+impl<F: FnMut(&Entry<'_>)> EntryParse for Analyzed<F> {
+    fn parse(
+        &mut self,
+        bytes: &[u8],
+        index: u64,
+        warnings: &mut Warnings,
+    ) -> Option<Result<usize, serde_json::Error>> {
+        let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Entry<'_>>();
+        Some(stream.next()?.map(|mut entry| {
+            entry.index = index;
+            check_entry(&entry, warnings);
+            (self.0)(&entry);
+            stream.byte_offset()
+        }))
+    }
+
+    fn unreadable(&mut self, index: u64) {
+        (self.0)(&Entry { index, unreadable: true, ..Entry::default() });
+    }
+}
+
+/// The rewriting path: every element goes to the sink, with the outer structure.
+struct Raw<'s, S>(&'s mut S);
+
+impl<S: RawSink> EntryParse for Raw<'_, S> {
+    fn parse(
+        &mut self,
+        bytes: &[u8],
+        index: u64,
+        _: &mut Warnings,
+    ) -> Option<Result<usize, serde_json::Error>> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        Some(self.0.entry(index, bytes))
+    }
+
+    // Raw mode hands every element to the sink, which reads any JSON value: nothing is unreadable.
+    fn unreadable(&mut self, _: u64) {}
+
+    fn parts(&mut self, parts: &mut Vec<RawPart>) {
+        for part in parts.drain(..) {
+            self.0.part(part);
+        }
+    }
+}
+
 /// Reads one HAR from chunks of bytes: [`Scanner::push`] each chunk and [`Scanner::finish`] at the end of the
 /// input; both call back with every entry they complete, in order.
 #[derive(Debug)]
@@ -138,6 +230,10 @@ pub struct Scanner {
     saw_entries: bool,
     log: Log,
     warnings: Warnings,
+    /// Raw mode ([`Scanner::raw`]): the outer structure read and not yet handed to the sink.
+    raw_parts: Option<Vec<RawPart>>,
+    /// Raw mode: the name of the member whose value comes next.
+    raw_key: String,
 }
 
 impl Default for Scanner {
@@ -177,27 +273,64 @@ impl Scanner {
             saw_entries: false,
             log: Log::default(),
             warnings: Warnings::default(),
+            raw_parts: None,
+            raw_key: String::new(),
         }
     }
 
+    /// A scanner for [`Scanner::push_raw`] and [`Scanner::finish_raw`]: it reports the outer structure too,
+    /// keeps skipped members whole, and hands every element of `log.entries` (objects or not) to the sink.
+    pub fn raw() -> Self {
+        Scanner { raw_parts: Some(Vec::new()), ..Scanner::new() }
+    }
+
     /// Adds the next chunk of input and calls `on_entry` for each entry it completes, in order.
-    pub fn push(&mut self, chunk: &[u8], mut on_entry: impl FnMut(&Entry<'_>)) -> Result<(), HarError> {
+    pub fn push(&mut self, chunk: &[u8], on_entry: impl FnMut(&Entry<'_>)) -> Result<(), HarError> {
+        self.push_with(chunk, &mut Analyzed(on_entry))
+    }
+
+    /// Ends the input: reads the entries still buffered and checks that the HAR was complete.
+    pub fn finish(&mut self, on_entry: impl FnMut(&Entry<'_>)) -> Result<(), HarError> {
+        self.finish_with(&mut Analyzed(on_entry))
+    }
+
+    /// Raw mode (a scanner made by [`Scanner::raw`]): adds the next chunk and hands the sink the structure
+    /// and the entries it completes, in input order.
+    pub fn push_raw(&mut self, chunk: &[u8], sink: &mut impl RawSink) -> Result<(), HarError> {
+        self.push_with(chunk, &mut Raw(sink))
+    }
+
+    /// Raw mode: ends the input, as [`Scanner::finish`] does.
+    pub fn finish_raw(&mut self, sink: &mut impl RawSink) -> Result<(), HarError> {
+        self.finish_with(&mut Raw(sink))
+    }
+
+    fn push_with(&mut self, chunk: &[u8], parse: &mut impl EntryParse) -> Result<(), HarError> {
         if self.eof {
             return Err(HarError::AfterFinish);
         }
         self.compact();
         self.buf.extend_from_slice(chunk);
-        while self.next_entry(&mut on_entry)?.is_some() {}
+        while self.next_entry(parse)? {}
+        self.flush_parts(parse);
         Ok(())
     }
 
-    /// Ends the input: reads the entries still buffered and checks that the HAR was complete.
-    pub fn finish(&mut self, mut on_entry: impl FnMut(&Entry<'_>)) -> Result<(), HarError> {
+    fn flush_parts(&mut self, parse: &mut impl EntryParse) {
+        if let Some(parts) = self.raw_parts.as_mut() {
+            if !parts.is_empty() {
+                parse.parts(parts);
+            }
+        }
+    }
+
+    fn finish_with(&mut self, parse: &mut impl EntryParse) -> Result<(), HarError> {
         if self.eof {
             return Err(HarError::AfterFinish);
         }
         self.eof = true;
-        while self.next_entry(&mut on_entry)?.is_some() {}
+        while self.next_entry(parse)? {}
+        self.flush_parts(parse);
         let at = self.location_at(self.buf.len(), self.current_entry());
         let message = match self.state {
             State::Trailer if !self.jsonp || self.jsonp_closed => {
@@ -220,11 +353,11 @@ impl Scanner {
         Err(HarError::Truncated { at, message })
     }
 
-    /// Reads the next entry and passes it to `on_entry`; `None` when more input is needed.
-    fn next_entry<R>(&mut self, on_entry: impl FnOnce(&Entry<'_>) -> R) -> Result<Option<R>, HarError> {
+    /// Reads the next entry and passes it to `parse`; false when more input is needed.
+    fn next_entry(&mut self, parse: &mut impl EntryParse) -> Result<bool, HarError> {
         loop {
             match self.step()? {
-                Step::NeedMore => return Ok(None),
+                Step::NeedMore => return Ok(false),
                 Step::Unreadable => {
                     let index = self.entries;
                     self.entries += 1;
@@ -232,51 +365,47 @@ impl Scanner {
                     self.warnings.add("unreadable-entry", Some(index), || {
                         format!("entry {index} is not shaped like a HAR entry ({reason}); it was skipped")
                     });
-                    return Ok(Some(on_entry(&Entry { index, unreadable: true, ..Entry::default() })));
+                    parse.unreadable(index);
+                    return Ok(true);
                 }
                 Step::EntryStart => {}
             }
+            self.flush_parts(parse);
             let available = self.buf.len() - self.pos;
             if !self.eof && available < self.retry_at {
-                return Ok(None);
+                return Ok(false);
             }
             self.parse_attempts += 1;
             let bytes = &self.buf[self.pos..];
-            let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Entry<'_>>();
-            let err = match stream.next() {
-                Some(Ok(mut entry)) => {
-                    let len = stream.byte_offset();
-                    let index = self.entries;
-                    entry.index = index;
-                    check_entry(&entry, &mut self.warnings);
-                    let out = on_entry(&entry);
+            let err = match parse.parse(bytes, self.entries, &mut self.warnings) {
+                Some(Ok(len)) => {
                     self.entries += 1;
                     self.pos += len;
                     self.retry_at = 0;
                     self.state = State::Entries(ArrStep::CommaOrEnd);
-                    return Ok(Some(out));
+                    return Ok(true);
                 }
                 Some(Err(err)) => err,
-                None => return Ok(None),
+                None => return Ok(false),
             };
             match err.classify() {
                 Category::Eof if !self.eof => {
                     self.retry_at = available.saturating_mul(2).max(available + 1);
-                    return Ok(None);
+                    return Ok(false);
                 }
                 Category::Eof => {
                     let message = format!("in `log.entries`, entry {} is incomplete", self.entries);
                     let at = self.location_at(self.buf.len(), Some(self.entries));
                     return Err(HarError::Truncated { at, message });
                 }
-                Category::Data => {
+                Category::Data if self.raw_parts.is_none() => {
                     // Valid JSON that is not shaped like an entry: the value scanner finds where it ends, and
                     // the entry is counted (indices must match the file) but skipped.
                     self.unreadable_reason = Some(strip_serde_position(&err.to_string()));
                     self.state = State::Entries(ArrStep::Elem);
                     self.begin_value(Purpose::Entry)?;
                 }
-                Category::Syntax | Category::Io => {
+                Category::Data | Category::Syntax | Category::Io => {
                     let offset = self.pos + offset_of(bytes, err.line(), err.column());
                     let message = strip_serde_position(&err.to_string());
                     return Err(HarError::Syntax {
@@ -324,7 +453,9 @@ impl Scanner {
     fn compact(&mut self) {
         // A skipped string or container needs only its end, but a value we parse (and a scalar, which is
         // validated whole) must stay in the buffer from its first byte.
-        let keep_whole = self.value.purpose != Purpose::Skip || self.value.kind == ValueKind::Scalar;
+        let keep_whole = self.value.purpose != Purpose::Skip
+            || self.value.kind == ValueKind::Scalar
+            || self.raw_parts.is_some();
         let keep_from =
             if self.value.active && keep_whole { self.value.start.min(self.pos) } else { self.pos };
         if keep_from == 0 || (keep_from < COMPACT_MIN && keep_from * 2 < self.buf.len()) {
@@ -532,17 +663,25 @@ impl Scanner {
                         return Ok(Step::Unreadable);
                     }
                     Purpose::Key => {
-                        self.key = self.classify_key(range)?;
+                        self.key = self.classify_key(range.clone())?;
+                        if self.raw_parts.is_some() {
+                            // Only raw mode needs the name: it writes the member back.
+                            self.raw_key = serde_json::from_slice::<Cow<'_, str>>(&self.buf[range])
+                                .unwrap_or_default()
+                                .into_owned();
+                        }
                         self.state = match self.state {
                             State::Log(_) => State::Log(ObjStep::Colon),
                             _ => State::Root(ObjStep::Colon),
                         };
                     }
                     Purpose::Meta(key) => {
+                        self.raw_member(range.clone());
                         self.read_meta(key, range);
                         self.state = State::Log(ObjStep::CommaOrEnd);
                     }
                     Purpose::Skip => {
+                        self.raw_member(range);
                         self.state = match self.state {
                             State::Log(_) => State::Log(ObjStep::CommaOrEnd),
                             _ => State::Root(ObjStep::CommaOrEnd),
@@ -609,9 +748,10 @@ impl Scanner {
                 State::Entries(step) => match (step, b) {
                     (ArrStep::FirstElem | ArrStep::CommaOrEnd, b']') => {
                         self.pos += 1;
+                        self.raw_part(RawPart::EntriesEnd);
                         self.state = State::Log(ObjStep::CommaOrEnd);
                     }
-                    (ArrStep::FirstElem | ArrStep::Elem, b'{') => {
+                    (ArrStep::FirstElem | ArrStep::Elem, b) if b == b'{' || self.raw_parts.is_some() => {
                         self.state = State::Entries(ArrStep::InEntry);
                         return Ok(Step::EntryStart);
                     }
@@ -638,6 +778,21 @@ impl Scanner {
         }
     }
 
+    fn raw_part(&mut self, part: RawPart) {
+        if let Some(parts) = self.raw_parts.as_mut() {
+            parts.push(part);
+        }
+    }
+
+    /// Raw mode: the member whose value just ended at `range`.
+    fn raw_member(&mut self, range: Range<usize>) {
+        if let Some(parts) = self.raw_parts.as_mut() {
+            let in_log = matches!(self.state, State::Log(_));
+            let name = std::mem::take(&mut self.raw_key);
+            parts.push(RawPart::Member { in_log, name, value: self.buf[range].to_vec() });
+        }
+    }
+
     fn object_step(&mut self, step: ObjStep, b: u8) -> Result<(), HarError> {
         let in_log = matches!(self.state, State::Log(_));
         let set = |s: ObjStep| if in_log { State::Log(s) } else { State::Root(s) };
@@ -645,6 +800,7 @@ impl Scanner {
             (ObjStep::FirstKey | ObjStep::CommaOrEnd, b'}') => {
                 self.pos += 1;
                 if in_log {
+                    self.raw_part(RawPart::LogEnd);
                     self.state = State::Root(ObjStep::CommaOrEnd);
                 } else {
                     if !self.saw_log {
@@ -681,11 +837,13 @@ impl Scanner {
                 self.pos += 1;
                 self.saw_log = true;
                 self.state = State::Log(ObjStep::FirstKey);
+                self.raw_part(RawPart::LogStart);
             }
             (true, Key::Entries) if b == b'[' => {
                 self.pos += 1;
                 self.saw_entries = true;
                 self.state = State::Entries(ArrStep::FirstElem);
+                self.raw_part(RawPart::EntriesStart);
             }
             (true, Key::Entries) if b == b'n' => self.begin_value(Purpose::Skip)?,
             (true, Key::Entries) => {
@@ -945,6 +1103,63 @@ mod tests {
             scanner.warnings().as_slice()[0].message,
             "entry 0 is not shaped like a HAR entry (invalid type: string \"oops\", expected struct Request); it was skipped"
         );
+    }
+
+    /// Records what raw mode reports, entries as their text.
+    #[derive(Default)]
+    struct Parts(Vec<String>);
+
+    impl RawSink for Parts {
+        fn part(&mut self, part: RawPart) {
+            self.0.push(match part {
+                RawPart::Member { in_log, name, value } => {
+                    format!("{}{name}={}", if in_log { "log." } else { "" }, String::from_utf8_lossy(&value))
+                }
+                other => format!("{other:?}"),
+            });
+        }
+        fn entry(&mut self, index: u64, bytes: &[u8]) -> Result<usize, serde_json::Error> {
+            let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
+            match stream.next() {
+                Some(Ok(_)) => {
+                    let len = stream.byte_offset();
+                    self.0.push(format!("{index}:{}", String::from_utf8_lossy(&bytes[..len])));
+                    Ok(len)
+                }
+                Some(Err(e)) => Err(e),
+                None => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn raw_mode_reports_the_structure_and_every_element_in_order() {
+        let input = b"\xEF\xBB\xBF{\"x\": {\"a\": [1]}, \"log\": {\"version\": \"1.2\", \"pages\": [{\"id\": \"p\"}],\n \"entries\": [{\"time\": 1}, 2, \"s\", {}], \"comment\": \"c\"}, \"y\": null}";
+        let want = [
+            "x={\"a\": [1]}",
+            "LogStart",
+            "log.version=\"1.2\"",
+            "log.pages=[{\"id\": \"p\"}]",
+            "EntriesStart",
+            "0:{\"time\": 1}",
+            "1:2",
+            "2:\"s\"",
+            "3:{}",
+            "EntriesEnd",
+            "log.comment=\"c\"",
+            "LogEnd",
+            "y=null",
+        ];
+        for chunk in [1, 2, 5, 1000] {
+            let mut scanner = Scanner::raw();
+            let mut parts = Parts::default();
+            for part in input.chunks(chunk) {
+                scanner.push_raw(part, &mut parts).unwrap();
+            }
+            scanner.finish_raw(&mut parts).unwrap();
+            assert_eq!(parts.0, want, "chunk {chunk}");
+            assert_eq!(scanner.entries(), 4);
+        }
     }
 
     #[test]

@@ -1,0 +1,297 @@
+//! The sanitizer: a HAR in, the same HAR out without its secrets, still diagnosable.
+//!
+//! It streams like the analysis (the same chunks, the same [`Scanner`], in raw mode) and writes each entry as
+//! soon as it is redacted, so memory follows the largest entry, never the file. Each entry is parsed into a
+//! lossless value ([`json::Json`]: member order, unknown fields and numbers survive), rewritten field by field
+//! ([`entry`]) and serialized again: the output is always valid JSON, a HAR with the same entries.
+//!
+//! Secrets become pseudonyms ([`pseudo`]): an HMAC of the value under a key the caller draws per export and
+//! never stores. Equal values stay equal and different ones different, and what a diagnosis reads keeps its
+//! shape (domain.md section 3): the jvmRoute of `JSESSIONID`, the `lin`/`lout` of `atlassian.xsrf.token`,
+//! cookie deletions and every Set-Cookie attribute, `X-AREQUESTID`, `X-Seraph-LoginReason`, login redirects.
+//! So `analyze(redact(x))` finds the same losses and the same primary cause as `analyze(x)` (tested on every
+//! test-bed recording).
+
+mod entry;
+mod json;
+mod pseudo;
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::har::{HarError, RawPart, RawSink, Scanner};
+
+/// What to redact. The defaults remove every secret and keep what identifies nobody; usernames, IP addresses
+/// and hostnames are opt-in because a support engineer often needs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct Options {
+    /// Cookie values: `Cookie`, `Set-Cookie`, `request.cookies`, `response.cookies` (crowd.token_key,
+    /// JSESSIONID, atlassian.xsrf.token, seraph.rememberme.cookie, load-balancer cookies, all others).
+    pub cookies: bool,
+    /// `Authorization` and `Proxy-Authorization` credentials (the scheme stays).
+    pub authorization: bool,
+    /// Headers and query parameters whose names look like credentials (token, secret, password, key,
+    /// session, auth, sig, code, ...), credentials in URLs, and JWTs anywhere (claims' names stay).
+    pub tokens: bool,
+    /// Posted bodies: form and JSON values (names stay), anything else whole.
+    pub post_bodies: bool,
+    /// Response body text, except images, fonts, audio and video (the size stays).
+    pub response_bodies: bool,
+    /// `X-AUSERNAME`, and user names in URLs.
+    pub usernames: bool,
+    /// `serverIPAddress`, IP hosts in URLs, X-Forwarded-For and similar headers.
+    pub ips: bool,
+    /// Host names in URLs, Host/Origin headers and cookie domains (label by label, the top-level domain
+    /// kept, so cookie domains still match their hosts).
+    pub hostnames: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            cookies: true,
+            authorization: true,
+            tokens: true,
+            post_bodies: true,
+            response_bodies: true,
+            usernames: false,
+            ips: false,
+            hostnames: false,
+        }
+    }
+}
+
+impl Options {
+    /// Everything on, the optional categories included.
+    pub fn all() -> Self {
+        Options { usernames: true, ips: true, hostnames: true, ..Options::default() }
+    }
+}
+
+/// How many values of each category were replaced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub entries: u64,
+    pub cookies: u64,
+    pub authorization: u64,
+    pub tokens: u64,
+    pub jwts: u64,
+    pub post_bodies: u64,
+    pub response_bodies: u64,
+    pub usernames: u64,
+    pub ips: u64,
+    pub hostnames: u64,
+}
+
+impl Summary {
+    /// `12 cookie values, 3 tokens, ...`: the categories with something redacted, for a status line.
+    pub fn describe(&self) -> String {
+        let parts = [
+            (self.cookies, "cookie value", "cookie values"),
+            (self.authorization, "authorization header", "authorization headers"),
+            (self.tokens, "token", "tokens"),
+            (self.jwts, "JWT", "JWTs"),
+            (self.post_bodies, "posted body", "posted bodies"),
+            (self.response_bodies, "response body", "response bodies"),
+            (self.usernames, "user name", "user names"),
+            (self.ips, "IP address", "IP addresses"),
+            (self.hostnames, "host name", "host names"),
+        ];
+        let done: Vec<String> = parts
+            .iter()
+            .filter(|(n, _, _)| *n > 0)
+            .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
+            .collect();
+        let what = if done.is_empty() { "nothing to redact".to_owned() } else { done.join(", ") };
+        format!("{} entries; redacted {what}", self.entries)
+    }
+
+    /// Adds another input's counts (files redacted together).
+    pub fn add(&mut self, other: &Summary) {
+        self.entries += other.entries;
+        self.cookies += other.cookies;
+        self.authorization += other.authorization;
+        self.tokens += other.tokens;
+        self.jwts += other.jwts;
+        self.post_bodies += other.post_bodies;
+        self.response_bodies += other.response_bodies;
+        self.usernames += other.usernames;
+        self.ips += other.ips;
+        self.hostnames += other.hostnames;
+    }
+}
+
+/// Redacts one HAR streamed in chunks: [`Redactor::push`] each chunk, [`Redactor::finish`] at the end; both
+/// append the output that is ready to `out`. Several files redacted with the same key share placeholders.
+#[derive(Debug)]
+pub struct Redactor {
+    scanner: Scanner,
+    writer: Writer,
+}
+
+impl Redactor {
+    /// `key`: random bytes drawn for this export (32 are plenty) and never stored; a fixed key makes the
+    /// output reproducible (tests), and also lets anyone holding it test guesses against the placeholders.
+    pub fn new(options: Options, key: &[u8]) -> Self {
+        Redactor {
+            scanner: Scanner::raw(),
+            writer: Writer {
+                options,
+                names: pseudo::Pseudonyms::new(key),
+                summary: Summary::default(),
+                users: HashSet::new(),
+                out: b"{".to_vec(),
+                root_first: true,
+                log_first: true,
+                entries_first: true,
+            },
+        }
+    }
+
+    /// Feeds the next chunk (any size, any boundary) and appends the output now complete to `out`.
+    pub fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), HarError> {
+        self.scanner.push_raw(chunk, &mut self.writer)?;
+        out.append(&mut self.writer.out);
+        Ok(())
+    }
+
+    /// Ends the input (checking that it was a complete HAR), appends the rest of the output and returns what
+    /// was redacted.
+    pub fn finish(&mut self, out: &mut Vec<u8>) -> Result<Summary, HarError> {
+        self.scanner.finish_raw(&mut self.writer)?;
+        self.writer.out.extend_from_slice(b"}\n");
+        out.append(&mut self.writer.out);
+        Ok(self.writer.summary)
+    }
+
+    /// What was redacted so far.
+    pub fn summary(&self) -> &Summary {
+        &self.writer.summary
+    }
+
+    /// Bytes read so far.
+    pub fn bytes_consumed(&self) -> u64 {
+        self.scanner.bytes_consumed()
+    }
+
+    /// Bytes held in memory: the scanner's buffer (a chunk and the entry in progress) and output not yet
+    /// handed out.
+    pub fn buffered(&self) -> usize {
+        self.scanner.buffered() + self.writer.out.len()
+    }
+
+    /// Entries read so far.
+    pub fn entries(&self) -> u64 {
+        self.scanner.entries()
+    }
+
+    /// The user names learnt from `X-AUSERNAME` so far: hand them to the next file's redactor (with
+    /// [`Redactor::learn_users`]) so its URLs lose them too.
+    pub fn users(&self) -> impl Iterator<Item = &str> {
+        self.writer.users.iter().map(String::as_str)
+    }
+
+    pub fn learn_users<'a>(&mut self, users: impl IntoIterator<Item = &'a str>) {
+        self.writer.users.extend(users.into_iter().map(str::to_owned));
+    }
+}
+
+/// Redacts a whole HAR held in memory.
+pub fn redact(input: &[u8], options: Options, key: &[u8]) -> Result<(Vec<u8>, Summary), HarError> {
+    let mut redactor = Redactor::new(options, key);
+    let mut out = Vec::with_capacity(input.len() / 2);
+    redactor.push(input, &mut out)?;
+    let summary = redactor.finish(&mut out)?;
+    Ok((out, summary))
+}
+
+/// Writes the output as the scanner reports the input: the outer structure in the input's member order,
+/// each entry redacted.
+#[derive(Debug)]
+struct Writer {
+    options: Options,
+    names: pseudo::Pseudonyms,
+    summary: Summary,
+    users: HashSet<String>,
+    out: Vec<u8>,
+    root_first: bool,
+    log_first: bool,
+    entries_first: bool,
+}
+
+impl Writer {
+    fn ctx(&mut self) -> entry::Ctx<'_> {
+        entry::Ctx {
+            options: &self.options,
+            names: &self.names,
+            summary: &mut self.summary,
+            users: &mut self.users,
+        }
+    }
+
+    fn member_name(&mut self, in_log: bool, name: &str) {
+        let first = if in_log { &mut self.log_first } else { &mut self.root_first };
+        if !std::mem::replace(first, false) {
+            self.out.push(b',');
+        }
+        write_json(&mut self.out, &name);
+        self.out.push(b':');
+    }
+}
+
+fn write_json(out: &mut Vec<u8>, value: &(impl Serialize + ?Sized)) {
+    // Serializing strings and our own values into a Vec cannot fail (no I/O, no non-string keys); `null`
+    // keeps the output valid should it ever do.
+    if serde_json::to_writer(&mut *out, value).is_err() {
+        out.extend_from_slice(b"null");
+    }
+}
+
+impl RawSink for Writer {
+    fn part(&mut self, part: RawPart) {
+        match part {
+            RawPart::Member { in_log, name, value } => {
+                self.member_name(in_log, &name);
+                match serde_json::from_slice::<json::Json<'_>>(&value) {
+                    Ok(mut value) => {
+                        // `pages` titles are URLs; comments and custom members may hold anything.
+                        self.ctx().generic(&mut value);
+                        write_json(&mut self.out, &value);
+                    }
+                    Err(_) => self.out.extend_from_slice(b"null"),
+                }
+            }
+            RawPart::LogStart => {
+                self.member_name(false, "log");
+                self.out.push(b'{');
+            }
+            RawPart::EntriesStart => {
+                self.member_name(true, "entries");
+                self.out.push(b'[');
+            }
+            RawPart::EntriesEnd => self.out.push(b']'),
+            RawPart::LogEnd => self.out.push(b'}'),
+        }
+    }
+
+    fn entry(&mut self, _index: u64, bytes: &[u8]) -> Result<usize, serde_json::Error> {
+        let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<json::EntryJson<'_>>();
+        let mut value = match stream.next() {
+            Some(value) => value?.0,
+            None => return Ok(0),
+        };
+        let len = stream.byte_offset();
+        self.ctx().entry(&mut value);
+        if !std::mem::replace(&mut self.entries_first, false) {
+            self.out.push(b',');
+        }
+        serde_json::to_writer(&mut self.out, &value)?;
+        Ok(len)
+    }
+}
+
+#[cfg(test)]
+mod tests;
