@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod har;
 pub mod logs;
+pub mod monitor;
 pub mod net;
 pub mod redact;
 pub mod report;
@@ -17,7 +18,7 @@ pub mod timeline;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 #[cfg(target_arch = "wasm32")]
-pub use wasm::{simulate_proxies, version, StreamingAnalyzer, StreamingRedactor};
+pub use wasm::{simulate_proxies, version, LiveMonitor, StreamingAnalyzer, StreamingRedactor};
 
 pub use analysis::{Analyzer, InputError, InputProblem};
 pub use report::Report;

@@ -174,3 +174,37 @@ impl StreamingRedactor {
 fn redactor_finished() -> JsError {
     JsError::new("this redactor has already finished; create a new one")
 }
+
+/// The extension's live monitor: `push(entryJson)` with each finished HAR entry (a JSON string or bytes),
+/// answered with a JSON array of alerts (usually `[]`); see [`crate::monitor::Alert`].
+#[wasm_bindgen]
+#[derive(Debug, Default)]
+pub struct LiveMonitor {
+    inner: crate::monitor::Monitor,
+}
+
+#[wasm_bindgen]
+impl LiveMonitor {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> LiveMonitor {
+        LiveMonitor::default()
+    }
+
+    /// Crowd's trusted-proxy list (commas or newlines); throws naming every unreadable entry.
+    #[wasm_bindgen(js_name = setTrustedProxies)]
+    pub fn set_trusted_proxies(&mut self, list: &str) -> Result<(), JsError> {
+        self.inner.set_trusted_proxies(list).map_err(into_error)
+    }
+
+    /// Feeds one finished entry; returns the alerts it raises as JSON text.
+    pub fn push(&mut self, entry_json: &str) -> Result<String, JsError> {
+        let alerts = self.inner.push_entry(entry_json.as_bytes()).map_err(into_error)?;
+        serde_json::to_string(&alerts).map_err(into_error)
+    }
+
+    /// Entries seen so far.
+    #[wasm_bindgen(getter)]
+    pub fn entries(&self) -> f64 {
+        self.inner.entries() as f64
+    }
+}

@@ -178,7 +178,7 @@ pub struct Timeline {
 }
 
 /// Collects observations while entries stream by; [`TimelineBuilder::finish`] orders them and finds losses.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct TimelineBuilder {
     by_origin: HashMap<(usize, String), Vec<Observation>>,
     paths: ContextPaths,
@@ -190,10 +190,11 @@ impl TimelineBuilder {
         Self::default()
     }
 
-    /// Observes one entry of input `input`.
-    pub fn observe(&mut self, input: usize, entry: &Entry<'_>) {
+    /// Observes one entry of input `input`. Returns whether the entry could be a session loss (the server
+    /// answered as if it did not know the user), so a live monitor knows when to look again.
+    pub fn observe(&mut self, input: usize, entry: &Entry<'_>) -> bool {
         if entry.unreadable {
-            return;
+            return false;
         }
         let s = signals::decode(entry);
         let url = entry.request.url.or_empty();
@@ -205,9 +206,31 @@ impl TimelineBuilder {
             }
         }
         if !relevant(&s, entry) {
-            return;
+            return false;
         }
-        self.pending.push(observation(input, entry, &s, url));
+        let o = observation(input, entry, &s, url);
+        let suspicious = o.counts_for_session()
+            && (matches!(o.user, Some(UserState::Anonymous))
+                || o.login_reason.is_some_and(LoginReason::means_logged_out)
+                || o.login_redirect
+                || o.status == Some(401));
+        self.pending.push(o);
+        suspicious
+    }
+
+    /// Observations kept so far.
+    pub fn len(&self) -> usize {
+        self.pending.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+
+    /// Forgets all but the newest `n` observations (a long-running recorder keeps a bounded history).
+    pub fn keep_last(&mut self, n: usize) {
+        let excess = self.pending.len().saturating_sub(n);
+        self.pending.drain(..excess);
     }
 
     /// Orders each application's observations and derives its losses and logouts.

@@ -56,7 +56,7 @@ const ROOT_SEGMENTS: &[&str] = &[
 ];
 
 /// Context paths learnt from `JSESSIONID` cookies, per host.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ContextPaths {
     learnt: HashMap<Box<str>, HashSet<Box<str>>>,
 }

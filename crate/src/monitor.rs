@@ -1,0 +1,163 @@
+//! The live monitor for the browser extension: fed one HAR entry at a time as the user browses, it answers
+//! with an alert the moment a session is lost, with the most likely cause in plain words.
+//!
+//! It runs the very pipeline of [`crate::Analyzer`] (signals, timelines, the rule registry) on the entries
+//! seen so far; the rules only run when an entry looks like a loss, so ordinary traffic costs one decode.
+//! The history is bounded: a recorder left on for days keeps the newest observations only.
+
+use serde::Serialize;
+
+use crate::har::{Entry, HarError, Location};
+use crate::net::TrustedProxies;
+use crate::rules;
+use crate::signals::format_iso8601;
+use crate::timeline::TimelineBuilder;
+
+/// Observations kept for diagnosis: plenty for hours of Jira traffic, and a few MB at most.
+const HISTORY: usize = 20_000;
+
+/// A session loss, as the extension shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alert {
+    pub origin: String,
+    /// Index of the entry (in the order the monitor was fed).
+    pub entry: u64,
+    pub at: Option<String>,
+    pub url: String,
+    pub status: Option<u16>,
+    pub signals: Vec<String>,
+    /// The most likely cause id (domain.md section 4), when a rule explains the loss.
+    pub cause: Option<String>,
+    pub title: Option<String>,
+    pub explanation: Option<String>,
+    pub fix: Vec<String>,
+}
+
+/// Watches a stream of entries for session losses.
+#[derive(Debug, Default)]
+pub struct Monitor {
+    timelines: TimelineBuilder,
+    entries: u64,
+    /// Losses already alerted, by (origin, entry): each loss is announced once.
+    alerted: Vec<(String, u64)>,
+    trusted: Option<TrustedProxies>,
+}
+
+impl Monitor {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Crowd's trusted-proxy list, if the user gave it (used by the rules' explanations).
+    pub fn set_trusted_proxies(&mut self, list: &str) -> Result<(), crate::net::TrustedListError> {
+        self.trusted = Some(TrustedProxies::parse(list)?);
+        Ok(())
+    }
+
+    /// Entries seen so far.
+    pub fn entries(&self) -> u64 {
+        self.entries
+    }
+
+    /// Feeds one entry (a HAR 1.2 entry object as JSON); returns the alerts it raises (usually none).
+    pub fn push_entry(&mut self, json: &[u8]) -> Result<Vec<Alert>, HarError> {
+        let mut entry: Entry<'_> = serde_json::from_slice(json).map_err(|e| HarError::Syntax {
+            at: Location {
+                offset: 0,
+                line: e.line() as u64,
+                column: e.column() as u64,
+                entry: Some(self.entries),
+            },
+            message: format!("not a HAR entry: {e}"),
+        })?;
+        entry.index = self.entries;
+        self.entries += 1;
+        let suspicious = self.timelines.observe(0, &entry);
+        if self.timelines.len() > HISTORY + HISTORY / 4 {
+            self.timelines.keep_last(HISTORY);
+        }
+        if !suspicious {
+            return Ok(Vec::new());
+        }
+        Ok(self.new_alerts())
+    }
+
+    fn new_alerts(&mut self) -> Vec<Alert> {
+        let timelines = self.timelines.clone().finish();
+        let ctx = rules::Context {
+            timelines: &timelines,
+            logs: None,
+            log_inputs: &[],
+            trusted: self.trusted.as_ref(),
+        };
+        let mut fresh = Vec::new();
+        for t in &timelines {
+            for loss in &t.losses {
+                let Some(o) = t.observations.get(loss.at) else { continue };
+                let key = (t.origin.clone(), o.entry);
+                if self.alerted.contains(&key) {
+                    continue;
+                }
+                self.alerted.push(key);
+                fresh.push((t, o, loss));
+            }
+        }
+        if fresh.is_empty() {
+            return Vec::new();
+        }
+        let findings = rules::diagnose(&ctx);
+        let primary = findings.first();
+        fresh
+            .into_iter()
+            .map(|(t, o, loss)| Alert {
+                origin: t.origin.clone(),
+                entry: o.entry,
+                at: o.time_ms.map(format_iso8601),
+                url: o.url.to_string(),
+                status: o.status,
+                signals: loss.signals.iter().map(|s| s.id().to_owned()).collect(),
+                cause: primary.map(|f| f.cause.clone()),
+                title: primary.map(|f| f.title.clone()),
+                explanation: primary.map(|f| f.explanation.clone()),
+                fix: primary.map(|f| f.fix.clone()).unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Feeds a test-bed recording entry by entry, as the extension would.
+    fn alerts_of(scenario: &str) -> Vec<Alert> {
+        let path =
+            format!("{}/../tests/fixtures/testbed/{scenario}/recording.har", env!("CARGO_MANIFEST_DIR"));
+        let har: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let mut monitor = Monitor::new();
+        let mut alerts = Vec::new();
+        for e in har["log"]["entries"].as_array().unwrap() {
+            alerts.extend(monitor.push_entry(e.to_string().as_bytes()).unwrap());
+        }
+        alerts
+    }
+
+    #[test]
+    fn the_kb_case_alerts_at_the_loss_with_its_cause() {
+        let alerts = alerts_of("proxy-address-change");
+        assert_eq!(alerts.iter().map(|a| a.entry).collect::<Vec<_>>(), [11, 22]);
+        assert_eq!(alerts[0].cause.as_deref(), Some("proxy-address-change"));
+        assert_eq!(alerts[0].status, Some(400));
+    }
+
+    #[test]
+    fn healthy_browsing_and_a_logout_raise_nothing() {
+        assert!(alerts_of("healthy-long-use").is_empty());
+        assert!(alerts_of("user-logout").is_empty());
+    }
+
+    #[test]
+    fn not_an_entry_is_an_error() {
+        assert!(Monitor::new().push_entry(b"[1, 2").is_err());
+    }
+}
