@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use crate::har::{Entry, HarError, Scanner};
+use crate::report::entries::EntryIndex;
 use crate::report::{InputReport, Loss, Report, Summary, SCHEMA};
 use crate::rules;
 use crate::signals::format_iso8601;
@@ -47,6 +48,8 @@ pub struct Analyzer {
     origins: HashSet<Box<str>>,
     entries_done: u64,
     timelines: TimelineBuilder,
+    /// The page's entries table; `None` unless asked for with [`Analyzer::index_entries`].
+    entries: Option<EntryIndex>,
 }
 
 impl Analyzer {
@@ -72,10 +75,14 @@ impl Analyzer {
         cur.bytes += chunk.len() as u64;
         let CurrentInput { name, scanner, origins, .. } = cur;
         let (all_origins, timelines, input) = (&mut self.origins, &mut self.timelines, self.inputs.len());
+        let index = &mut self.entries;
         scanner
             .push(chunk, |entry| {
                 observe(entry, origins, all_origins);
                 timelines.observe(input, entry);
+                if let Some(index) = index.as_mut() {
+                    index.observe(input, entry);
+                }
             })
             .map_err(|error| InputError { input: name.clone(), error })
     }
@@ -87,10 +94,14 @@ impl Analyzer {
         };
         let CurrentInput { name, scanner, origins, .. } = &mut cur;
         let (all_origins, timelines, input) = (&mut self.origins, &mut self.timelines, self.inputs.len());
+        let index = &mut self.entries;
         scanner
             .finish(|entry| {
                 observe(entry, origins, all_origins);
                 timelines.observe(input, entry);
+                if let Some(index) = index.as_mut() {
+                    index.observe(input, entry);
+                }
             })
             .map_err(|error| InputError { input: name.clone(), error })?;
         let entries = cur.scanner.entries();
@@ -109,6 +120,16 @@ impl Analyzer {
             warnings: warnings.into_vec(),
         });
         Ok(())
+    }
+
+    /// Also builds the entries index (the page's table and plot) from the next entry on.
+    pub fn index_entries(&mut self) {
+        self.entries.get_or_insert_with(EntryIndex::new);
+    }
+
+    /// The entries index built so far (empty unless [`Analyzer::index_entries`] was called).
+    pub fn take_entries(&mut self) -> EntryIndex {
+        self.entries.take().unwrap_or_default()
     }
 
     pub fn progress(&self) -> Progress {

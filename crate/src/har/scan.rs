@@ -248,6 +248,7 @@ impl Scanner {
                     let len = stream.byte_offset();
                     let index = self.entries;
                     entry.index = index;
+                    entry.span = (self.base + self.pos as u64, len as u64);
                     check_entry(&entry, &mut self.warnings);
                     let out = on_entry(&entry);
                     self.entries += 1;
