@@ -41,5 +41,10 @@ export async function startPage() {
 export async function analyzeFiles(page, files) {
   await page.evaluate(() => { document.getElementById('report').dataset.state = 'waiting'; });
   await page.setInputFiles('#files', files);
-  await page.waitForSelector('#report[data-state="done"], #report[data-state="error"]', { timeout: 60_000 });
+  await waitForReport(page);
+}
+
+/** Waits until the analysis ended, with a report or an error (the report section stays hidden on errors). */
+export async function waitForReport(page) {
+  await page.waitForSelector('#report[data-state="done"], #report[data-state="error"]', { state: 'attached', timeout: 60_000 });
 }

@@ -6,12 +6,16 @@
 import { el, svg, clock } from './dom.js';
 
 const W = 1000;
-const H = 118;
+const H = 132;
 const LEFT = 8;
 const RIGHT = 8;
 const BAND_Y = 30;
 const BAND_H = 22;
-const MARK_Y = 74;
+const MARK_Y = 70;
+const TOKEN_Y = 92;
+const MIN_ANON = 10;
+/** Marks about the connection (lane 1) and about login state (lane 2), so they do not cover each other. */
+const LANE = { session: MARK_Y, node: MARK_Y, edge: MARK_Y, 'token-set': TOKEN_Y, 'token-deleted': TOKEN_Y, 'login-redirect': TOKEN_Y, logout: TOKEN_Y };
 const GAP_W = 26;
 
 const MARKS = {
@@ -41,6 +45,18 @@ function scale(start, end, gaps) {
     }
     return x + ((Math.min(t, end) - cursor) / active) * width;
   };
+}
+
+/** Round times (1, 2, 5, 10, 15, 30 minutes, 1, 2, 6 hours apart) between start and end, outside the gaps. */
+function ticks(start, end, gaps) {
+  const active = (end - start) - gaps.reduce((n, [a, b]) => n + (b - a), 0);
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 360].map((m) => m * 60_000);
+  const step = steps.find((s) => active / s <= 6) ?? steps.at(-1);
+  const out = [];
+  for (let t = Math.ceil(start / step) * step; t < end && out.length < 50; t += step) {
+    if (!gaps.some(([a, b]) => t > a && t < b)) out.push(t);
+  }
+  return out;
 }
 
 function shape(kind, x, y) {
@@ -107,14 +123,26 @@ function plotOf(p, losses, onPick, tip) {
   };
 
   root.append(svg('text', { x: LEFT, y: 14, class: 'plot-label' }, 'server knew the user'));
+  root.append(svg('text', { x: W - RIGHT, y: 14, class: 'plot-label end' }, 'marks: session, node, edge changes · token and login events'));
   root.append(svg('rect', { x: LEFT, y: BAND_Y, width: W - LEFT - RIGHT, height: BAND_H, class: 'band unknown' }));
-  p.bands.forEach((b, i) => {
+  // Authenticated stretches first, anonymous ones on top with a minimum width: a loss the user recovered
+  // from within a second must still show.
+  const bandNodes = p.bands.map((b, i) => {
     const next = p.bands[i + 1];
     const x0 = x(b.start_ms);
-    const x1 = Math.max(x0 + 5, next ? x(next.start_ms) : x(b.end_ms) + 5);
-    const text = `${b.state === 'authenticated' ? `authenticated as ${b.user}` : 'anonymous'}: ${clock(b.start_ms, false)}–${clock(b.end_ms, false)} UTC, entries ${b.first_entry}–${b.last_entry}`;
-    root.append(interactive(svg('rect', { x: x0, y: BAND_Y, width: Math.min(x1, W - RIGHT) - x0, height: BAND_H, class: `band ${b.state === 'authenticated' ? 'auth' : 'anon'}` }), text, p.input, b.first_entry));
+    const anon = b.state !== 'authenticated';
+    const x1 = Math.min(W - RIGHT, Math.max(x0 + (anon ? MIN_ANON : 3), next ? x(next.start_ms) : x(b.end_ms) + 3));
+    const text = `${anon ? 'anonymous' : `authenticated as ${b.user}`}: ${clock(b.start_ms, false)}–${clock(b.end_ms, false)} UTC, entries ${b.first_entry}–${b.last_entry}`;
+    return [anon, interactive(svg('rect', { x: x0, y: BAND_Y, width: Math.max(1, x1 - x0), height: BAND_H, class: `band ${anon ? 'anon' : 'auth'}` }), text, p.input, b.first_entry)];
   });
+  for (const [anon, node] of bandNodes) if (!anon) root.append(node);
+  for (const [anon, node] of bandNodes) if (anon) root.append(node);
+  for (const t of ticks(p.start_ms, p.end_ms, gaps)) {
+    const tx = x(t);
+    if (tx < LEFT + 60 || tx > W - RIGHT - 60) continue;
+    root.append(svg('line', { x1: tx, x2: tx, y1: BAND_Y + BAND_H, y2: TOKEN_Y + 10, class: 'grid-line' }));
+    root.append(svg('text', { x: tx, y: H - 6, class: 'tick mid' }, clock(t, false).slice(0, 5)));
+  }
   for (const [a, b, e] of gaps) {
     const xa = x(a);
     const g = svg('g', { class: 'gap' },
@@ -123,23 +151,24 @@ function plotOf(p, losses, onPick, tip) {
     root.append(interactive(g, `gap: ${e.detail} (${clock(a, false)}–${clock(b, false)} UTC)`, e.input, e.entry));
   }
   root.append(svg('line', { x1: LEFT, x2: W - RIGHT, y1: MARK_Y, y2: MARK_Y, class: 'axis' }));
+  root.append(svg('line', { x1: LEFT, x2: W - RIGHT, y1: TOKEN_Y, y2: TOKEN_Y, class: 'axis' }));
   for (const e of p.events) {
     if (!MARKS[e.kind]) continue;
-    const mark = shape(e.kind, x(e.t), MARK_Y);
+    const mark = shape(e.kind, x(e.t), LANE[e.kind]);
     mark.setAttribute('class', `mark ${e.kind}`);
     root.append(interactive(mark, `${MARKS[e.kind].label} at ${clock(e.t)} UTC, entry ${e.entry}: ${e.detail}`, e.input, e.entry));
   }
   for (const l of lossTimes) {
     const lx = x(l.t);
     const g = svg('g', { class: 'loss' },
-      svg('line', { x1: lx, x2: lx, y1: 20, y2: MARK_Y + 10 }),
+      svg('line', { x1: lx, x2: lx, y1: 20, y2: TOKEN_Y + 10 }),
       svg('polygon', { points: `${lx - 6},18 ${lx + 6},18 ${lx},26` }));
     root.append(interactive(g, `session lost at ${clock(l.t)} UTC, entry ${l.entry}: ${l.status ?? 'no response'} ${l.url} (${l.signals.join(', ')})`, l.input, l.entry));
   }
   root.append(svg('text', { x: LEFT, y: H - 6, class: 'tick' }, `${clock(p.start_ms, false)} UTC`));
   root.append(svg('text', { x: W - RIGHT, y: H - 6, class: 'tick end' }, `${clock(p.end_ms, false)} UTC`));
   for (const [a, b] of gaps) {
-    root.append(svg('text', { x: x(a) + GAP_W / 2, y: H - 6, class: 'tick mid' }, `${Math.round((b - a) / 60000)} min`));
+    root.append(svg('text', { x: x(a) + GAP_W / 2, y: BAND_Y - 8, class: 'tick mid' }, `${Math.round((b - a) / 60000)} min`));
   }
 
   const figure = el('figure', { className: 'plot-figure', dataset: { origin: p.origin, losses: String(losses.length) } });
