@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync, mkdirSync } from 'node:fs';
+import { existsSync, statSync, mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import { startPage, analyzeFiles } from './lib/page.mjs';
@@ -73,5 +73,75 @@ test('a 300 MB HAR streams with visible progress and the page stays responsive',
   assert.deepEqual(errors, []);
   const peak = Number(await page.getAttribute('#report', 'data-wasm-peak'));
   console.log(`# 300 MB: ${seconds.toFixed(1)} s in the page, ${probe.progress.length} progress updates, longest main-thread gap ${probe.maxGap.toFixed(0)} ms, WASM memory peak ${(peak / 1e6).toFixed(1)} MB`);
+  await page.close();
+});
+
+// 100k small entries: a long session of polls on one Jira, the user lost once in the middle.
+const many = `${root}target/page/100k-entries.har`;
+const MANY = 100_000;
+function generateMany() {
+  if (existsSync(many)) return;
+  mkdirSync(`${root}target/page`, { recursive: true });
+  const fd = openSync(many, 'w');
+  writeSync(fd, '{"log":{"version":"1.2","creator":{"name":"page-large.test","version":"1"},"entries":[\n');
+  const t0 = Date.UTC(2021, 9, 19, 8, 0, 0);
+  let chunk = [];
+  for (let i = 0; i < MANY; i++) {
+    const anonymous = i >= MANY / 2 && i < MANY / 2 + 5;
+    const status = anonymous ? 400 : i % 997 === 0 ? 404 : 200;
+    chunk.push(JSON.stringify({
+      startedDateTime: new Date(t0 + i * 250).toISOString(), time: 20,
+      request: { method: i % 10 ? 'GET' : 'POST', url: `https://jira.example.test/track/rest/api/2/issue/APS-${i}?poll=${i}`, httpVersion: 'HTTP/1.1', headers: [], cookies: [], queryString: [], headersSize: -1, bodySize: 0 },
+      response: { status, statusText: '', httpVersion: 'HTTP/1.1', headers: [{ name: 'X-AUSERNAME', value: anonymous ? 'anonymous' : 'v3ry8' }, { name: 'X-ASESSIONID', value: 'abc123' }], cookies: [], content: { size: 2, mimeType: 'application/json', text: '{}' }, redirectURL: '', headersSize: -1, bodySize: 2 },
+      cache: {}, timings: { send: 1, wait: 18, receive: 1 }, serverIPAddress: '192.0.2.10',
+    }));
+    if (chunk.length === 5000 || i === MANY - 1) {
+      writeSync(fd, chunk.join(',\n') + (i === MANY - 1 ? '\n' : ',\n'));
+      chunk = [];
+    }
+  }
+  writeSync(fd, ']}}\n');
+  closeSync(fd);
+}
+
+test('the entries table stays fast at 100k entries', { timeout: 120_000 }, async () => {
+  generateMany();
+  const { page, foreign, errors } = await ctx.open();
+  await analyzeFiles(page, many);
+  assert.equal(await page.getAttribute('#report', 'data-state'), 'done', await page.textContent('#error'));
+  assert.equal(await page.textContent('#entries-count'), '100,000 entries');
+  // Scrolling to the middle renders the rows there quickly, and only a screenful of rows exists in the DOM.
+  const scrollMs = await page.evaluate(async () => {
+    const body = document.getElementById('grid-body');
+    const t0 = performance.now();
+    body.scrollTop = body.scrollHeight / 2;
+    await new Promise((resolve) => {
+      const check = () => (body.querySelector('.grid-row[data-entry="50000"]') ? resolve() : requestAnimationFrame(check));
+      check();
+    });
+    return performance.now() - t0;
+  });
+  assert.ok(scrollMs < 1000, `scrolling to row 50000 took ${scrollMs.toFixed(0)} ms`);
+  assert.ok(await page.$$eval('#grid-body .grid-row', (r) => r.length) < 120);
+  // Filtering 100k rows (in the worker) answers quickly.
+  const filterMs = await page.evaluate(async () => {
+    const t0 = performance.now();
+    const status = document.getElementById('f-status');
+    status.value = '4xx';
+    status.dispatchEvent(new Event('change'));
+    await new Promise((resolve) => {
+      const check = () => (/shown/.test(document.getElementById('entries-count').textContent) ? resolve() : requestAnimationFrame(check));
+      check();
+    });
+    return performance.now() - t0;
+  });
+  const shown = await page.textContent('#entries-count');
+  assert.equal(shown, `${Math.floor((MANY - 1) / 997) + 1 + 5} shown`);
+  assert.ok(filterMs < 1500, `filtering took ${filterMs.toFixed(0)} ms (120 ms of it is the typing debounce)`);
+  // The loss in the middle is found and drawn.
+  assert.equal(await page.$$eval('svg.plot .loss', (g) => g.length), 1);
+  assert.deepEqual(foreign(), []);
+  assert.deepEqual(errors, []);
+  console.log(`# 100k entries: scroll to the middle ${scrollMs.toFixed(0)} ms, filter ${filterMs.toFixed(0)} ms`);
   await page.close();
 });
