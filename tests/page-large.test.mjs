@@ -145,3 +145,22 @@ test('the entries table stays fast at 100k entries', { timeout: 120_000 }, async
   console.log(`# 100k entries: scroll to the middle ${scrollMs.toFixed(0)} ms, filter ${filterMs.toFixed(0)} ms`);
   await page.close();
 });
+
+// Over the browser's 512 MB string limit: only streaming can read it. Opt-in (it writes 1 GB to target/page/
+// and takes about half a minute): HARLENS_PAGE_1GB=1 node --test tests/page-large.test.mjs
+test('a 1 GB HAR works (streamed; it could never be one JS string)', { timeout: 600_000, skip: !process.env.HARLENS_PAGE_1GB && 'set HARLENS_PAGE_1GB=1' }, async () => {
+  const gb = `${root}target/page/1GB.har`;
+  if (!existsSync(gb) || statSync(gb).mtimeMs < statSync(gen).mtimeMs) execFileSync(process.execPath, [gen, '--size', '1GB', '--out', gb], { stdio: 'inherit' });
+  const { page, foreign, errors } = await ctx.open();
+  const started = Date.now();
+  await analyzeFiles(page, gb);
+  assert.equal(await page.getAttribute('#report', 'data-state'), 'done', await page.textContent('#error'));
+  const report = JSON.parse(await page.textContent('#json'));
+  assert.equal(report.inputs[0].bytes, statSync(gb).size);
+  const peak = Number(await page.getAttribute('#report', 'data-wasm-peak'));
+  assert.ok(peak < 64e6, `WASM memory peak ${(peak / 1e6).toFixed(1)} MB`);
+  assert.deepEqual(foreign(), []);
+  assert.deepEqual(errors, []);
+  console.log(`# 1 GB: ${((Date.now() - started) / 1000).toFixed(1)} s, ${report.summary.entries} entries, WASM memory peak ${(peak / 1e6).toFixed(1)} MB`);
+  await page.close();
+});

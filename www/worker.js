@@ -88,9 +88,12 @@ async function analyze({ id, inputs, proxies }, exports) {
       analyzer.beginInput(file.name);
       harFiles.push(file);
       const reader = file.stream().getReader();
+      // The next chunk is requested before this one is analysed, so reading the file overlaps the analysis.
+      let next = reader.read();
       for (;;) {
-        const { value, done: end } = await reader.read();
+        const { value, done: end } = await next;
         if (end) break;
+        next = reader.read();
         analyzer.push(value);
         done += value.byteLength;
         const now = performance.now();
