@@ -217,3 +217,27 @@ test('an analysis can be cancelled, and the page works on afterwards', { skip: !
   assert.equal(await page.getAttribute('#verdict-card', 'data-primary-cause'), 'proxy-address-change');
   await page.close();
 });
+
+test('the Crowd resolution of one validation: the chain hop by hop, both rules, the entries to add', async () => {
+  const { page, foreign } = await ctx.open();
+  await page.fill('#proxies', '192.0.2.10');
+  await page.fill('#crowd-remote', '192.0.2.10');
+  await page.fill('#crowd-xff', '203.0.113.7, 192.0.2.10, 198.51.100.20');
+  await page.click('#crowd-go');
+  await page.waitForSelector('#crowd-result table.chain');
+  const hops = await page.$$eval('#crowd-result table.chain tbody tr', (trs) => trs.map((tr) => [tr.className, tr.cells[2].textContent]));
+  assert.equal(hops.length, 4);
+  assert.deepEqual(hops.map((h) => h[0]), ['untrusted', 'trusted', 'untrusted', 'trusted']);
+  const resolved = await page.textContent('#crowd-result .resolved');
+  assert.match(resolved, /documented rule.*198\.51\.100\.20/);
+  assert.match(resolved, /all-or-nothing rule.*192\.0\.2\.10/);
+  assert.match(await page.textContent('#crowd-result'), /Add to the trusted proxies: 198\.51\.100\.20/);
+  await (await page.$('#crowd')).screenshot({ path: join(outDir, 'page-crowd-resolution.png') });
+  // An unreadable input is named, not a blank result.
+  await page.fill('#crowd-remote', 'nonsense');
+  await page.click('#crowd-go');
+  await page.waitForSelector('#crowd-result .error-text');
+  assert.match(await page.textContent('#crowd-result'), /remote address `nonsense` is not an IP address/);
+  assert.deepEqual(foreign(), []);
+  await page.close();
+});

@@ -333,6 +333,49 @@ async function jumpTo(input, entry) {
   }
 }
 
+// ---- Crowd resolution of one validation ----
+
+async function resolveCrowd(e) {
+  e?.preventDefault();
+  const out = $('crowd-result');
+  try {
+    const { simulation } = await ask('simulate', { trusted: $('proxies').value, remote: $('crowd-remote').value, xff: $('crowd-xff').value });
+    out.replaceChildren(...crowdView(simulation));
+  } catch (err) {
+    out.replaceChildren(el('p', { className: 'error-text', text: err.message }));
+  }
+}
+
+function crowdView(sim) {
+  const r = sim.resolution;
+  const table = el('table', { className: 'chain' },
+    el('caption', { text: 'The chain as Crowd sees it: X-Forwarded-For left to right, then remote_address' }),
+    el('thead', {}, el('tr', {}, ...['#', 'role', 'address', 'trusted?'].map((h) => el('th', { text: h })))));
+  const body = el('tbody');
+  for (const hop of r.hops) {
+    const resolvedBy = [hop.position === r.documented.position && 'documented rule', hop.position === r.all_or_nothing.position && 'all-or-nothing rule'].filter(Boolean);
+    body.append(el('tr', { className: hop.trusted_by ? 'trusted' : 'untrusted' },
+      el('td', { className: 'num', text: String(hop.position) }),
+      el('td', { text: hop.role.replace('-', '_') }),
+      el('td', {}, el('code', { text: hop.raw }), resolvedBy.length ? el('span', { className: 'badge medium', text: ` client under the ${resolvedBy.join(' and ')}` }) : null),
+      el('td', { text: hop.trusted_by ? `trusted by entry ${hop.trusted_by.index} \`${hop.trusted_by.text}\`` : `not trusted: ${hop.untrusted_because}` })));
+  }
+  table.append(body);
+  const nodes = [table, el('dl', { className: 'kv resolved' },
+    el('dt', { text: 'documented rule (Crowd 2.4+ docs)' }), el('dd', { text: `${r.documented.address}: ${r.documented.why}` }),
+    el('dt', { text: 'all-or-nothing rule (shipped code)' }), el('dd', { text: `${r.all_or_nothing.address}: ${r.all_or_nothing.why}` }))];
+  if (r.disagree) nodes.push(el('p', { className: 'notes', text: 'The two rules disagree.' }));
+  if (r.ignored_xff_hops.length) nodes.push(el('p', { className: 'muted', text: `Crowd never sees the later X-Forwarded-For lines: ${r.ignored_xff_hops.join(', ')}` }));
+  if (sim.suggestion.add.length) {
+    const entries = sim.suggestion.add.map((a) => a.entry).join(', ');
+    nodes.push(el('p', {}, el('strong', { text: 'Add to the trusted proxies: ' }), el('code', { text: entries }), ' ', copyButton(entries, 'Copy entries', 'the entries to add')));
+  }
+  if (r.crowd_log) nodes.push(el('p', { className: 'muted' }, 'Crowd logs: ', el('code', { text: r.crowd_log })));
+  nodes.push(el('ul', {}, ...r.explanation.map((x) => el('li', { text: x }))));
+  for (const w of sim.warnings) nodes.push(el('p', { className: 'notes', text: w }));
+  return nodes;
+}
+
 // ---- wiring ----
 
 function setTheme(mode) {
@@ -384,6 +427,7 @@ async function main() {
   window.addEventListener('drop', (e) => e.preventDefault());
 
   $('filters').addEventListener('submit', (e) => e.preventDefault());
+  $('crowd-form').addEventListener('submit', resolveCrowd);
   for (const id of ['f-origin', 'f-status', 'f-auth']) $(id).addEventListener('change', refilter);
   $('f-text').addEventListener('input', refilter);
 

@@ -2,7 +2,7 @@
 // chunk by chunk, so a 1 GB HAR never becomes one JS string and the page never freezes. After the analysis
 // the worker keeps the entries index (compact rows, in WASM memory) and the files, and answers the page's
 // requests for the rows it shows and for one entry's detail (re-read from the file by its byte span).
-import init, { StreamingAnalyzer, version, rules, checkTrustedProxies } from './pkg/harlens.js';
+import init, { StreamingAnalyzer, version, rules, checkTrustedProxies, simulateProxies } from './pkg/harlens.js';
 
 const ready = init({ module_or_path: new URL('./pkg/harlens_bg.wasm', import.meta.url) });
 const PROGRESS_EVERY_MS = 100;
@@ -27,6 +27,9 @@ self.onmessage = async ({ data }) => {
         break;
       case 'check-proxies':
         reply({ type: 'proxies', entries: JSON.parse(checkTrustedProxies(data.text)) });
+        break;
+      case 'simulate':
+        reply({ type: 'simulation', simulation: JSON.parse(simulateProxies(data.trusted, data.remote, data.xff)) });
         break;
       case 'analyze':
         await analyze(data, exports);

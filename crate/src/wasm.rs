@@ -211,3 +211,17 @@ impl EntryTable {
         self.index.plot_json()
     }
 }
+
+/// How Crowd resolves one request's client address (what `harlens proxies --format json` prints, schema
+/// `harlens.proxies/1`): `trusted` is the trusted-proxy list, `remote` the app's TCP peer, `xff` the
+/// X-Forwarded-For header lines separated by newlines (empty: no header). Throws on an unreadable input, naming it.
+#[wasm_bindgen(js_name = simulateProxies)]
+pub fn simulate_proxies(trusted: &str, remote: &str, xff: &str) -> Result<String, JsError> {
+    let trusted = crate::net::TrustedProxies::parse(trusted)
+        .map_err(|e| JsError::new(&format!("trusted proxies: {e}")))?;
+    // The error already names the remote address.
+    let remote = crate::net::parse_remote_address(remote).map_err(into_error)?;
+    let x_forwarded_for = xff.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+    let request = crate::net::Observation { remote_address: remote, x_forwarded_for };
+    crate::net::Simulation::new(trusted, request).to_json().map_err(into_error)
+}
