@@ -74,6 +74,10 @@ test('the example explains the KB case: verdict, fix, timeline, evidence that op
   assert.ok(steps.length >= 2, 'the fix is numbered steps');
   assert.ok(await page.$('#verdict-fix ol.fix > li button.copy'), 'each step has a copy button');
   assert.equal(await page.$eval('#findings > li', (li) => li.dataset.cause), 'proxy-address-change');
+  // The example also shows the failed validation from its Crowd log, resolved with its trusted list.
+  await page.waitForSelector('#crowd-result table.chain');
+  assert.match(await page.textContent('#crowd-result .resolved'), /documented rule.*127\.0\.0\.22/);
+  assert.match(await page.textContent('#crowd-result'), /Add to the trusted proxies: 127\.0\.0\.22/);
 
   // The timeline: one plot for the app, the two losses marked, authenticated and anonymous stretches.
   assert.equal(await page.$$eval('svg.plot', (s) => s.length), 1);

@@ -115,7 +115,18 @@ async function runExample() {
     const res = await fetch(new URL(`./examples/${name}`, import.meta.url));
     if (!res.ok) throw new Error(`the example is missing (${res.status}); run npm run build`);
     setInputs([new File([await res.blob()], name, { type: 'application/json' })]);
+    // The example's setting, from the test bed: Crowd trusts only the app-facing balancer, and its log shows
+    // the validation that failed (the HTTP server hop had moved from 127.0.0.21 to 127.0.0.22).
+    if (!$('proxies').value.trim()) {
+      $('proxies').value = '127.0.0.10';
+      checkProxies();
+    }
+    if (!$('crowd-remote').value.trim()) {
+      $('crowd-remote').value = '127.0.0.10';
+      $('crowd-xff').value = '127.0.0.1, 127.0.0.10, 127.0.0.22';
+    }
     await analyze();
+    await resolveCrowd();
   } catch (err) {
     showError(err.message);
   }
