@@ -231,7 +231,7 @@ test('the Crowd resolution of one validation: the chain hop by hop, both rules, 
   await page.waitForSelector('#crowd-result table.chain');
   const hops = await page.$$eval('#crowd-result table.chain tbody tr', (trs) => trs.map((tr) => [tr.className, tr.cells[2].textContent]));
   assert.equal(hops.length, 4);
-  assert.deepEqual(hops.map((h) => h[0]), ['untrusted', 'trusted', 'untrusted', 'trusted']);
+  assert.deepEqual(hops.map((h) => h[0]), ['client', 'trusted', 'untrusted', 'trusted']);
   const resolved = await page.textContent('#crowd-result .resolved');
   assert.match(resolved, /documented rule.*198\.51\.100\.20/);
   assert.match(resolved, /all-or-nothing rule.*192\.0\.2\.10/);

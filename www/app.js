@@ -365,7 +365,8 @@ function crowdView(sim) {
   const body = el('tbody');
   for (const hop of r.hops) {
     const resolvedBy = [hop.position === r.documented.position && 'documented rule', hop.position === r.all_or_nothing.position && 'all-or-nothing rule'].filter(Boolean);
-    body.append(el('tr', { className: hop.trusted_by ? 'trusted' : 'untrusted' },
+    // The leftmost entry is the user: not being trusted is normal for it, so it is not shown as a problem.
+    body.append(el('tr', { className: hop.role === 'client' ? 'client' : hop.trusted_by ? 'trusted' : 'untrusted' },
       el('td', { className: 'num', text: String(hop.position) }),
       el('td', { text: hop.role.replace('-', '_') }),
       el('td', {}, el('code', { text: hop.raw }), resolvedBy.length ? el('span', { className: 'badge medium', text: ` client under the ${resolvedBy.join(' and ')}` }) : null),
