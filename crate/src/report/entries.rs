@@ -658,6 +658,21 @@ mod tests {
     }
 
     #[test]
+    fn spans_are_file_offsets_even_after_a_bom() {
+        let text = format!("\u{feff}{HAR}");
+        let mut idx = EntryIndex::new();
+        let mut scanner = Scanner::new();
+        scanner.push(text.as_bytes(), |e| idx.observe(0, e)).unwrap();
+        scanner.finish(|e| idx.observe(0, e)).unwrap();
+        let row: serde_json::Value = serde_json::from_str(&idx.row_json(0, 1)).unwrap();
+        let (offset, len) =
+            (row["offset"].as_u64().unwrap() as usize, row["length"].as_u64().unwrap() as usize);
+        let entry: serde_json::Value =
+            serde_json::from_slice(&text.as_bytes()[offset..offset + len]).unwrap();
+        assert_eq!(entry["request"]["url"], "https://jira.example.test/track/s/x.js");
+    }
+
+    #[test]
     fn plot_lists_changes_only() {
         let idx = index();
         let plot: serde_json::Value = serde_json::from_str(&idx.plot_json()).unwrap();
