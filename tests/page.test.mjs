@@ -201,8 +201,11 @@ test('the report exports as Markdown and JSON, saved locally', async () => {
 
 test('the drop zone opens the file chooser from the keyboard', async () => {
   const { page } = await ctx.open();
+  // Listen first: Playwright turns on file-chooser interception when the listener is added, asynchronously.
+  const chooserShown = page.waitForEvent('filechooser');
   await page.focus('#drop');
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  await page.keyboard.press('Enter');
+  const chooser = await chooserShown;
   assert.ok(chooser.isMultiple());
   await page.close();
 });
