@@ -28,7 +28,10 @@ function startWorker() {
     const p = pending.get(data.id);
     if (!p) return;
     pending.delete(data.id);
-    if (data.type === 'error') p.reject(new Error(data.message));
+    if (data.type === 'error') {
+      p.reject(new Error(data.message));
+      if (data.fatal) { worker.terminate(); failAll(new Error('the analyzer restarted')); startWorker(); }
+    }
     else p.resolve(data);
   };
   worker.onerror = (e) => {

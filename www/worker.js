@@ -50,7 +50,10 @@ self.onmessage = async ({ data }) => {
         reply({ type: 'error', message: `unknown request ${data.type}` });
     }
   } catch (err) {
-    reply({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    // A trap inside WASM (a bug, never bad input: that is a JsError) leaves the instance unusable: the page
+    // then starts a fresh worker.
+    const fatal = err instanceof WebAssembly.RuntimeError;
+    reply({ type: 'error', fatal, message: fatal ? `the analyzer crashed (${err.message}); please report this file's shape` : err instanceof Error ? err.message : String(err) });
   }
 };
 
