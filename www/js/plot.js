@@ -98,7 +98,8 @@ function plotOf(p, losses, onPick, tip) {
     if (e.kind === 'gap' && p.events[i + 1]?.kind === 'gap-end') gaps.push([e.t, p.events[i + 1].t, e]);
   }
   gaps.sort((a, b) => a[0] - b[0]);
-  const x = scale(p.start_ms, p.end_ms, gaps);
+  // A little room after the last request, so that a loss at the very end still shows its anonymous stretch.
+  const x = scale(p.start_ms, p.end_ms + Math.max(1000, (p.end_ms - p.start_ms) * 0.03), gaps);
   const lossTimes = losses.map((l) => ({ ...l, t: l.at ? Date.parse(l.at) : null })).filter((l) => l.t !== null);
   const title = `${p.origin}${p.input > 0 ? ` (input ${p.input})` : ''}`;
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'plot', role: 'group', 'aria-label': `Session timeline of ${title}` });
