@@ -1,47 +1,164 @@
 // Runs the analysis off the main thread: files stream straight from File.stream() into the WASM analyzer,
-// chunk by chunk, so a 1 GB HAR never becomes one JS string and the page never freezes.
-import init, { StreamingAnalyzer, version } from './pkg/harlens.js';
+// chunk by chunk, so a 1 GB HAR never becomes one JS string and the page never freezes. After the analysis
+// the worker keeps the entries index (compact rows, in WASM memory) and the files, and answers the page's
+// requests for the rows it shows and for one entry's detail (re-read from the file by its byte span).
+import init, { StreamingAnalyzer, version, rules, checkTrustedProxies, simulateProxies } from './pkg/harlens.js';
 
 const ready = init({ module_or_path: new URL('./pkg/harlens_bg.wasm', import.meta.url) });
 const PROGRESS_EVERY_MS = 100;
+/** A detail view never reads more than this from one entry (bodies of several MB are cut). */
+const MAX_DETAIL_BYTES = 8 * 1024 * 1024;
+
+let table = null; // EntryTable of the last analysis
+let harFiles = []; // the HAR files of the last analysis, by input index
+let memoryPeak = 0;
+
+function memoryBytes(exports) {
+  return exports?.memory?.buffer?.byteLength ?? 0;
+}
 
 self.onmessage = async ({ data }) => {
+  const reply = (payload) => self.postMessage({ id: data.id, ...payload });
   try {
-    await ready;
-    if (data.type === 'version') {
-      self.postMessage({ type: 'version', version: version() });
-    } else if (data.type === 'analyze') {
-      self.postMessage({ type: 'report', json: await analyze(data.files) });
+    const exports = await ready;
+    switch (data.type) {
+      case 'hello':
+        reply({ type: 'hello', version: version(), rules: JSON.parse(rules()) });
+        break;
+      case 'check-proxies':
+        reply({ type: 'proxies', entries: JSON.parse(checkTrustedProxies(data.text)) });
+        break;
+      case 'simulate':
+        reply({ type: 'simulation', simulation: JSON.parse(simulateProxies(data.trusted, data.remote, data.xff)) });
+        break;
+      case 'analyze':
+        await analyze(data, exports);
+        break;
+      case 'filter':
+        reply({ type: 'filtered', shown: table ? table.filter(JSON.stringify(data.filter)) : 0 });
+        break;
+      case 'rows':
+        reply({ type: 'rows', rows: table ? JSON.parse(table.rows(data.start, data.count)) : [] });
+        break;
+      case 'position':
+        reply({ type: 'position', position: table ? table.positionOf(data.input, data.entry) : -1 });
+        break;
+      case 'detail':
+        reply({ type: 'detail', ...(await detail(data.input, data.entry)) });
+        break;
+      default:
+        reply({ type: 'error', message: `unknown request ${data.type}` });
     }
   } catch (err) {
-    self.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    // A trap inside WASM (a bug, never bad input: that is a JsError) leaves the instance unusable: the page
+    // then starts a fresh worker.
+    const fatal = err instanceof WebAssembly.RuntimeError;
+    reply({ type: 'error', fatal, message: fatal ? `the analyzer crashed (${err.message}); please report this file's shape` : err instanceof Error ? err.message : String(err) });
   }
 };
 
-async function analyze(files) {
+/** Reads the first bytes of a file to tell a HAR (JSON, or HAR Viewer's JSONP) from a server log. */
+async function sniff(file) {
+  const head = new TextDecoder().decode(await file.slice(0, 4096).arrayBuffer()).replace(/^\uFEFF/, '').trimStart();
+  if (head.startsWith('{') || /^[A-Za-z_$][\w$.]*\s*\(\s*\{/.test(head)) return 'har';
+  return 'log';
+}
+
+async function analyze({ id, inputs, proxies }, exports) {
+  table?.free();
+  table = null;
+  harFiles = [];
   const analyzer = new StreamingAnalyzer();
-  const total = files.reduce((n, f) => n + f.size, 0);
-  let done = 0;
-  let last = 0;
+  const notes = [];
   try {
-    for (const file of files) {
-      analyzer.beginInput(file.name);
+    analyzer.indexEntries();
+    // Report input indices follow the order inputs are given: the trusted list, the HARs, then the logs.
+    // `harFiles` is indexed the same way, so an entry's (input, entry) finds its file for the detail pane.
+    let inputIndex = 0;
+    if (proxies && proxies.trim()) {
+      analyzer.setTrustedProxies('trusted proxies', proxies);
+      inputIndex += 1;
+    }
+    const kinds = [];
+    for (const { file, kind } of inputs) kinds.push(kind === 'auto' ? await sniff(file) : kind);
+    const hars = inputs.filter((_, i) => kinds[i] === 'har');
+    const logs = inputs.filter((_, i) => kinds[i] === 'log');
+    self.postMessage({ id, type: 'kinds', kinds });
+    const total = [...hars, ...logs].reduce((n, { file }) => n + file.size, 0);
+    let done = 0;
+    let last = 0;
+    let pushMs = 0; // time spent in the WASM analyzer itself, for the benchmark
+    const started = performance.now();
+    const stream = async (file) => {
       const reader = file.stream().getReader();
+      // The next chunk is requested before this one is analysed, so reading the file overlaps the analysis.
+      let next = reader.read();
       for (;;) {
-        const { value, done: end } = await reader.read();
+        const { value, done: end } = await next;
         if (end) break;
+        next = reader.read();
+        const t = performance.now();
         analyzer.push(value);
+        pushMs += performance.now() - t;
         done += value.byteLength;
         const now = performance.now();
         if (now - last > PROGRESS_EVERY_MS) {
           last = now;
-          self.postMessage({ type: 'progress', bytes: done, total, entries: analyzer.entries, file: file.name });
+          memoryPeak = Math.max(memoryPeak, memoryBytes(exports));
+          self.postMessage({ id, type: 'progress', bytes: done, total, entries: analyzer.entries, file: file.name, ms: now - started });
         }
       }
       analyzer.endInput();
+    };
+    for (const { file } of hars) {
+      analyzer.beginInput(file.name);
+      harFiles[inputIndex++] = file;
+      await stream(file);
     }
-    return analyzer.finish();
+    for (const { file } of logs) {
+      // Server logs stream like HARs: a 500 MB access log never becomes one string either.
+      analyzer.beginLog(file.name);
+      inputIndex += 1;
+      await stream(file);
+    }
+    self.postMessage({ id, type: 'progress', bytes: done, total, entries: analyzer.entries, file: '', ms: performance.now() - started, finishing: true });
+    table = analyzer.takeEntries();
+    const finishStarted = performance.now();
+    const [json, markdown] = analyzer.finishWithMarkdown();
+    const finishMs = performance.now() - finishStarted;
+    memoryPeak = Math.max(memoryPeak, memoryBytes(exports));
+    self.postMessage({
+      id,
+      type: 'report',
+      json,
+      markdown,
+      notes,
+      kinds,
+      origins: JSON.parse(table.origins()),
+      plot: JSON.parse(table.plot()),
+      rows: table.length,
+      dropped: table.dropped,
+      ms: performance.now() - started,
+      timing: { push: pushMs, finish: finishMs },
+      memory: { peak: memoryPeak, now: memoryBytes(exports), index: table.heapBytes },
+    });
   } finally {
     analyzer.free();
+  }
+}
+
+/** One entry as the HAR wrote it, re-read from the file by the span the index kept. */
+async function detail(input, entry) {
+  const row = table ? JSON.parse(table.row(input, entry)) : null;
+  const file = harFiles[input];
+  if (!row || !file) return { row, entry: null, message: 'this entry is not in the index' };
+  if (row.length > MAX_DETAIL_BYTES) {
+    return { row, entry: null, message: `this entry is ${(row.length / 1e6).toFixed(1)} MB; its detail is not shown` };
+  }
+  const text = await file.slice(row.offset, row.offset + row.length).text();
+  try {
+    return { row, entry: JSON.parse(text) };
+  } catch (err) {
+    return { row, entry: null, message: `could not re-read the entry: ${err.message}` };
   }
 }

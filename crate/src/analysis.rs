@@ -11,6 +11,7 @@ use crate::har::Warning;
 use crate::har::{Entry, HarError, Scanner};
 use crate::logs::{LogCollector, LogError, LogInputError};
 use crate::net::{TrustedListError, TrustedProxies};
+use crate::report::entries::EntryIndex;
 use crate::report::{InputReport, Loss, Report, Summary, SCHEMA};
 use crate::rules;
 use crate::signals::format_iso8601;
@@ -89,6 +90,8 @@ pub struct Analyzer {
     logs: LogCollector,
     /// The report's input index of each log input, in the collector's order.
     log_inputs: Vec<usize>,
+    /// The page's entries table; `None` unless asked for with [`Analyzer::index_entries`].
+    entries: Option<EntryIndex>,
 }
 
 impl Analyzer {
@@ -125,11 +128,15 @@ impl Analyzer {
             Some(Current::Har(cur)) => {
                 cur.bytes += chunk.len() as u64;
                 let HarInput { name, scanner, origins, .. } = &mut **cur;
-                let (all_origins, timelines) = (&mut self.origins, &mut self.timelines);
+                let (all_origins, timelines, index) =
+                    (&mut self.origins, &mut self.timelines, &mut self.entries);
                 scanner
                     .push(chunk, |entry| {
                         observe(entry, origins, all_origins);
                         timelines.observe(input, entry);
+                        if let Some(index) = index.as_mut() {
+                            index.observe(input, entry);
+                        }
                     })
                     .map_err(|error| InputError { input: name.clone(), error: error.into() })
             }
@@ -154,11 +161,14 @@ impl Analyzer {
     fn end_har(&mut self, mut cur: HarInput) -> Result<(), InputError> {
         let input = self.inputs.len();
         let HarInput { name, scanner, origins, .. } = &mut cur;
-        let (all_origins, timelines) = (&mut self.origins, &mut self.timelines);
+        let (all_origins, timelines, index) = (&mut self.origins, &mut self.timelines, &mut self.entries);
         scanner
             .finish(|entry| {
                 observe(entry, origins, all_origins);
                 timelines.observe(input, entry);
+                if let Some(index) = index.as_mut() {
+                    index.observe(input, entry);
+                }
             })
             .map_err(|error| InputError { input: name.clone(), error: error.into() })?;
         let entries = cur.scanner.entries();
@@ -177,6 +187,16 @@ impl Analyzer {
             warnings: warnings.into_vec(),
         });
         Ok(())
+    }
+
+    /// Also builds the entries index (the page's table and plot) from the next entry on.
+    pub fn index_entries(&mut self) {
+        self.entries.get_or_insert_with(EntryIndex::new);
+    }
+
+    /// The entries index built so far (empty unless [`Analyzer::index_entries`] was called).
+    pub fn take_entries(&mut self) -> EntryIndex {
+        self.entries.take().unwrap_or_default()
     }
 
     /// Gives Crowd's trusted-proxy list (`trusted.proxy.servers`: entries separated by commas or newlines).

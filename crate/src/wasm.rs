@@ -6,7 +6,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{net, Analyzer};
+use crate::Analyzer;
 
 /// The harlens version.
 #[wasm_bindgen]
@@ -82,16 +82,6 @@ impl StreamingAnalyzer {
     fn analyzer(&mut self) -> Result<&mut Analyzer, JsError> {
         self.inner.as_mut().ok_or_else(finished)
     }
-}
-
-/// How Crowd resolves one request's client address (`harlens proxies`): JSON text, schema
-/// `harlens.proxies/1`. `xff` holds the X-Forwarded-For header lines (usually one).
-#[wasm_bindgen(js_name = simulateProxies)]
-pub fn simulate_proxies(trusted: &str, remote: &str, xff: Vec<String>) -> Result<String, JsError> {
-    let trusted = net::TrustedProxies::parse(trusted).map_err(into_error)?;
-    let remote = net::parse_remote_address(remote).map_err(into_error)?;
-    let request = net::Observation { remote_address: remote, x_forwarded_for: xff };
-    net::Simulation::new(trusted, request).to_json().map_err(into_error)
 }
 
 fn finished() -> JsError {
@@ -207,4 +197,183 @@ impl LiveMonitor {
     pub fn entries(&self) -> f64 {
         self.inner.entries() as f64
     }
+}
+
+// ---- Added for the analyzer page (www/): the registry, the trusted-proxy field, the entries table. ----
+
+/// The causes harlens can name, from the core's registry: `[{"id", "title", "summary"}]` (JSON text).
+#[wasm_bindgen]
+pub fn rules() -> String {
+    #[derive(serde::Serialize)]
+    struct RuleInfo {
+        id: &'static str,
+        title: &'static str,
+        summary: &'static str,
+    }
+    let list: Vec<RuleInfo> = crate::rules::REGISTRY
+        .iter()
+        .map(|r| RuleInfo { id: r.id, title: r.title, summary: r.summary })
+        .collect();
+    // Plain structs of strings always serialize.
+    serde_json::to_string(&list).unwrap_or_default()
+}
+
+/// Reads a Crowd trusted-proxy list as the user types it: every entry with its position, whether Crowd
+/// accepts it, what it covers or why not, and its warnings (JSON text). Never throws: this is for validation.
+#[wasm_bindgen(js_name = checkTrustedProxies)]
+pub fn check_trusted_proxies(list: &str) -> String {
+    // Derived structs rather than `serde_json::Value`: the dynamic value type alone weighs kilobytes of .wasm.
+    #[derive(serde::Serialize)]
+    struct At {
+        line: usize,
+        column: usize,
+    }
+    #[derive(serde::Serialize)]
+    struct Checked {
+        index: usize,
+        text: String,
+        ok: bool,
+        at: Option<At>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        covers: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        problem: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+        warnings: Vec<String>,
+    }
+    let (proxies, errors) = crate::net::TrustedProxies::parse_lenient(list);
+    let mut entries: Vec<Checked> = proxies
+        .entries
+        .iter()
+        .map(|e| Checked {
+            index: e.index,
+            text: e.text.to_string(),
+            ok: true,
+            at: e.at.map(|at| At { line: at.line, column: at.column }),
+            covers: Some(e.pattern.describe()),
+            problem: None,
+            message: None,
+            warnings: e.warnings.iter().map(ToString::to_string).collect(),
+        })
+        .collect();
+    entries.extend(errors.iter().map(|e| Checked {
+        index: e.index,
+        text: e.text.to_string(),
+        ok: false,
+        at: Some(At { line: e.at.line, column: e.at.column }),
+        covers: None,
+        problem: Some(e.problem.to_string()),
+        message: Some(e.to_string()),
+        warnings: Vec::new(),
+    }));
+    entries.sort_by_key(|c| c.index);
+    serde_json::to_string(&entries).unwrap_or_default()
+}
+
+#[wasm_bindgen]
+impl StreamingAnalyzer {
+    /// Also builds the entries index for the page's table and plot; call before the first `push`.
+    #[wasm_bindgen(js_name = indexEntries)]
+    pub fn index_entries(&mut self) -> Result<(), JsError> {
+        self.analyzer()?.index_entries();
+        Ok(())
+    }
+
+    /// The entries index, taken out of the analyzer: call after the last `endInput` and before `finish`.
+    #[wasm_bindgen(js_name = takeEntries)]
+    pub fn take_entries(&mut self) -> Result<EntryTable, JsError> {
+        Ok(EntryTable { index: self.analyzer()?.take_entries() })
+    }
+
+    /// Like `finish`, but returns `[json, markdown]`: the JSON report and the same report as Markdown for a
+    /// support ticket. The analyzer cannot be used afterwards.
+    #[wasm_bindgen(js_name = finishWithMarkdown)]
+    pub fn finish_with_markdown(&mut self) -> Result<Vec<String>, JsError> {
+        let analyzer = self.inner.take().ok_or_else(finished)?;
+        let report = analyzer.finish();
+        let json = report.to_json().map_err(into_error)?;
+        Ok(vec![json, crate::report::render_markdown(&report)])
+    }
+}
+
+/// One compact row per entry (see `report::entries`), kept in the worker; the page fetches the rows it shows.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct EntryTable {
+    index: crate::report::entries::EntryIndex,
+}
+
+#[wasm_bindgen]
+impl EntryTable {
+    /// Rows indexed.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> u32 {
+        self.index.len() as u32
+    }
+
+    /// Entries not indexed because the index was full.
+    #[wasm_bindgen(getter)]
+    pub fn dropped(&self) -> f64 {
+        self.index.dropped() as f64
+    }
+
+    /// Approximate bytes held by the index.
+    #[wasm_bindgen(getter, js_name = heapBytes)]
+    pub fn heap_bytes(&self) -> f64 {
+        self.index.heap_bytes() as f64
+    }
+
+    /// `[{"id", "origin", "entries"}]` (JSON text).
+    pub fn origins(&self) -> String {
+        self.index.origins_json()
+    }
+
+    /// Applies a filter (`{"origin": id, "status": "4xx", "text": "...", "auth": true}`, JSON text); returns
+    /// how many rows match.
+    pub fn filter(&mut self, filter_json: &str) -> Result<u32, JsError> {
+        let filter: crate::report::entries::Filter = serde_json::from_str(filter_json).map_err(into_error)?;
+        Ok(self.index.filter(&filter) as u32)
+    }
+
+    /// Rows shown by the current filter.
+    #[wasm_bindgen(getter)]
+    pub fn shown(&self) -> u32 {
+        self.index.shown() as u32
+    }
+
+    /// Rows `start..start+count` of the current filter (JSON array).
+    pub fn rows(&self, start: u32, count: u32) -> String {
+        self.index.rows_json(start as usize, count as usize)
+    }
+
+    /// The position of an entry in the current filter, or -1 when it is filtered out or not indexed.
+    #[wasm_bindgen(js_name = positionOf)]
+    pub fn position_of(&self, input: u32, entry: f64) -> i32 {
+        self.index.position_of(input as usize, entry as u64).map_or(-1, |p| p as i32)
+    }
+
+    /// One entry's row (JSON, `null` when not indexed).
+    pub fn row(&self, input: u32, entry: f64) -> String {
+        self.index.row_json(input as usize, entry as u64)
+    }
+
+    /// The timeline plot's data per input and origin (JSON array).
+    pub fn plot(&self) -> String {
+        self.index.plot_json()
+    }
+}
+
+/// How Crowd resolves one request's client address (what `harlens proxies --format json` prints, schema
+/// `harlens.proxies/1`): `trusted` is the trusted-proxy list, `remote` the app's TCP peer, `xff` the
+/// X-Forwarded-For header lines separated by newlines (empty: no header). Throws on an unreadable input, naming it.
+#[wasm_bindgen(js_name = simulateProxies)]
+pub fn simulate_proxies(trusted: &str, remote: &str, xff: &str) -> Result<String, JsError> {
+    let trusted = crate::net::TrustedProxies::parse(trusted)
+        .map_err(|e| JsError::new(&format!("trusted proxies: {e}")))?;
+    // The error already names the remote address.
+    let remote = crate::net::parse_remote_address(remote).map_err(into_error)?;
+    let x_forwarded_for = xff.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+    let request = crate::net::Observation { remote_address: remote, x_forwarded_for };
+    crate::net::Simulation::new(trusted, request).to_json().map_err(into_error)
 }

@@ -106,12 +106,9 @@ fn logs_and_trusted_proxies_give_the_native_report() {
 
 #[wasm_bindgen_test]
 fn the_proxy_simulator_resolves_the_kb_chain() {
-    let json = harlens::simulate_proxies(
-        "192.0.2.10",
-        "192.0.2.10",
-        vec!["203.0.113.7, 192.0.2.10, 198.51.100.20".to_owned()],
-    )
-    .unwrap();
+    let json =
+        harlens::simulate_proxies("192.0.2.10", "192.0.2.10", "203.0.113.7, 192.0.2.10, 198.51.100.20")
+            .unwrap();
     assert!(json.contains("\"schema\": \"harlens.proxies/1\""), "{json}");
     assert!(json.contains("198.51.100.20"), "{json}");
 }

@@ -25,6 +25,10 @@ pub struct Entry<'a> {
     /// False when the entry is valid JSON but not shaped like an entry at all (see the input's warnings).
     #[serde(skip)]
     pub unreadable: bool,
+    /// Where the entry's JSON sits in the input: (byte offset, length), set by the scanner. Lets the page
+    /// re-read one entry from the file for its detail view without keeping any entry in memory.
+    #[serde(skip)]
+    pub span: (u64, u64),
     #[serde(borrow)]
     pub pageref: LenientStr<'a>,
     #[serde(borrow, rename = "startedDateTime")]

@@ -138,11 +138,13 @@ pub trait RawSink {
 
 /// How an entry is parsed: into the analysis model ([`Scanner::push`]) or by a [`RawSink`].
 trait EntryParse {
-    /// Parses the entry starting `bytes`: its length, `None` when `bytes` holds no value at all.
+    /// Parses the entry starting `bytes` (at byte `offset` of the input): its length, `None` when `bytes`
+    /// holds no value at all.
     fn parse(
         &mut self,
         bytes: &[u8],
         index: u64,
+        offset: u64,
         warnings: &mut Warnings,
     ) -> Option<Result<usize, serde_json::Error>>;
     /// An element that is not shaped like an entry, counted but skipped.
@@ -159,14 +161,17 @@ impl<F: FnMut(&Entry<'_>)> EntryParse for Analyzed<F> {
         &mut self,
         bytes: &[u8],
         index: u64,
+        offset: u64,
         warnings: &mut Warnings,
     ) -> Option<Result<usize, serde_json::Error>> {
         let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Entry<'_>>();
         Some(stream.next()?.map(|mut entry| {
+            let len = stream.byte_offset();
             entry.index = index;
+            entry.span = (offset, len as u64);
             check_entry(&entry, warnings);
             (self.0)(&entry);
-            stream.byte_offset()
+            len
         }))
     }
 
@@ -183,6 +188,7 @@ impl<S: RawSink> EntryParse for Raw<'_, S> {
         &mut self,
         bytes: &[u8],
         index: u64,
+        _: u64,
         _: &mut Warnings,
     ) -> Option<Result<usize, serde_json::Error>> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -377,7 +383,8 @@ impl Scanner {
             }
             self.parse_attempts += 1;
             let bytes = &self.buf[self.pos..];
-            let err = match parse.parse(bytes, self.entries, &mut self.warnings) {
+            let offset = self.base + self.pos as u64;
+            let err = match parse.parse(bytes, self.entries, offset, &mut self.warnings) {
                 Some(Ok(len)) => {
                     self.entries += 1;
                     self.pos += len;

@@ -1,5 +1,6 @@
 //! The report: what harlens concluded, as data (the versioned JSON contract of DESIGN.md) and its renderers.
 
+pub mod entries;
 mod markdown;
 mod text;
 

@@ -1,0 +1,699 @@
+//! The entries index: one compact row per HAR entry, for the page's table and timeline plot.
+//!
+//! The report names entries by (input, index); a support engineer then wants to see them, filter them, and
+//! look at the session's history at a glance. This index keeps what a row of the table shows (time, method,
+//! a shortened URL, status, origin, user, session id, node, edge address, a few flags) and where the entry's
+//! JSON sits in the input file, so the page can re-read one entry for its detail pane. Bodies and header values
+//! are never kept, repeated strings are interned, and rows stop at [`MAX_ROWS`]: the index of a 1 GB HAR stays
+//! a few tens of megabytes at most.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::analysis::origin_of;
+use crate::har::Entry;
+use crate::signals::{self, CookieKind, LoginReason, User};
+
+/// Rows kept at most; later entries are counted, not indexed.
+pub const MAX_ROWS: usize = 400_000;
+/// URLs are cut to this many bytes (on a character boundary) in the index.
+const MAX_URL: usize = 240;
+/// A pause longer than this between two requests to one origin is drawn as a gap.
+const GAP_MS: i64 = 10 * 60 * 1000;
+
+/// Row flags (bits of [`Row::flags`]).
+pub mod flag {
+    /// The entry says something about the session (the timeline's test).
+    pub const AUTH: u16 = 1;
+    pub const ANONYMOUS: u16 = 1 << 1;
+    pub const LOGIN_REDIRECT: u16 = 1 << 2;
+    pub const LOGOUT: u16 = 1 << 3;
+    pub const FROM_CACHE: u16 = 1 << 4;
+    pub const STATIC: u16 = 1 << 5;
+    pub const TOKEN_SET: u16 = 1 << 6;
+    pub const TOKEN_DELETED: u16 = 1 << 7;
+    pub const SESSION_SET: u16 = 1 << 8;
+    pub const TOKEN_SENT: u16 = 1 << 9;
+    pub const SESSION_SENT: u16 = 1 << 10;
+    pub const LOGGED_OUT_REASON: u16 = 1 << 11;
+    pub const UNREADABLE: u16 = 1 << 12;
+}
+
+/// Strings stored once, named by a number; 0 is "none".
+#[derive(Debug)]
+struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner { ids: HashMap::new(), names: vec!["".into()] }
+    }
+}
+
+impl Interner {
+    fn id(&mut self, s: Option<&str>) -> u32 {
+        let Some(s) = s.filter(|s| !s.is_empty()) else { return 0 };
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let s: Box<str> = cut(s, MAX_URL).into();
+        let id = self.names.len() as u32;
+        self.names.push(s.clone());
+        self.ids.insert(s, id);
+        id
+    }
+
+    fn get(&self, id: u32) -> Option<&str> {
+        (id != 0).then(|| self.names.get(id as usize).map(AsRef::as_ref)).flatten()
+    }
+}
+
+/// One entry, compact.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    input: u16,
+    entry: u32,
+    time_ms: Option<i64>,
+    method: u32,
+    url: (u32, u32),
+    status: u16,
+    origin: u32,
+    user: u32,
+    asession: u32,
+    node: u32,
+    server_ip: u32,
+    login_reason: u32,
+    mime: u32,
+    size: f64,
+    duration: f64,
+    flags: u16,
+    span: (u64, u64),
+}
+
+/// What the table asks for: every field optional, all must match.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct Filter {
+    /// An origin id from [`EntryIndex::origins_json`]; 0 = any.
+    pub origin: u32,
+    /// `1xx` .. `5xx`, or `none` (no response); empty = any.
+    pub status: String,
+    /// Case-insensitive text in the URL, method, status, user, session or node.
+    pub text: String,
+    /// Only entries that say something about the session.
+    pub auth: bool,
+}
+
+/// The index of every entry of every input.
+#[derive(Debug, Default)]
+pub struct EntryIndex {
+    rows: Vec<Row>,
+    urls: String,
+    strings: Interner,
+    origins: Interner,
+    /// Entries seen but not indexed because of [`MAX_ROWS`].
+    dropped: u64,
+    /// Row numbers matching the last filter; `None` shows every row.
+    view: Option<Vec<u32>>,
+}
+
+/// A row as the page receives it.
+#[derive(Debug, Serialize)]
+struct RowOut<'a> {
+    row: u32,
+    input: u16,
+    entry: u32,
+    time: Option<String>,
+    time_ms: Option<i64>,
+    method: &'a str,
+    url: &'a str,
+    status: u16,
+    origin: &'a str,
+    user: Option<&'a str>,
+    anonymous: bool,
+    asession: Option<&'a str>,
+    node: Option<&'a str>,
+    server_ip: Option<&'a str>,
+    login_reason: Option<&'a str>,
+    mime: Option<&'a str>,
+    size: f64,
+    duration: f64,
+    flags: u16,
+    offset: u64,
+    length: u64,
+}
+
+impl EntryIndex {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one entry of input `input`.
+    pub fn observe(&mut self, input: usize, entry: &Entry<'_>) {
+        if self.rows.len() >= MAX_ROWS {
+            self.dropped += 1;
+            return;
+        }
+        let url_text = entry.request.url.or_empty();
+        let start = self.urls.len() as u32;
+        self.urls.push_str(cut(url_text, MAX_URL));
+        let url = (start, self.urls.len() as u32 - start);
+        let origin = origin_of(url_text);
+        let mut row = Row {
+            input: input.min(u16::MAX as usize) as u16,
+            entry: entry.index.min(u64::from(u32::MAX)) as u32,
+            time_ms: None,
+            method: self.strings.id(entry.request.method.as_str()),
+            url,
+            status: entry.response.status().unwrap_or(0),
+            origin: self.origins.id(origin.as_deref()),
+            user: 0,
+            asession: 0,
+            node: 0,
+            server_ip: 0,
+            login_reason: 0,
+            mime: self.strings.id(entry
+                .response
+                .content
+                .mime_type
+                .as_str()
+                .map(|m| m.split(';').next().unwrap_or(m))),
+            size: entry.response.content.size.known().unwrap_or(-1.0),
+            duration: entry.time.known().unwrap_or(-1.0),
+            flags: 0,
+            span: entry.span,
+        };
+        if entry.unreadable {
+            row.flags |= flag::UNREADABLE;
+            self.rows.push(row);
+            return;
+        }
+        let s = signals::decode(entry);
+        row.time_ms = s.time_ms;
+        let mut flags = 0;
+        match &s.user {
+            Some(User::Named(name)) => row.user = self.strings.id(Some(name)),
+            Some(User::Anonymous) => flags |= flag::ANONYMOUS,
+            None => {}
+        }
+        row.asession = self.strings.id(s.asession_id);
+        row.node = self.strings.id(s.node_id);
+        row.server_ip = self.strings.id(entry.server_ip_address.as_str());
+        row.login_reason = self.strings.id(s.login_reason.map(reason_text));
+        let relevant = s.user.is_some()
+            || s.asession_id.is_some()
+            || s.request_id.is_some()
+            || s.login_reason.is_some()
+            || s.login_redirect.is_some()
+            || s.logout_request
+            || s.set.iter().any(|c| c.kind != CookieKind::Other)
+            || s.sent.iter().any(|(k, _, _)| matches!(k, CookieKind::CrowdToken | CookieKind::Session))
+            || row.status == 401;
+        let bit = |on: bool, b: u16| if on { b } else { 0 };
+        flags |= bit(relevant, flag::AUTH)
+            | bit(s.login_redirect.is_some(), flag::LOGIN_REDIRECT)
+            | bit(s.logout_request, flag::LOGOUT)
+            | bit(s.from_cache, flag::FROM_CACHE)
+            | bit(s.static_resource, flag::STATIC)
+            | bit(s.login_reason.is_some_and(LoginReason::means_logged_out), flag::LOGGED_OUT_REASON);
+        for c in &s.set {
+            match c.kind {
+                CookieKind::CrowdToken if c.deletes || c.value.is_empty() => flags |= flag::TOKEN_DELETED,
+                CookieKind::CrowdToken => flags |= flag::TOKEN_SET,
+                CookieKind::Session if !c.deletes => flags |= flag::SESSION_SET,
+                _ => {}
+            }
+        }
+        for (kind, _, _) in &s.sent {
+            match kind {
+                CookieKind::CrowdToken => flags |= flag::TOKEN_SENT,
+                CookieKind::Session => flags |= flag::SESSION_SENT,
+                _ => {}
+            }
+        }
+        row.flags = flags;
+        self.rows.push(row);
+    }
+
+    /// Rows indexed.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Entries not indexed because the index was full.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Bytes the index holds (approximately), for the page's memory figures.
+    pub fn heap_bytes(&self) -> usize {
+        self.rows.capacity() * std::mem::size_of::<Row>()
+            + self.urls.capacity()
+            + self.view.as_ref().map_or(0, |v| v.capacity() * 4)
+            + self.strings.names.iter().map(|s| s.len() * 2 + 40).sum::<usize>()
+    }
+
+    /// `[{"id": 1, "origin": "https://…", "entries": 17}, …]`.
+    pub fn origins_json(&self) -> String {
+        let mut counts = vec![0u64; self.origins.names.len()];
+        for r in &self.rows {
+            counts[r.origin as usize] += 1;
+        }
+        #[derive(serde::Serialize)]
+        struct Origin<'a> {
+            id: usize,
+            origin: &'a str,
+            entries: u64,
+        }
+        let list: Vec<Origin<'_>> = self
+            .origins
+            .names
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(id, name)| Origin {
+                id,
+                origin: name.as_ref(),
+                entries: counts.get(id).copied().unwrap_or(0),
+            })
+            .collect();
+        // Plain structs of strings and numbers always serialize.
+        serde_json::to_string(&list).unwrap_or_default()
+    }
+
+    /// Applies a filter; returns how many rows match. [`EntryIndex::rows_json`] then pages through them.
+    pub fn filter(&mut self, f: &Filter) -> usize {
+        let needle = f.text.trim().to_lowercase();
+        let status_class = match f.status.as_str() {
+            "1xx" => Some(1),
+            "2xx" => Some(2),
+            "3xx" => Some(3),
+            "4xx" => Some(4),
+            "5xx" => Some(5),
+            "none" => Some(0),
+            _ => None,
+        };
+        let mut view = self.view.take().unwrap_or_default();
+        view.clear();
+        for (i, r) in self.rows.iter().enumerate() {
+            if f.origin != 0 && r.origin != f.origin {
+                continue;
+            }
+            if f.auth && r.flags & flag::AUTH == 0 {
+                continue;
+            }
+            if let Some(class) = status_class {
+                if r.status / 100 != class {
+                    continue;
+                }
+            }
+            if !needle.is_empty() && !self.row_contains(r, &needle) {
+                continue;
+            }
+            view.push(i as u32);
+        }
+        let shown = view.len();
+        self.view = Some(view);
+        shown
+    }
+
+    fn row_contains(&self, r: &Row, needle: &str) -> bool {
+        let url = &self.urls[r.url.0 as usize..(r.url.0 + r.url.1) as usize];
+        contains_ci(url, needle)
+            || [r.method, r.user, r.asession, r.node, r.server_ip, r.login_reason]
+                .iter()
+                .any(|&id| self.strings.get(id).is_some_and(|s| contains_ci(s, needle)))
+            || (r.status != 0 && r.status.to_string() == needle)
+    }
+
+    /// Rows shown by the current filter.
+    pub fn shown(&self) -> usize {
+        self.view.as_ref().map_or(self.rows.len(), Vec::len)
+    }
+
+    /// Rows `start..start+count` of the current view (every row before any filter), as a JSON array.
+    pub fn rows_json(&self, start: usize, count: usize) -> String {
+        let end = start.saturating_add(count).min(self.shown());
+        let start = start.min(end);
+        let rows: Vec<RowOut<'_>> = match &self.view {
+            Some(view) => view[start..end].iter().map(|&i| self.out(i)).collect(),
+            None => (start..end).map(|i| self.out(i as u32)).collect(),
+        };
+        serde_json::to_string(&rows).unwrap_or_else(|_| "[]".to_owned())
+    }
+
+    /// The position in the current view of entry `entry` of input `input`, if it is shown.
+    pub fn position_of(&self, input: usize, entry: u64) -> Option<usize> {
+        let row = self.row_of(input, entry)?;
+        match &self.view {
+            Some(view) => view.binary_search(&(row as u32)).ok(),
+            None => Some(row),
+        }
+    }
+
+    /// The row of entry `entry` of input `input` (rows are in input, then file order).
+    fn row_of(&self, input: usize, entry: u64) -> Option<usize> {
+        self.rows
+            .binary_search_by_key(&(input as u64, entry), |r| (u64::from(r.input), u64::from(r.entry)))
+            .ok()
+    }
+
+    /// One entry's row as JSON (`null` when it is not indexed).
+    pub fn row_json(&self, input: usize, entry: u64) -> String {
+        match self.row_of(input, entry) {
+            Some(i) => serde_json::to_string(&self.out(i as u32)).unwrap_or_else(|_| "null".to_owned()),
+            None => "null".to_owned(),
+        }
+    }
+
+    fn out(&self, i: u32) -> RowOut<'_> {
+        let r = &self.rows[i as usize];
+        RowOut {
+            row: i,
+            input: r.input,
+            entry: r.entry,
+            time: r.time_ms.map(signals::format_iso8601),
+            time_ms: r.time_ms,
+            method: self.strings.get(r.method).unwrap_or(""),
+            url: &self.urls[r.url.0 as usize..(r.url.0 + r.url.1) as usize],
+            status: r.status,
+            origin: self.origins.get(r.origin).unwrap_or(""),
+            user: self.strings.get(r.user),
+            anonymous: r.flags & flag::ANONYMOUS != 0,
+            asession: self.strings.get(r.asession),
+            node: self.strings.get(r.node),
+            server_ip: self.strings.get(r.server_ip),
+            login_reason: self.strings.get(r.login_reason),
+            mime: self.strings.get(r.mime),
+            size: r.size,
+            duration: r.duration,
+            flags: r.flags,
+            offset: r.span.0,
+            length: r.span.1,
+        }
+    }
+
+    /// The data of the page's timeline plot, per input and origin: the authenticated/anonymous runs and the
+    /// moments something changed (session id, node, edge address, SSO token, login redirect, logout, gaps).
+    /// Only changes are listed, so the plot of 100k entries stays small.
+    pub fn plot_json(&self) -> String {
+        let mut groups: HashMap<(u16, u32), Vec<u32>> = HashMap::new();
+        for (i, r) in self.rows.iter().enumerate() {
+            if r.time_ms.is_some() && r.origin != 0 {
+                groups.entry((r.input, r.origin)).or_default().push(i as u32);
+            }
+        }
+        let mut keys: Vec<(u16, u32)> = groups.keys().copied().collect();
+        keys.sort_unstable();
+        let mut out = String::from("[");
+        for (n, key) in keys.iter().enumerate() {
+            let Some(rows) = groups.get_mut(key) else { continue };
+            rows.sort_by_key(|&i| (self.rows[i as usize].time_ms, self.rows[i as usize].entry));
+            let plot = self.plot_of(key.0, key.1, rows);
+            if n > 0 {
+                out.push(',');
+            }
+            out.push_str(&serde_json::to_string(&plot).unwrap_or_else(|_| "null".to_owned()));
+        }
+        out.push(']');
+        out
+    }
+
+    fn plot_of(&self, input: u16, origin: u32, rows: &[u32]) -> Plot {
+        let first = rows.first().map(|&i| self.rows[i as usize].time_ms.unwrap_or(0)).unwrap_or(0);
+        let last = rows.last().map(|&i| self.rows[i as usize].time_ms.unwrap_or(0)).unwrap_or(0);
+        let mut plot = Plot {
+            input,
+            origin: self.origins.get(origin).unwrap_or("").to_owned(),
+            start_ms: first,
+            end_ms: last,
+            entries: rows.len() as u64,
+            bands: Vec::new(),
+            events: Vec::new(),
+        };
+        let (mut asession, mut node, mut ip) = (0u32, 0u32, 0u32);
+        let mut prev_time: Option<i64> = None;
+        let mut prev_entry = 0u32;
+        for &i in rows {
+            let r = &self.rows[i as usize];
+            let t = r.time_ms.unwrap_or(0);
+            let counts = r.flags & (flag::FROM_CACHE | flag::STATIC) == 0;
+            let event = |kind: &'static str, detail: String| PlotEvent {
+                kind,
+                t,
+                input: r.input,
+                entry: r.entry,
+                detail,
+            };
+            if let Some(p) = prev_time {
+                if t - p > GAP_MS {
+                    let mut d = String::new();
+                    let _ = write!(d, "{} without a request to this origin", human_gap(t - p));
+                    plot.events.push(PlotEvent {
+                        kind: "gap",
+                        t: p,
+                        input: r.input,
+                        entry: prev_entry,
+                        detail: d,
+                    });
+                    plot.events.push(PlotEvent {
+                        kind: "gap-end",
+                        t,
+                        input: r.input,
+                        entry: r.entry,
+                        detail: String::new(),
+                    });
+                }
+            }
+            prev_time = Some(t);
+            prev_entry = r.entry;
+            if counts {
+                let state = if r.user != 0 && r.flags & flag::LOGGED_OUT_REASON == 0 {
+                    Some(("authenticated", self.strings.get(r.user).unwrap_or("")))
+                } else if r.flags & (flag::ANONYMOUS | flag::LOGIN_REDIRECT | flag::LOGGED_OUT_REASON) != 0 {
+                    Some(("anonymous", ""))
+                } else {
+                    None
+                };
+                if let Some((state, user)) = state {
+                    match plot.bands.last_mut() {
+                        Some(b) if b.state == state && b.user == user => {
+                            b.end_ms = t;
+                            b.last_entry = r.entry;
+                        }
+                        _ => plot.bands.push(Band {
+                            state,
+                            user: user.to_owned(),
+                            start_ms: t,
+                            end_ms: t,
+                            first_entry: r.entry,
+                            last_entry: r.entry,
+                        }),
+                    }
+                }
+                if r.asession != 0 && r.asession != asession {
+                    if asession != 0 {
+                        plot.events.push(event(
+                            "session",
+                            format!("X-ASESSIONID {} (was {})", self.s(r.asession), self.s(asession)),
+                        ));
+                    }
+                    asession = r.asession;
+                }
+                if r.node != 0 && r.node != node {
+                    if node != 0 {
+                        plot.events.push(event(
+                            "node",
+                            format!("X-ANODEID {} (was {})", self.s(r.node), self.s(node)),
+                        ));
+                    }
+                    node = r.node;
+                }
+            }
+            if r.server_ip != 0 && r.server_ip != ip {
+                if ip != 0 {
+                    plot.events.push(event(
+                        "edge",
+                        format!("server address {} (was {})", self.s(r.server_ip), self.s(ip)),
+                    ));
+                }
+                ip = r.server_ip;
+            }
+            if r.flags & flag::TOKEN_SET != 0 {
+                plot.events.push(event("token-set", "a new crowd.token_key was set (login)".to_owned()));
+            }
+            if r.flags & flag::TOKEN_DELETED != 0 {
+                plot.events.push(event("token-deleted", "crowd.token_key was deleted".to_owned()));
+            }
+            if r.flags & flag::LOGIN_REDIRECT != 0 && counts {
+                plot.events.push(event("login-redirect", "redirect to the login page".to_owned()));
+            }
+            if r.flags & flag::LOGOUT != 0 {
+                plot.events.push(event("logout", "logout request".to_owned()));
+            }
+        }
+        plot
+    }
+
+    fn s(&self, id: u32) -> &str {
+        self.strings.get(id).unwrap_or("")
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Plot {
+    input: u16,
+    origin: String,
+    start_ms: i64,
+    end_ms: i64,
+    entries: u64,
+    bands: Vec<Band>,
+    events: Vec<PlotEvent>,
+}
+
+#[derive(Debug, Serialize)]
+struct Band {
+    state: &'static str,
+    user: String,
+    start_ms: i64,
+    end_ms: i64,
+    first_entry: u32,
+    last_entry: u32,
+}
+
+#[derive(Debug, Serialize)]
+struct PlotEvent {
+    kind: &'static str,
+    t: i64,
+    input: u16,
+    entry: u32,
+    detail: String,
+}
+
+fn reason_text(r: LoginReason) -> &'static str {
+    match r {
+        LoginReason::Ok => "OK",
+        LoginReason::Out => "OUT",
+        LoginReason::AuthenticatedFailed => "AUTHENTICATED_FAILED",
+        LoginReason::AuthenticationDenied => "AUTHENTICATION_DENIED",
+        LoginReason::AuthorisationFailed => "AUTHORISATION_FAILED",
+    }
+}
+
+fn human_gap(ms: i64) -> String {
+    let minutes = ms / 60_000;
+    if minutes < 120 {
+        format!("{minutes} minutes")
+    } else {
+        format!("{:.1} hours", ms as f64 / 3_600_000.0)
+    }
+}
+
+/// `s` cut to at most `max` bytes on a character boundary.
+fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// ASCII-case-insensitive containment; `needle` is already lower-case.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    if needle.len() > hay.len() {
+        return false;
+    }
+    if hay.is_ascii() && needle.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        return h.windows(n.len()).any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b));
+    }
+    hay.to_lowercase().contains(needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::har::Scanner;
+
+    const HAR: &str = r#"{"log":{"version":"1.2","entries":[
+      {"startedDateTime":"2021-10-19T16:50:00.000Z","request":{"method":"GET","url":"https://jira.example.test/track/browse/X-1","headers":[]},
+       "response":{"status":200,"headers":[{"name":"X-AUSERNAME","value":"v3ry8"},{"name":"X-ASESSIONID","value":"abc"}]},"serverIPAddress":"192.0.2.1"},
+      {"startedDateTime":"2021-10-19T16:51:00.000Z","request":{"method":"GET","url":"https://jira.example.test/track/s/x.js","headers":[]},
+       "response":{"status":200,"headers":[]}},
+      {"startedDateTime":"2021-10-19T16:56:47.306Z","request":{"method":"GET","url":"https://jira.example.test/track/rest/x?<script>","headers":[]},
+       "response":{"status":400,"headers":[{"name":"X-AUSERNAME","value":"anonymous"},{"name":"X-ASESSIONID","value":"def"}]},"serverIPAddress":"192.0.2.2"}
+    ]}}"#;
+
+    fn index() -> EntryIndex {
+        let mut idx = EntryIndex::new();
+        let mut scanner = Scanner::new();
+        for chunk in HAR.as_bytes().chunks(7) {
+            scanner.push(chunk, |e| idx.observe(0, e)).unwrap();
+        }
+        scanner.finish(|e| idx.observe(0, e)).unwrap();
+        idx
+    }
+
+    #[test]
+    fn rows_filters_and_spans() {
+        let mut idx = index();
+        assert_eq!(idx.len(), 3);
+        let all: serde_json::Value = serde_json::from_str(&idx.rows_json(0, 10)).unwrap();
+        assert_eq!(all.as_array().unwrap().len(), 3);
+        assert_eq!(all[2]["user"], serde_json::Value::Null);
+        assert_eq!(all[2]["anonymous"], true);
+        assert_eq!(all[0]["user"], "v3ry8");
+        // The span points at the entry's JSON in the input: re-reading it gives the entry back.
+        let (offset, len) =
+            (all[2]["offset"].as_u64().unwrap() as usize, all[2]["length"].as_u64().unwrap() as usize);
+        let entry: serde_json::Value = serde_json::from_str(&HAR[offset..offset + len]).unwrap();
+        assert_eq!(entry["response"]["status"], 400);
+
+        assert_eq!(idx.filter(&Filter { auth: true, ..Filter::default() }), 2);
+        assert_eq!(idx.filter(&Filter { status: "4xx".into(), ..Filter::default() }), 1);
+        assert_eq!(idx.filter(&Filter { text: "X.JS".into(), ..Filter::default() }), 1);
+        assert_eq!(idx.position_of(0, 1), Some(0));
+        assert_eq!(idx.filter(&Filter { text: "V3RY8".into(), ..Filter::default() }), 1);
+        assert_eq!(idx.position_of(0, 1), None);
+    }
+
+    #[test]
+    fn spans_are_file_offsets_even_after_a_bom() {
+        let text = format!("\u{feff}{HAR}");
+        let mut idx = EntryIndex::new();
+        let mut scanner = Scanner::new();
+        scanner.push(text.as_bytes(), |e| idx.observe(0, e)).unwrap();
+        scanner.finish(|e| idx.observe(0, e)).unwrap();
+        let row: serde_json::Value = serde_json::from_str(&idx.row_json(0, 1)).unwrap();
+        let (offset, len) =
+            (row["offset"].as_u64().unwrap() as usize, row["length"].as_u64().unwrap() as usize);
+        let entry: serde_json::Value =
+            serde_json::from_slice(&text.as_bytes()[offset..offset + len]).unwrap();
+        assert_eq!(entry["request"]["url"], "https://jira.example.test/track/s/x.js");
+    }
+
+    #[test]
+    fn plot_lists_changes_only() {
+        let idx = index();
+        let plot: serde_json::Value = serde_json::from_str(&idx.plot_json()).unwrap();
+        let p = &plot[0];
+        assert_eq!(p["origin"], "https://jira.example.test");
+        let states: Vec<&str> =
+            p["bands"].as_array().unwrap().iter().map(|b| b["state"].as_str().unwrap()).collect();
+        assert_eq!(states, ["authenticated", "anonymous"]);
+        let kinds: Vec<&str> =
+            p["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["session", "edge"]);
+    }
+}
