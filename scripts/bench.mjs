@@ -5,6 +5,8 @@
 //   native speed  harlens analyze vs Python's json.load of the same 200 MB HAR      budget: >= 5x faster
 //   native memory peak RSS of harlens analyze on 200 MB and 1 GB HARs                 budget: < 100 MB
 //   wasm size     gzipped harlens_bg.wasm                                             budget: < 300 KB
+//   browser       the page's analysis of the 200 MB HAR vs JSON.parse(await file.text()) budget: <= 0.5,
+//                 and its WASM memory peak                                          budget: < 64 MB
 //
 // Each timing is the fastest of several runs after a warm-up (the file is in the page cache for both tools):
 // the work is deterministic, so slower runs only measure what else the machine was doing. Both tools are
@@ -98,6 +100,13 @@ if (!quick) {
 }
 
 const wasm = `${root}www/pkg/harlens_bg.wasm`;
+if (existsSync(wasm)) {
+  // The page in headless Chromium: analysing the 200 MB HAR from a File vs JSON.parse(await file.text()).
+  const { benchBrowser } = await import('./bench-browser.mjs');
+  const b = await benchBrowser({ quick });
+  check('browser: page analysis / JSON.parse (200 MB)', `${b.ratio.toFixed(2)} (${b.analyze_s.toFixed(3)} s vs ${b.json_parse_s.toFixed(3)} s)`, '<= 0.5', b.ratio_ok);
+  check('WASM memory peak, page 200 MB', `${b.wasm_memory_mb.toFixed(1)} MB`, '< 64 MB', b.wasm_memory_ok);
+}
 if (existsSync(wasm)) {
   const gz = gzipSync(readFileSync(wasm), { level: 9 }).length / 1024;
   check('gzipped harlens_bg.wasm', `${gz.toFixed(1)} KiB`, '< 300 KiB', gz < 300);
