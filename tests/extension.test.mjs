@@ -1,0 +1,159 @@
+// The browser extension, loaded unpacked in headless Chromium, recording the test bed's loopback Jira:
+// the KB case raises the alert with its cause, healthy browsing raises none, the export is sanitized,
+// valid HAR 1.2 and gives the same diagnosis, only the watched sites are recorded, a stopped service worker
+// loses no finished request, and the extension itself talks to nobody.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+import { CHROMIUM, CHROMIUM_ARGS } from './lib/browser.mjs';
+import { World } from './testbed/world.mjs';
+import { open, poll } from './testbed/actions.mjs';
+import proxyAddressChange from './testbed/scenarios/proxy-address-change.mjs';
+import healthyLongUse from './testbed/scenarios/healthy-long-use.mjs';
+
+const { har: validateHar } = createRequire(import.meta.url)('har-validator');
+const root = fileURLToPath(new URL('..', import.meta.url));
+// The test variant: the shipped build plus host permissions for *.example.test (no prompt to click).
+const extensionDir = join(root, 'extension/dist/chromium-test');
+
+let context;
+let userDataDir;
+let extensionId;
+let ui; // an extension page: runtime messages, IndexedDB, the WASM core
+/** Every request the browser made outside the pages the tests drive (the extension's own, if any). */
+const requests = [];
+
+before(async () => {
+  execFileSync(process.execPath, [join(root, 'scripts/package-extension.mjs'), '--test'], { stdio: 'inherit' });
+  userDataDir = mkdtempSync(join(tmpdir(), 'harlens-ext-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, '--host-resolver-rules=MAP *.example.test 127.0.0.1'],
+  });
+  context.on('request', (r) => {
+    const worker = r.serviceWorker();
+    const page = worker ? null : r.frame().page();
+    requests.push({ url: r.url(), from: worker ? `worker ${worker.url()}` : page === ui || page.url().startsWith('chrome-extension:') ? 'extension page' : 'site page' });
+  });
+  const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  extensionId = new URL(sw.url()).host;
+  ui = await context.newPage();
+  await ui.goto(`chrome-extension://${extensionId}/popup.html`);
+});
+
+after(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+/** Watches exactly `sites` from now on, with an empty recording. */
+async function watch(sites, trustedProxies = '') {
+  await ui.evaluate(async ([s, t]) => {
+    await chrome.storage.local.set({ sites: s, trustedProxies: t, recording: true });
+    const answer = await chrome.runtime.sendMessage({ type: 'clear' });
+    if (!answer.ok) throw new Error(answer.error);
+  }, [sites, trustedProxies]);
+}
+
+const alerts = () => ui.evaluate(async () => (await chrome.storage.local.get('alerts')).alerts ?? []);
+
+/** The recording as the popup exports it: raw text and the sanitized text. */
+function exported() {
+  return ui.evaluate(async () => {
+    const { recordingHar, sanitize } = await import('./export.js');
+    const raw = await recordingHar();
+    const { blob, summary } = await sanitize(raw.text);
+    return { raw: raw.text, entries: raw.entries, sanitized: await blob.text(), summary };
+  });
+}
+
+/** The report the WASM core (the page's analyzer) gives for a HAR text. */
+function analyze(text) {
+  return ui.evaluate(async (t) => {
+    const { default: init, StreamingAnalyzer } = await import('./pkg/harlens.js');
+    await init({ module_or_path: new URL('./pkg/harlens_bg.wasm', location.href) });
+    const a = new StreamingAnalyzer();
+    a.beginInput('exported.har');
+    a.push(new TextEncoder().encode(t));
+    a.endInput();
+    return JSON.parse(a.finish());
+  }, text);
+}
+
+async function runScenario(scenario, during) {
+  const world = new World({ seed: scenario.name });
+  const ctx = scenario.build(world, {});
+  await world.start();
+  const page = await context.newPage();
+  try {
+    await (during ?? scenario.run)(page, ctx, world);
+  } finally {
+    await page.close();
+    await world.close();
+  }
+  await ui.evaluate(() => chrome.runtime.sendMessage({ type: 'flush' }));
+  return ctx;
+}
+
+test('the KB case recorded by the extension raises the alert with cause proxy-address-change', async () => {
+  await watch(['*://jira.example.test/*']);
+  await runScenario(proxyAddressChange);
+  const raised = await alerts();
+  assert.ok(raised.length >= 1, 'an alert');
+  assert.equal(raised[0].cause, 'proxy-address-change');
+  assert.equal(raised[0].status, 400);
+  assert.match(raised[0].url, /\/rest\/dev-status\//);
+  assert.ok(raised[0].fix.length > 0);
+  assert.equal(await ui.evaluate(() => chrome.action.getBadgeText({})), String(raised.length));
+
+  const { raw, entries, sanitized, summary } = await exported();
+  assert.ok(entries >= 15, `${entries} entries recorded`);
+  // Sanitized: no cookie or token value of the raw recording survives.
+  const secrets = new Set();
+  for (const e of JSON.parse(raw).log.entries) {
+    for (const c of [...e.request.cookies, ...e.response.cookies]) if (c.value.length >= 6) secrets.add(c.value);
+  }
+  assert.ok(secrets.size > 0, 'the raw recording has cookies (extraHeaders)');
+  for (const s of secrets) assert.ok(!sanitized.includes(s), `a cookie value survived: ${s.slice(0, 4)}…`);
+  assert.ok(summary.cookies > 0);
+  await validateHar(JSON.parse(sanitized));
+  const report = await analyze(sanitized);
+  assert.equal(report.summary.primary_cause, 'proxy-address-change');
+});
+
+test('healthy browsing raises no alert', async () => {
+  await watch(['*://jira.example.test/*', '*://wiki.example.test/*']);
+  await runScenario(healthyLongUse);
+  assert.deepEqual(await alerts(), []);
+  assert.equal(await ui.evaluate(() => chrome.action.getBadgeText({})), '');
+  const { raw } = await exported();
+  await validateHar(JSON.parse(raw));
+  assert.equal((await analyze(raw)).summary.session_losses, 0);
+});
+
+test('only the watched sites are recorded', async () => {
+  await watch(['*://jira.example.test/*']);
+  await runScenario(healthyLongUse, async (page, { jiraBase, wikiBase }) => {
+    await open(page, `${wikiBase()}/display/DOC/Home`);
+    await open(page, `${jiraBase()}/secure/Dashboard.jspa`);
+    await open(page, `${wikiBase()}/dashboard.action`);
+  });
+  const hosts = new Set(JSON.parse((await exported()).raw).log.entries.map((e) => new URL(e.request.url).hostname));
+  assert.deepEqual([...hosts], ['jira.example.test']);
+});
+
+test('the extension makes no network request of its own', () => {
+  // The service worker's and the extension pages' requests are seen too (the WASM core is fetched).
+  assert.ok(requests.some((r) => r.from === 'extension page'), 'extension page requests are observed');
+  assert.ok(requests.some((r) => r.from === 'site page'), 'the test pages were seen');
+  const own = requests.filter((r) => r.from !== 'site page' && !r.url.startsWith(`chrome-extension://${extensionId}/`));
+  assert.deepEqual(own, []);
+});
