@@ -5,7 +5,7 @@
 import init from './pkg/harlens.js';
 import { Recorder } from './recorder.js';
 import { Monitor, announce, clearAlerts } from './monitor.js';
-import { appendEntry, allEntries, clearAll } from './storage.js';
+import { appendEntries, allEntries, clearAll } from './storage.js';
 import { loadSettings, watchedBy } from './settings.js';
 
 let settings = null;
@@ -30,14 +30,27 @@ const afterReady = (fn) => (details) => {
   ready.then(() => fn(details)).catch((err) => console.error('harlens:', err));
 };
 
-// The storage write and the monitor run side by side: the alert never waits for the disk.
+// The monitor runs first: the alert never waits for the disk. Entries finished while a write is under way
+// go to disk together in the next transaction (one per burst, not one per request).
 let writes = Promise.resolve();
+let pending = [];
+function store(site, entry) {
+  pending.push({ site, entry });
+  if (pending.length > 1) return; // a write is already queued and will take this one too
+  writes = writes
+    .then(() => {
+      const batch = pending;
+      pending = [];
+      return appendEntries(batch, settings);
+    })
+    .catch((err) => console.error('harlens: storing entries failed', err));
+}
 const recorder = new Recorder(
   (url) => (settings.recording ? watchedBy(settings.sites, url) : null),
   (site, entry, finishedAt) => {
-    writes = writes.then(() => appendEntry(site, entry, settings)).catch((err) => console.error('harlens: storing an entry failed', err));
     const alerts = monitor.push(entry);
     if (alerts.length) announce(alerts, finishedAt).catch((err) => console.error('harlens: alert failed', err));
+    store(site, entry);
   },
 );
 recorder.listen(chrome.webRequest, afterReady);
@@ -61,6 +74,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     .then(async () => {
       if (message.type === 'clear') {
         await writes;
+        pending = [];
         recorder.inflight.clear();
         await clearAll();
         monitor.reset();

@@ -38,13 +38,19 @@ const result = (req) =>
     req.onerror = () => reject(req.error);
   });
 
-/** Appends one finished entry, then enforces the bounds in the same transaction. */
-export async function appendEntry(site, entry, { maxEntries, maxAgeHours }) {
+let lastAgePrune = 0;
+const AGE_PRUNE_EVERY_MS = 60_000;
+
+/**
+ * Appends finished entries (`[{site, entry}]`) in one transaction, then enforces the bounds in it: the count
+ * on every write, the age once a minute (the age bound is hours).
+ */
+export async function appendEntries(items, { maxEntries, maxAgeHours }) {
   const db = await openDb();
   const tx = db.transaction([ENTRIES, META], 'readwrite');
   const store = tx.objectStore(ENTRIES);
   const meta = tx.objectStore(META);
-  store.add({ t: Date.parse(entry.startedDateTime) || Date.now(), site, entry });
+  for (const { site, entry } of items) store.add({ t: Date.parse(entry.startedDateTime) || Date.now(), site, entry });
   let dropped = 0;
   const count = await result(store.count());
   if (count > maxEntries) {
@@ -62,11 +68,11 @@ export async function appendEntry(site, entry, { maxEntries, maxAgeHours }) {
       cursor.onerror = () => reject(cursor.error);
     });
   }
-  const tooOld = IDBKeyRange.upperBound(Date.now() - maxAgeHours * 3600e3, true);
-  const aged = await result(store.index('t').count(tooOld));
-  if (aged > 0) {
-    dropped += aged;
+  if (Date.now() - lastAgePrune > AGE_PRUNE_EVERY_MS) {
+    lastAgePrune = Date.now();
+    const tooOld = IDBKeyRange.upperBound(Date.now() - maxAgeHours * 3600e3, true);
     const keys = await result(store.index('t').getAllKeys(tooOld));
+    dropped += keys.length;
     for (const k of keys) store.delete(k);
   }
   if (dropped > 0) {

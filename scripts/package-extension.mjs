@@ -43,6 +43,8 @@ function manifestFor(browser, { test = false } = {}) {
         strict_min_version: '140.0',
         data_collection_permissions: { required: ['none'] },
       },
+      // Firefox for Android reads data_collection_permissions from 142.
+      gecko_android: { strict_min_version: '142.0' },
     };
   }
   if (test) m.host_permissions = ['*://*.example.test/*'];
