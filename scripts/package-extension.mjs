@@ -6,8 +6,9 @@
 //   node scripts/package-extension.mjs [--zip] [--test]
 //
 // --zip   also writes extension/dist/harlens-<browser>-<version>.zip
-// --test  writes extension/dist/chromium-test instead: the same build plus host permissions for the test bed's
-//         *.example.test (headless tests cannot click a permission prompt). Never shipped, never zipped.
+// --test  writes extension/dist/chromium-test and firefox-test instead: the same builds plus host permissions for
+//         the test bed (*.example.test, 127.0.0.1): headless tests cannot click a permission prompt. Never
+//         shipped, never zipped.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
@@ -47,7 +48,12 @@ function manifestFor(browser, { test = false } = {}) {
       gecko_android: { strict_min_version: '142.0' },
     };
   }
-  if (test) m.host_permissions = ['*://*.example.test/*'];
+  if (test) {
+    m.host_permissions = ['*://*.example.test/*', 'http://127.0.0.1/*'];
+    // WebDriver BiDi may not navigate to moz-extension: pages; the test reaches its extension page from a
+    // test-bed page, which Firefox allows for web-accessible resources only.
+    if (browser === 'firefox') m.web_accessible_resources = [{ resources: ['popup.html'], matches: ['http://127.0.0.1/*'] }];
+  }
   return m;
 }
 
@@ -131,7 +137,7 @@ function zip(dir, target) {
 }
 
 if (args.has('--test')) {
-  console.error(`package-extension: ${build('chromium-test', 'chromium', { test: true })}`);
+  for (const browser of ['chromium', 'firefox']) console.error(`package-extension: ${build(`${browser}-test`, browser, { test: true })}`);
 } else {
   for (const browser of ['chromium', 'firefox']) {
     const out = build(browser, browser);
