@@ -129,6 +129,23 @@ test('the KB case recorded by the extension raises the alert with cause proxy-ad
   assert.equal(report.summary.primary_cause, 'proxy-address-change');
 });
 
+test('the popup shows the verdict and fix, exports sanitized, and opens the full report on the recording', { timeout: 30_000 }, async () => {
+  // Runs on the KB recording of the test above.
+  await ui.reload();
+  await ui.waitForSelector('#alert:not([hidden])');
+  assert.equal(await ui.getAttribute('#alert', 'data-cause'), 'proxy-address-change');
+  assert.match(await ui.textContent('#verdict'), /^Logged out of jira\.example\.test:\d+: /);
+  assert.ok((await ui.$$('#fix li')).length > 0);
+  assert.equal(await ui.getAttribute('#sites li', 'data-status'), 'lost');
+  const [download] = await Promise.all([ui.waitForEvent('download'), ui.click('#export')]);
+  assert.match(download.suggestedFilename(), /^harlens-sanitized-.*\.har$/);
+  await ui.waitForSelector('#message:has-text("Exported")');
+  const [report] = await Promise.all([context.waitForEvent('page'), ui.click('#report')]);
+  await report.waitForSelector('#report[data-state="done"]');
+  assert.equal(await report.getAttribute('#report', 'data-primary-cause'), 'proxy-address-change');
+  await report.close();
+});
+
 test('healthy browsing raises no alert', { timeout: 30_000 }, async () => {
   await watch(['*://jira.example.test/*', '*://wiki.example.test/*']);
   await runScenario(healthyLongUse);
