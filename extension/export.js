@@ -10,14 +10,17 @@ export async function recordingHar() {
   await chrome.runtime.sendMessage({ type: 'flush' }).catch(() => {}); // entries still being written
   await ready;
   const [entries, { dropped }] = await Promise.all([allEntries(), stats()]);
+  // `entries` last: the text is written around it, one entry per line.
   const log = {
     version: '1.2',
     creator: { name: 'harlens extension', version: version() },
     pages: [],
+    ...(dropped ? { comment: `${dropped} oldest entries dropped (storage bounds in the harlens options)` } : {}),
     entries: [],
   };
-  if (dropped) log.comment = `${dropped} oldest entries dropped (storage bounds in the harlens options)`;
-  const head = JSON.stringify({ log }).replace(/"entries":\[\]\}\}$/, '"entries":[\n');
+  const empty = JSON.stringify({ log });
+  if (!empty.endsWith('"entries":[]}}')) throw new Error('internal: the HAR head must end with its entries');
+  const head = `${empty.slice(0, -'[]}}'.length)}[\n`;
   const body = entries.map(({ entry }) => JSON.stringify(entry)).join(',\n');
   return { text: `${head}${body}\n]}}\n`, entries: entries.length, dropped };
 }

@@ -208,6 +208,24 @@ test('a service worker stopped mid-recording loses no finished request', { timeo
   assert.ok(seen.size >= 8, `${seen.size} requests made`);
 });
 
+test('storage is bounded and the export says how many oldest entries were dropped', { timeout: 30_000 }, async () => {
+  await watch(['*://jira.example.test/*']);
+  await ui.evaluate(() => chrome.storage.local.set({ maxEntries: 5 }));
+  try {
+    await runScenario(proxyAddressChange, async (page, { base }) => {
+      for (let i = 0; i < 3; i++) await open(page, `${base()}/browse/APS-3982`);
+    });
+    const har = JSON.parse((await exported()).raw);
+    assert.equal(har.log.entries.length, 5);
+    const dropped = Number(/^(\d+) oldest entries dropped/.exec(har.log.comment)?.[1]);
+    assert.ok(dropped >= 3, har.log.comment);
+    // The newest are kept: the last page load's document is there.
+    assert.ok(har.log.entries.some((e) => e.request.url.endsWith('/login.jsp?permissionViolation=true&os_destination=%2Fbrowse%2FAPS-3982&page_caps=&user_role=')));
+  } finally {
+    await ui.evaluate(() => chrome.storage.local.remove('maxEntries'));
+  }
+});
+
 test('the extension makes no network request of its own', { timeout: 30_000 }, () => {
   // The service worker's and the extension pages' requests are seen too (the WASM core is fetched).
   assert.ok(requests.some((r) => r.from === 'extension page'), 'extension page requests are observed');
