@@ -226,6 +226,34 @@ test('storage is bounded and the export says how many oldest entries were droppe
   }
 });
 
+test('the options page adds a site through its permission request, and a stopped recorder records nothing', { timeout: 30_000 }, async () => {
+  await watch([]);
+  const options = await context.newPage();
+  await options.goto(`chrome-extension://${extensionId}/options.html`);
+  await options.fill('#site', 'not a site');
+  await options.click('#add-site button');
+  assert.match(await options.textContent('#site-error'), /is not a site address/);
+  // Already granted in the test build, so Chromium answers the request without a prompt.
+  await options.fill('#site', 'http://jira.example.test/track/');
+  await options.click('#add-site button');
+  await options.waitForSelector('#sites li');
+  assert.deepEqual(await ui.evaluate(async () => (await chrome.storage.local.get('sites')).sites), ['http://jira.example.test/*']);
+  await options.close();
+
+  await ui.reload();
+  assert.equal(await ui.textContent('#toggle'), 'Stop recording');
+  await ui.click('#toggle');
+  await ui.waitForSelector('#state[data-on="false"]');
+  try {
+    await runScenario(proxyAddressChange, async (page, { base }) => {
+      await open(page, `${base()}/browse/APS-3982`);
+    });
+    assert.equal((await exported()).entries, 0);
+  } finally {
+    await ui.evaluate(() => chrome.storage.local.set({ recording: true }));
+  }
+});
+
 test('the extension makes no network request of its own', { timeout: 30_000 }, () => {
   // The service worker's and the extension pages' requests are seen too (the WASM core is fetched).
   assert.ok(requests.some((r) => r.from === 'extension page'), 'extension page requests are observed');
