@@ -33,8 +33,15 @@ export class Monitor {
   }
 }
 
-/** Shows new alerts: badge, notification, and the list the popup reads. */
-export async function announce(alerts, finishedAt) {
+let announcing = Promise.resolve();
+
+/** Shows new alerts: badge, notification, and the list the popup reads (one update at a time). */
+export function announce(alerts, finishedAt) {
+  announcing = announcing.then(() => show(alerts, finishedAt));
+  return announcing;
+}
+
+async function show(alerts, finishedAt) {
   const stored = (await chrome.storage.local.get('alerts')).alerts ?? [];
   for (const a of alerts) {
     const alert = { ...a, latencyMs: Math.round(Date.now() - finishedAt), raisedAt: new Date().toISOString() };
