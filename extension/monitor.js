@@ -37,7 +37,7 @@ let announcing = Promise.resolve();
 
 /** Shows new alerts: badge, notification, and the list the popup reads (one update at a time). */
 export function announce(alerts, finishedAt) {
-  announcing = announcing.then(() => show(alerts, finishedAt));
+  announcing = announcing.catch(() => {}).then(() => show(alerts, finishedAt)); // a failed update does not block the next
   return announcing;
 }
 
