@@ -7,7 +7,8 @@
 //                   profile without the extension and one recording it; fastest of N  budget: < 5 %
 //
 // Needs www/pkg (bash scripts/build.sh wasm). Options: --runs N (page loads per profile, default 15),
-// --json FILE.
+// --json FILE. BENCH_RECORDING=0 loads the extension with recording off: what event delivery alone costs.
+// Timings are only meaningful on an otherwise idle machine (fastest of N hides some noise, not a load of 7).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
