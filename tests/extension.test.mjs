@@ -40,8 +40,14 @@ before(async () => {
   });
   context.on('request', (r) => {
     const worker = r.serviceWorker();
-    const page = worker ? null : r.frame().page();
-    requests.push({ url: r.url(), from: worker ? `worker ${worker.url()}` : page === ui || page.url().startsWith('chrome-extension:') ? 'extension page' : 'site page' });
+    let from;
+    try {
+      const page = worker ? null : r.frame().page();
+      from = worker ? `worker ${worker.url()}` : page === ui || page.url().startsWith('chrome-extension:') ? 'extension page' : 'site page';
+    } catch {
+      from = 'unknown'; // no frame: counted as the extension's own unless it stays inside the extension
+    }
+    requests.push({ url: r.url(), from });
   });
   const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   extensionId = new URL(sw.url()).host;
