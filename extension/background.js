@@ -1,0 +1,92 @@
+// The service worker (an event page in Firefox): records the watched sites, feeds the live monitor, stores
+// finished entries. Listeners are registered synchronously at the top level so that events wake the
+// worker; the WASM core and the settings load once (`ready`) and every listener awaits that, never the
+// top level (a top-level await stops a service worker from registering).
+import init from './pkg/harlens.js';
+import { Recorder } from './recorder.js';
+import { Monitor, announce, clearAlerts } from './monitor.js';
+import { appendEntries, allEntries, clearAll } from './storage.js';
+import { loadSettings, watchedBy } from './settings.js';
+
+let settings = null;
+let monitor = null;
+
+/** Replays the stored recording into a fresh monitor, so a restarted worker keeps its history. */
+async function rebuildMonitor() {
+  monitor = new Monitor();
+  if (settings.trustedProxies) monitor.setTrustedProxies(settings.trustedProxies);
+  for (const { entry } of await allEntries()) monitor.push(entry); // old losses were announced already
+}
+
+const ready = (async () => {
+  await init({ module_or_path: new URL('./pkg/harlens_bg.wasm', import.meta.url) });
+  settings = await loadSettings();
+  await rebuildMonitor();
+})();
+ready.catch((err) => console.error('harlens: failed to start', err));
+
+/** Runs `fn` after `ready`; handlers chained on one promise run in event order. */
+const afterReady = (fn) => (details) => {
+  ready.then(() => fn(details)).catch((err) => console.error('harlens:', err));
+};
+
+// The monitor runs first: the alert never waits for the disk. Entries finished while a write is under way
+// go to disk together in the next transaction (one per burst, not one per request).
+let writes = Promise.resolve();
+let pending = [];
+function store(site, entry) {
+  pending.push({ site, entry });
+  if (pending.length > 1) return; // a write is already queued and will take this one too
+  writes = writes
+    .then(() => {
+      const batch = pending;
+      pending = [];
+      return appendEntries(batch, settings);
+    })
+    .catch((err) => console.error('harlens: storing entries failed', err));
+}
+const recorder = new Recorder(
+  (url) => (settings.recording ? watchedBy(settings.sites, url) : null),
+  (site, entry, finishedAt) => {
+    const alerts = monitor.push(entry);
+    if (alerts.length) announce(alerts, finishedAt).catch((err) => console.error('harlens: alert failed', err));
+    store(site, entry);
+  },
+);
+recorder.listen(chrome.webRequest, afterReady);
+
+chrome.storage.onChanged.addListener(
+  afterReady(async (changes) => {
+    const before = settings;
+    settings = await loadSettings();
+    if (changes.trustedProxies && settings.trustedProxies !== before.trustedProxies) {
+      const error = monitor.setTrustedProxies(settings.trustedProxies);
+      await chrome.storage.local.set({ trustedProxiesError: error });
+    }
+    if (changes.recording && !settings.recording) recorder.inflight.clear();
+  }),
+);
+
+// Messages from the popup and the options page.
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (sender.id !== chrome.runtime.id) return false;
+  ready
+    .then(async () => {
+      if (message.type === 'clear') {
+        await writes;
+        pending = [];
+        recorder.inflight.clear();
+        await clearAll();
+        monitor.reset();
+        await clearAlerts();
+        return { ok: true };
+      }
+      if (message.type === 'flush') {
+        await writes; // the popup exports only what is on disk
+        return { ok: true };
+      }
+      return { ok: false, error: `unknown message ${message.type}` };
+    })
+    .then(sendResponse, (err) => sendResponse({ ok: false, error: err.message }));
+  return true; // answered asynchronously
+});

@@ -1,0 +1,219 @@
+// The recorder: webRequest events over the watched sites become HAR 1.2 entries. Requests in flight live in
+// memory (a service worker stopped mid-request loses only those); each finished one is handed to `onEntry`.
+// Observing only: no listener blocks or changes a request.
+
+/** `extraHeaders` exists in Chromium only; without it Chromium hides Cookie and Set-Cookie. */
+function extraHeaders(options) {
+  return options && Object.values(options).includes('extraHeaders') ? ['extraHeaders'] : [];
+}
+
+/** Firefox joins several Set-Cookie headers into one value with `\n`; HAR wants one header each. */
+function splitHeaders(headers = []) {
+  const out = [];
+  for (const { name, value = '' } of headers) {
+    if (name.toLowerCase() === 'set-cookie' && value.includes('\n')) {
+      for (const v of value.split('\n')) out.push({ name, value: v });
+    } else {
+      out.push({ name, value });
+    }
+  }
+  return out;
+}
+
+const header = (headers, name) => headers.find((h) => h.name.toLowerCase() === name)?.value;
+
+function requestCookies(headers) {
+  const value = header(headers, 'cookie');
+  if (!value) return [];
+  return value.split(';').flatMap((part) => {
+    const i = part.indexOf('=');
+    if (i < 0) return [];
+    return [{ name: part.slice(0, i).trim(), value: part.slice(i + 1).trim() }];
+  });
+}
+
+function responseCookies(headers) {
+  return headers
+    .filter((h) => h.name.toLowerCase() === 'set-cookie')
+    .flatMap(({ value }) => {
+      const [pair, ...attrs] = value.split(';');
+      const i = pair.indexOf('=');
+      if (i < 0) return [];
+      const cookie = { name: pair.slice(0, i).trim(), value: pair.slice(i + 1).trim() };
+      for (const attr of attrs) {
+        const [k, ...rest] = attr.split('=');
+        const key = k.trim().toLowerCase();
+        const v = rest.join('=').trim();
+        if (key === 'path') cookie.path = v;
+        else if (key === 'domain') cookie.domain = v;
+        else if (key === 'expires') {
+          const d = new Date(v);
+          if (!Number.isNaN(d.getTime())) cookie.expires = d.toISOString();
+        } else if (key === 'httponly') cookie.httpOnly = true;
+        else if (key === 'secure') cookie.secure = true;
+        else if (key === 'samesite') cookie.sameSite = v;
+      }
+      return [cookie];
+    });
+}
+
+function queryString(url) {
+  try {
+    return [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
+  } catch {
+    return [];
+  }
+}
+
+function postData(body, headers) {
+  if (!body) return undefined;
+  const mimeType = header(headers, 'content-type') ?? '';
+  if (body.formData) {
+    const params = Object.entries(body.formData).flatMap(([name, values]) => values.map((value) => ({ name, value })));
+    return { mimeType: mimeType || 'application/x-www-form-urlencoded', params, text: new URLSearchParams(params.map((p) => [p.name, p.value])).toString() };
+  }
+  if (body.raw) {
+    const decoder = new TextDecoder('utf-8', { fatal: false });
+    const text = body.raw.map((part) => (part.bytes ? decoder.decode(part.bytes, { stream: true }) : '')).join('') + decoder.decode();
+    return { mimeType, text };
+  }
+  return undefined;
+}
+
+function statusParts(statusLine, statusCode) {
+  // "HTTP/1.1 400 Bad Request"
+  const m = /^(\S+)\s+\d+\s*(.*)$/.exec(statusLine ?? '');
+  return { httpVersion: m ? m[1] : 'HTTP/1.1', statusText: m ? m[2] : '', status: statusCode ?? 0 };
+}
+
+const ms = (x) => Math.max(0, Math.round(x * 1000) / 1000);
+
+export class Recorder {
+  /**
+   * @param {(url: string) => string|null} watch  the watched site a URL belongs to, or null
+   * @param {(site: string, entry: object, finishedAt: number) => void} onEntry  each finished entry
+   */
+  constructor(watch, onEntry) {
+    this.watch = watch;
+    this.onEntry = onEntry;
+    /** requestId -> in-flight record */
+    this.inflight = new Map();
+  }
+
+  /** Registers the listeners; call synchronously at the service worker's top level (events wake it). */
+  listen(webRequest, wrap = (fn) => fn) {
+    const filter = { urls: ['http://*/*', 'https://*/*'] };
+    const reqExtra = extraHeaders(webRequest.OnSendHeadersOptions);
+    const resExtra = extraHeaders(webRequest.OnHeadersReceivedOptions);
+    webRequest.onBeforeRequest.addListener(wrap((d) => this.begin(d)), filter, ['requestBody']);
+    webRequest.onSendHeaders.addListener(wrap((d) => this.sendHeaders(d)), filter, ['requestHeaders', ...reqExtra]);
+    webRequest.onHeadersReceived.addListener(wrap((d) => this.headersReceived(d)), filter, ['responseHeaders', ...resExtra]);
+    webRequest.onBeforeRedirect.addListener(wrap((d) => this.redirect(d)), filter, ['responseHeaders', ...resExtra]);
+    webRequest.onCompleted.addListener(wrap((d) => this.completed(d)), filter, ['responseHeaders', ...resExtra]);
+    webRequest.onErrorOccurred.addListener(wrap((d) => this.error(d)), filter);
+  }
+
+  begin(d) {
+    // The extension's own requests (tabId -1 with an extension initiator) are never recorded.
+    if (d.initiator?.startsWith('chrome-extension:') || d.originUrl?.startsWith('moz-extension:')) return;
+    const site = this.watch(d.url);
+    if (!site) return;
+    this.inflight.set(d.requestId, {
+      site,
+      url: d.url,
+      method: d.method,
+      type: d.type,
+      start: d.timeStamp,
+      body: d.requestBody,
+      requestHeaders: [],
+      sent: d.timeStamp,
+      headersAt: null,
+      responseHeaders: [],
+    });
+  }
+
+  sendHeaders(d) {
+    const r = this.inflight.get(d.requestId);
+    if (!r) return;
+    r.requestHeaders = d.requestHeaders ?? [];
+    r.sent = d.timeStamp;
+  }
+
+  headersReceived(d) {
+    const r = this.inflight.get(d.requestId);
+    if (!r) return;
+    r.headersAt = d.timeStamp;
+    r.responseHeaders = d.responseHeaders ?? [];
+    r.statusLine = d.statusLine;
+    r.statusCode = d.statusCode;
+  }
+
+  redirect(d) {
+    // The redirect response ends this entry; the browser's next onBeforeRequest (same requestId) starts
+    // the entry for the new URL.
+    this.finish(d, { redirectURL: d.redirectUrl });
+  }
+
+  completed(d) {
+    this.finish(d, {});
+  }
+
+  error(d) {
+    this.finish(d, { error: d.error });
+  }
+
+  finish(d, { redirectURL = '', error }) {
+    const r = this.inflight.get(d.requestId);
+    if (!r) return;
+    this.inflight.delete(d.requestId);
+    const end = d.timeStamp;
+    const responseHeaders = splitHeaders(d.responseHeaders ?? r.responseHeaders);
+    const requestHeaders = splitHeaders(r.requestHeaders);
+    const { httpVersion, statusText, status } = error ? { httpVersion: '', statusText: '', status: 0 } : statusParts(d.statusLine ?? r.statusLine, d.statusCode ?? r.statusCode);
+    const headersAt = r.headersAt ?? end;
+    const timings = {
+      blocked: ms(r.sent - r.start),
+      dns: -1,
+      connect: -1,
+      ssl: -1,
+      send: 0,
+      wait: ms(headersAt - r.sent),
+      receive: ms(end - headersAt),
+    };
+    const length = Number(header(responseHeaders, 'content-length'));
+    const entry = {
+      startedDateTime: new Date(r.start).toISOString(),
+      time: ms(timings.blocked + timings.wait + timings.receive),
+      request: {
+        method: r.method,
+        url: r.url,
+        httpVersion: httpVersion || 'HTTP/1.1',
+        cookies: requestCookies(requestHeaders),
+        headers: requestHeaders,
+        queryString: queryString(r.url),
+        headersSize: -1,
+        bodySize: -1,
+      },
+      response: {
+        status,
+        statusText,
+        httpVersion,
+        cookies: responseCookies(responseHeaders),
+        headers: responseHeaders,
+        content: { size: Number.isFinite(length) ? length : 0, mimeType: header(responseHeaders, 'content-type') ?? '' },
+        redirectURL,
+        headersSize: -1,
+        bodySize: Number.isFinite(length) ? length : -1,
+      },
+      cache: {},
+      timings,
+      _resourceType: r.type,
+    };
+    const post = postData(r.body, requestHeaders);
+    if (post) entry.request.postData = post;
+    if (d.ip) entry.serverIPAddress = d.ip;
+    if (d.fromCache) entry._fromCache = 'disk';
+    if (error) entry._error = error;
+    this.onEntry(r.site, entry, end);
+  }
+}

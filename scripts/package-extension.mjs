@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Builds the browser extension from extension/ and the WASM package in www/pkg (build it first:
+// `bash scripts/build.sh wasm`) into extension/dist/chromium and extension/dist/firefox, with the one
+// manifest adjusted per browser, and zips each for the stores.
+//
+//   node scripts/package-extension.mjs [--zip] [--test]
+//
+// --zip   also writes extension/dist/harlens-<browser>-<version>.zip
+// --test  writes extension/dist/chromium-test and firefox-test instead: the same builds plus host permissions for
+//         the test bed (*.example.test, 127.0.0.1): headless tests cannot click a permission prompt. Never
+//         shipped, never zipped.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
+
+const root = new URL('..', import.meta.url).pathname;
+const src = join(root, 'extension');
+const www = join(root, 'www');
+const dist = join(src, 'dist');
+const args = new Set(process.argv.slice(2));
+const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'crate/Cargo.toml'), 'utf8'))[1];
+
+// The extension's own files (one per feature), the analyzer page's files (the full report), the WASM core.
+const OWN = ['background.js', 'recorder.js', 'storage.js', 'monitor.js', 'settings.js', 'export.js', 'popup.html', 'popup.js', 'options.html', 'options.js', 'report-recording.js', 'ui.css'];
+const PAGE = ['app.js', 'worker.js', 'style.css'];
+const PKG = ['harlens.js', 'harlens_bg.wasm'];
+
+/** manifest.json5 allows full-line `//` comments only, so stripping them leaves plain JSON. */
+function baseManifest() {
+  const text = readFileSync(join(src, 'manifest.json5'), 'utf8');
+  return JSON.parse(text.split('\n').filter((l) => !/^\s*\/\//.test(l)).join('\n'));
+}
+
+function manifestFor(browser, { test = false } = {}) {
+  const m = baseManifest();
+  delete m.$schema;
+  m.version = version;
+  if (browser === 'firefox') {
+    m.background = { scripts: [m.background.service_worker], type: 'module' };
+    m.browser_specific_settings = {
+      gecko: {
+        id: 'harlens@harlens.invalid',
+        // data_collection_permissions: Firefox 140+ (and ESR 140).
+        strict_min_version: '140.0',
+        data_collection_permissions: { required: ['none'] },
+      },
+      // Firefox for Android reads data_collection_permissions from 142.
+      gecko_android: { strict_min_version: '142.0' },
+    };
+  }
+  if (test) {
+    m.host_permissions = ['*://*.example.test/*', 'http://127.0.0.1/*'];
+    // WebDriver BiDi may not navigate to moz-extension: pages; the test reaches its extension page from a
+    // test-bed page, which Firefox allows for web-accessible resources only.
+    if (browser === 'firefox') m.web_accessible_resources = [{ resources: ['popup.html'], matches: ['http://127.0.0.1/*'] }];
+  }
+  return m;
+}
+
+function build(name, browser, options) {
+  const out = join(dist, name);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, 'pkg'), { recursive: true });
+  mkdirSync(join(out, 'icons'), { recursive: true });
+  for (const f of OWN) copyFileSync(join(src, f), join(out, f));
+  for (const f of readdirSync(join(src, 'icons'))) copyFileSync(join(src, 'icons', f), join(out, 'icons', f));
+  for (const f of PAGE) copyFileSync(join(www, f), join(out, f));
+  for (const f of PKG) {
+    const from = join(www, 'pkg', f);
+    if (!existsSync(from)) throw new Error(`${from} is missing: run \`bash scripts/build.sh wasm\` first`);
+    copyFileSync(from, join(out, 'pkg', f));
+  }
+  // The full report is the analyzer page itself, plus the script that opens it on the recording.
+  const page = readFileSync(join(www, 'index.html'), 'utf8');
+  if (!page.includes('</head>')) throw new Error('www/index.html has no </head>');
+  writeFileSync(join(out, 'report.html'), page.replace('</head>', '  <script type="module" src="report-recording.js"></script>\n</head>'));
+  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifestFor(browser, options), null, 2)}\n`);
+  return out;
+}
+
+function files(dir, prefix = '') {
+  return readdirSync(dir).sort().flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path, `${prefix}${name}/`) : [[`${prefix}${name}`, path]];
+  });
+}
+
+/** A plain zip (deflate), fixed timestamps so the same sources give the same bytes. */
+function zip(dir, target) {
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  const DOS_TIME = 0;
+  const DOS_DATE = (1 << 5) | 1; // 1980-01-01
+  for (const [name, path] of files(dir)) {
+    const data = readFileSync(path);
+    const packed = deflateRawSync(data, { level: 9 });
+    const nameBytes = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0, 6);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(DOS_TIME, 10);
+    local.writeUInt16LE(DOS_DATE, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    local.writeUInt16LE(0, 28);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(DOS_TIME, 12);
+    central.writeUInt16LE(DOS_DATE, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, packed);
+    centrals.push(central, nameBytes);
+    offset += local.length + nameBytes.length + packed.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(centrals.length / 2, 8);
+  end.writeUInt16LE(centrals.length / 2, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  writeFileSync(target, Buffer.concat([...locals, cd, end]));
+}
+
+if (args.has('--test')) {
+  for (const browser of ['chromium', 'firefox']) console.error(`package-extension: ${build(`${browser}-test`, browser, { test: true })}`);
+} else {
+  for (const browser of ['chromium', 'firefox']) {
+    const out = build(browser, browser);
+    console.error(`package-extension: ${out}`);
+    if (args.has('--zip')) {
+      const target = join(dist, `harlens-${browser}-${version}.zip`);
+      zip(out, target);
+      console.error(`package-extension: ${target}`);
+    }
+  }
+}

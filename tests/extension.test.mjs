@@ -1,0 +1,270 @@
+// The browser extension, loaded unpacked in headless Chromium, recording the test bed's loopback Jira:
+// the KB case raises the alert with its cause, healthy browsing raises none, the export is sanitized,
+// valid HAR 1.2 and gives the same diagnosis, only the watched sites are recorded, a stopped service worker
+// loses no finished request, and the extension itself talks to nobody.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+import { CHROMIUM, CHROMIUM_ARGS } from './lib/browser.mjs';
+import { World } from './testbed/world.mjs';
+import { open, poll, submitLogin, commentRest } from './testbed/actions.mjs';
+import proxyAddressChange from './testbed/scenarios/proxy-address-change.mjs';
+import healthyLongUse from './testbed/scenarios/healthy-long-use.mjs';
+
+const { har: validateHar } = createRequire(import.meta.url)('har-validator');
+const root = fileURLToPath(new URL('..', import.meta.url));
+// The test variant: the shipped build plus host permissions for *.example.test (no prompt to click).
+const extensionDir = join(root, 'extension/dist/chromium-test');
+
+let context;
+let userDataDir;
+let extensionId;
+let ui; // an extension page: runtime messages, IndexedDB, the WASM core
+/** Every request the browser made outside the pages the tests drive (the extension's own, if any). */
+const requests = [];
+
+before(async () => {
+  execFileSync(process.execPath, [join(root, 'scripts/package-extension.mjs'), '--test'], { stdio: 'inherit' });
+  userDataDir = mkdtempSync(join(tmpdir(), 'harlens-ext-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, '--host-resolver-rules=MAP *.example.test 127.0.0.1'],
+  });
+  context.on('request', (r) => {
+    const worker = r.serviceWorker();
+    let from;
+    try {
+      const page = worker ? null : r.frame().page();
+      from = worker ? `worker ${worker.url()}` : page === ui || page.url().startsWith('chrome-extension:') ? 'extension page' : 'site page';
+    } catch {
+      from = 'unknown'; // no frame: counted as the extension's own unless it stays inside the extension
+    }
+    requests.push({ url: r.url(), from });
+  });
+  const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  extensionId = new URL(sw.url()).host;
+  ui = await context.newPage();
+  await ui.goto(`chrome-extension://${extensionId}/popup.html`);
+});
+
+after(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+/** Watches exactly `sites` from now on, with an empty recording. */
+async function watch(sites, trustedProxies = '') {
+  await ui.evaluate(async ([s, t]) => {
+    await chrome.storage.local.set({ sites: s, trustedProxies: t, recording: true });
+    const answer = await chrome.runtime.sendMessage({ type: 'clear' });
+    if (!answer.ok) throw new Error(answer.error);
+  }, [sites, trustedProxies]);
+}
+
+const alerts = () => ui.evaluate(async () => (await chrome.storage.local.get('alerts')).alerts ?? []);
+
+/** The recording as the popup exports it: raw text and the sanitized text. */
+function exported() {
+  return ui.evaluate(async () => {
+    const { recordingHar, sanitize } = await import('./export.js');
+    const raw = await recordingHar();
+    const { blob, summary } = await sanitize(raw.text);
+    return { raw: raw.text, entries: raw.entries, sanitized: await blob.text(), summary };
+  });
+}
+
+/** The report the WASM core (the page's analyzer) gives for a HAR text. */
+function analyze(text) {
+  return ui.evaluate(async (t) => {
+    const { default: init, StreamingAnalyzer } = await import('./pkg/harlens.js');
+    await init({ module_or_path: new URL('./pkg/harlens_bg.wasm', location.href) });
+    const a = new StreamingAnalyzer();
+    a.beginInput('exported.har');
+    a.push(new TextEncoder().encode(t));
+    a.endInput();
+    return JSON.parse(a.finish());
+  }, text);
+}
+
+async function runScenario(scenario, during) {
+  const world = new World({ seed: scenario.name });
+  const ctx = scenario.build(world, {});
+  await world.start();
+  const page = await context.newPage();
+  try {
+    await (during ?? scenario.run)(page, ctx, world);
+  } finally {
+    await page.close();
+    await world.close();
+  }
+  await ui.evaluate(() => chrome.runtime.sendMessage({ type: 'flush' }));
+  return ctx;
+}
+
+test('the KB case recorded by the extension raises the alert with cause proxy-address-change', { timeout: 30_000 }, async () => {
+  await watch(['*://jira.example.test/*']);
+  await runScenario(proxyAddressChange);
+  const raised = await alerts();
+  assert.ok(raised.length >= 1, 'an alert');
+  assert.equal(raised[0].cause, 'proxy-address-change');
+  assert.equal(raised[0].status, 400);
+  assert.match(raised[0].url, /\/rest\/dev-status\//);
+  assert.ok(raised[0].fix.length > 0);
+  assert.equal(await ui.evaluate(() => chrome.action.getBadgeText({})), String(raised.length));
+
+  const { raw, entries, sanitized, summary } = await exported();
+  assert.ok(entries >= 15, `${entries} entries recorded`);
+  // Sanitized: no cookie or token value of the raw recording survives.
+  const secrets = new Set();
+  for (const e of JSON.parse(raw).log.entries) {
+    for (const c of [...e.request.cookies, ...e.response.cookies]) if (c.value.length >= 6) secrets.add(c.value);
+  }
+  assert.ok(secrets.size > 0, 'the raw recording has cookies (extraHeaders)');
+  for (const s of secrets) assert.ok(!sanitized.includes(s), `a cookie value survived: ${s.slice(0, 4)}…`);
+  assert.ok(summary.cookies > 0);
+  await validateHar(JSON.parse(sanitized));
+  const report = await analyze(sanitized);
+  assert.equal(report.summary.primary_cause, 'proxy-address-change');
+});
+
+test('the popup shows the verdict and fix, exports sanitized, and opens the full report on the recording', { timeout: 30_000 }, async () => {
+  // Runs on the KB recording of the test above.
+  await ui.reload();
+  await ui.waitForSelector('#alert:not([hidden])');
+  assert.equal(await ui.getAttribute('#alert', 'data-cause'), 'proxy-address-change');
+  assert.match(await ui.textContent('#verdict'), /^Logged out of jira\.example\.test:\d+: /);
+  assert.ok((await ui.$$('#fix li')).length > 0);
+  assert.equal(await ui.getAttribute('#sites li', 'data-status'), 'lost');
+  const [download] = await Promise.all([ui.waitForEvent('download'), ui.click('#export')]);
+  assert.match(download.suggestedFilename(), /^harlens-sanitized-.*\.har$/);
+  await ui.waitForSelector('#message:has-text("Exported")');
+  const [report] = await Promise.all([context.waitForEvent('page'), ui.click('#report')]);
+  await report.waitForSelector('#report[data-state="done"]');
+  assert.equal(await report.getAttribute('#report', 'data-primary-cause'), 'proxy-address-change');
+  await report.close();
+});
+
+test('healthy browsing raises no alert', { timeout: 30_000 }, async () => {
+  await watch(['*://jira.example.test/*', '*://wiki.example.test/*']);
+  await runScenario(healthyLongUse);
+  assert.deepEqual(await alerts(), []);
+  assert.equal(await ui.evaluate(() => chrome.action.getBadgeText({})), '');
+  const { raw } = await exported();
+  await validateHar(JSON.parse(raw));
+  assert.equal((await analyze(raw)).summary.session_losses, 0);
+});
+
+test('only the watched sites are recorded', { timeout: 30_000 }, async () => {
+  await watch(['*://jira.example.test/*']);
+  await runScenario(healthyLongUse, async (page, { jiraBase, wikiBase }) => {
+    await open(page, `${wikiBase()}/display/DOC/Home`);
+    await open(page, `${jiraBase()}/secure/Dashboard.jspa`);
+    await open(page, `${wikiBase()}/dashboard.action`);
+  });
+  const hosts = new Set(JSON.parse((await exported()).raw).log.entries.map((e) => new URL(e.request.url).hostname));
+  assert.deepEqual([...hosts], ['jira.example.test']);
+});
+
+test('a service worker stopped mid-recording loses no finished request', { timeout: 30_000 }, async () => {
+  await watch(['*://jira.example.test/*']);
+  const seen = new Set();
+  let restarted = false;
+  await runScenario(proxyAddressChange, async (page, { base }) => {
+    page.on('requestfinished', (r) => seen.add(`${r.method()} ${r.url()}`));
+    await open(page, `${base()}/browse/APS-3982`);
+    await submitLogin(page);
+    await poll(page);
+    // Stop the worker, as Chromium does after 30 s idle, between two requests. Playwright does not see
+    // the stop or the restart of an extension's worker: the DevTools protocol's ServiceWorker domain does.
+    const cdp = await context.newCDPSession(ui);
+    const reached = (state) => new Promise((resolve) => {
+      const check = ({ versions }) => {
+        if (versions.some((v) => v.scriptURL.includes(extensionId) && v.runningStatus === state)) {
+          cdp.off('ServiceWorker.workerVersionUpdated', check);
+          resolve();
+        }
+      };
+      cdp.on('ServiceWorker.workerVersionUpdated', check);
+    });
+    await cdp.send('ServiceWorker.enable');
+    const stopped = reached('stopped');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await stopped;
+    const running = reached('running');
+    await poll(page); // the first event after the stop starts the worker again
+    await running;
+    restarted = true;
+    await cdp.detach();
+    await commentRest(page, 'After the restart');
+    await open(page, `${base()}/browse/APS-3982`);
+    await poll(page);
+  });
+  assert.ok(restarted, 'the worker was restarted by the next request');
+  const recorded = new Set(JSON.parse((await exported()).raw).log.entries.map((e) => `${e.request.method} ${e.request.url}`));
+  const missing = [...seen].filter((r) => !recorded.has(r));
+  assert.deepEqual(missing, []);
+  assert.ok(seen.size >= 8, `${seen.size} requests made`);
+});
+
+test('storage is bounded and the export says how many oldest entries were dropped', { timeout: 30_000 }, async () => {
+  await watch(['*://jira.example.test/*']);
+  await ui.evaluate(() => chrome.storage.local.set({ maxEntries: 5 }));
+  try {
+    await runScenario(proxyAddressChange, async (page, { base }) => {
+      for (let i = 0; i < 3; i++) await open(page, `${base()}/browse/APS-3982`);
+    });
+    const har = JSON.parse((await exported()).raw);
+    assert.equal(har.log.entries.length, 5);
+    const dropped = Number(/^(\d+) oldest entries dropped/.exec(har.log.comment)?.[1]);
+    assert.ok(dropped >= 3, har.log.comment);
+    // The newest are kept: the last page load's document is there.
+    assert.ok(har.log.entries.some((e) => e.request.url.endsWith('/login.jsp?permissionViolation=true&os_destination=%2Fbrowse%2FAPS-3982&page_caps=&user_role=')));
+  } finally {
+    await ui.evaluate(() => chrome.storage.local.remove('maxEntries'));
+  }
+});
+
+test('the options page adds a site through its permission request, and a stopped recorder records nothing', { timeout: 30_000 }, async () => {
+  await watch([]);
+  const options = await context.newPage();
+  await options.goto(`chrome-extension://${extensionId}/options.html`);
+  await options.fill('#site', 'not a site');
+  await options.click('#add-site button');
+  assert.match(await options.textContent('#site-error'), /is not a site address/);
+  // Already granted in the test build, so Chromium answers the request without a prompt.
+  await options.fill('#site', 'http://jira.example.test/track/');
+  await options.click('#add-site button');
+  await options.waitForSelector('#sites li');
+  assert.deepEqual(await ui.evaluate(async () => (await chrome.storage.local.get('sites')).sites), ['http://jira.example.test/*']);
+  await options.close();
+
+  await ui.reload();
+  assert.equal(await ui.textContent('#toggle'), 'Stop recording');
+  await ui.click('#toggle');
+  await ui.waitForSelector('#state[data-on="false"]');
+  try {
+    await runScenario(proxyAddressChange, async (page, { base }) => {
+      await open(page, `${base()}/browse/APS-3982`);
+    });
+    assert.equal((await exported()).entries, 0);
+  } finally {
+    await ui.evaluate(() => chrome.storage.local.set({ recording: true }));
+  }
+});
+
+test('the extension makes no network request of its own', { timeout: 30_000 }, () => {
+  // The service worker's and the extension pages' requests are seen too (the WASM core is fetched).
+  assert.ok(requests.some((r) => r.from === 'extension page'), 'extension page requests are observed');
+  assert.ok(requests.some((r) => r.from.startsWith('worker')), 'service worker requests are observed');
+  assert.ok(requests.some((r) => r.from === 'site page'), 'the test pages were seen');
+  const own = requests.filter((r) => r.from !== 'site page' && !r.url.startsWith(`chrome-extension://${extensionId}/`));
+  assert.deepEqual(own, []);
+});
