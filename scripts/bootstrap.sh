@@ -4,7 +4,7 @@
 #   rust     the host toolchain's rustfmt and clippy
 #   wasm     the wasm32 target, wasm-pack, and the wasm-bindgen-cli that matches the pinned crate
 #   npm      node_modules (binaryen's wasm-opt, playwright-core, ...)
-#   browser  Debian's chromium and chromium-driver (tests drive them; no browser download works here)
+#   browser  Debian's chromium, chromium-driver and firefox-esr (tests drive them; no browser download works)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,14 +71,19 @@ if [ $want_npm = 1 ]; then
 fi
 
 if [ $want_browser = 1 ]; then
-  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-    cmd="apt-get update && apt-get install -y chromium chromium-driver"
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  # The extension's Firefox test loads the Firefox build into firefox-esr.
+  have firefox-esr || have firefox || missing+=(firefox-esr)
+  if [ ${#missing[@]} -gt 0 ]; then
+    cmd="apt-get update && apt-get install -y ${missing[*]}"
     if [ "$(id -u)" = 0 ] && have apt-get; then
-      say "installing Debian's chromium and chromium-driver"
+      say "installing Debian's ${missing[*]}"
       apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-      die "the browser tests need Debian's Chromium and its driver; run as root: $cmd"
+      die "the browser tests need ${missing[*]}; run as root: $cmd"
     fi
   fi
 fi
