@@ -23,6 +23,8 @@ const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'crate/Cargo.
 // The extension's own files (one per feature), the analyzer page's files (the full report), the WASM core.
 const OWN = ['background.js', 'recorder.js', 'storage.js', 'monitor.js', 'settings.js', 'export.js', 'popup.html', 'popup.js', 'options.html', 'options.js', 'report-recording.js', 'ui.css'];
 const PAGE = ['app.js', 'worker.js', 'style.css'];
+/** The page's module folders, copied whole so that a new module of the page needs no change here. */
+const PAGE_DIRS = ['js'];
 const PKG = ['harlens.js', 'harlens_bg.wasm'];
 
 /** manifest.json5 allows full-line `//` comments only, so stripping them leaves plain JSON. */
@@ -65,6 +67,10 @@ function build(name, browser, options) {
   for (const f of OWN) copyFileSync(join(src, f), join(out, f));
   for (const f of readdirSync(join(src, 'icons'))) copyFileSync(join(src, 'icons', f), join(out, 'icons', f));
   for (const f of PAGE) copyFileSync(join(www, f), join(out, f));
+  for (const dir of PAGE_DIRS) {
+    mkdirSync(join(out, dir), { recursive: true });
+    for (const f of readdirSync(join(www, dir))) copyFileSync(join(www, dir, f), join(out, dir, f));
+  }
   for (const f of PKG) {
     const from = join(www, 'pkg', f);
     if (!existsSync(from)) throw new Error(`${from} is missing: run \`bash scripts/build.sh wasm\` first`);

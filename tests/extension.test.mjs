@@ -109,7 +109,7 @@ async function runScenario(scenario, during) {
   return ctx;
 }
 
-test('the KB case recorded by the extension raises the alert with cause proxy-address-change', { timeout: 30_000 }, async () => {
+test('the KB case recorded by the extension raises the alert with cause proxy-address-change', { timeout: 90_000 }, async () => {
   await watch(['*://jira.example.test/*']);
   await runScenario(proxyAddressChange);
   const raised = await alerts();
@@ -135,7 +135,7 @@ test('the KB case recorded by the extension raises the alert with cause proxy-ad
   assert.equal(report.summary.primary_cause, 'proxy-address-change');
 });
 
-test('the popup shows the verdict and fix, exports sanitized, and opens the full report on the recording', { timeout: 30_000 }, async () => {
+test('the popup shows the verdict and fix, exports sanitized, and opens the full report on the recording', { timeout: 90_000 }, async () => {
   // Runs on the KB recording of the test above.
   await ui.reload();
   await ui.waitForSelector('#alert:not([hidden])');
@@ -152,7 +152,7 @@ test('the popup shows the verdict and fix, exports sanitized, and opens the full
   await report.close();
 });
 
-test('healthy browsing raises no alert', { timeout: 30_000 }, async () => {
+test('healthy browsing raises no alert', { timeout: 90_000 }, async () => {
   await watch(['*://jira.example.test/*', '*://wiki.example.test/*']);
   await runScenario(healthyLongUse);
   assert.deepEqual(await alerts(), []);
@@ -162,7 +162,7 @@ test('healthy browsing raises no alert', { timeout: 30_000 }, async () => {
   assert.equal((await analyze(raw)).summary.session_losses, 0);
 });
 
-test('only the watched sites are recorded', { timeout: 30_000 }, async () => {
+test('only the watched sites are recorded', { timeout: 90_000 }, async () => {
   await watch(['*://jira.example.test/*']);
   await runScenario(healthyLongUse, async (page, { jiraBase, wikiBase }) => {
     await open(page, `${wikiBase()}/display/DOC/Home`);
@@ -173,7 +173,7 @@ test('only the watched sites are recorded', { timeout: 30_000 }, async () => {
   assert.deepEqual([...hosts], ['jira.example.test']);
 });
 
-test('a service worker stopped mid-recording loses no finished request', { timeout: 30_000 }, async () => {
+test('a service worker stopped mid-recording loses no finished request', { timeout: 90_000 }, async () => {
   await watch(['*://jira.example.test/*']);
   const seen = new Set();
   let restarted = false;
@@ -214,7 +214,7 @@ test('a service worker stopped mid-recording loses no finished request', { timeo
   assert.ok(seen.size >= 8, `${seen.size} requests made`);
 });
 
-test('storage is bounded and the export says how many oldest entries were dropped', { timeout: 30_000 }, async () => {
+test('storage is bounded and the export says how many oldest entries were dropped', { timeout: 90_000 }, async () => {
   await watch(['*://jira.example.test/*']);
   await ui.evaluate(() => chrome.storage.local.set({ maxEntries: 5 }));
   try {
@@ -232,7 +232,7 @@ test('storage is bounded and the export says how many oldest entries were droppe
   }
 });
 
-test('the options page adds a site through its permission request, and a stopped recorder records nothing', { timeout: 30_000 }, async () => {
+test('the options page adds a site through its permission request, and a stopped recorder records nothing', { timeout: 90_000 }, async () => {
   await watch([]);
   const options = await context.newPage();
   await options.goto(`chrome-extension://${extensionId}/options.html`);
@@ -247,7 +247,8 @@ test('the options page adds a site through its permission request, and a stopped
   await options.close();
 
   await ui.reload();
-  assert.equal(await ui.textContent('#toggle'), 'Stop recording');
+  // The popup fills its controls from storage once loaded: wait for it rather than read at once.
+  await ui.waitForFunction(() => document.getElementById('toggle')?.textContent === 'Stop recording');
   await ui.click('#toggle');
   await ui.waitForSelector('#state[data-on="false"]');
   try {
@@ -260,7 +261,7 @@ test('the options page adds a site through its permission request, and a stopped
   }
 });
 
-test('the extension makes no network request of its own', { timeout: 30_000 }, () => {
+test('the extension makes no network request of its own', { timeout: 90_000 }, () => {
   // The service worker's and the extension pages' requests are seen too (the WASM core is fetched).
   assert.ok(requests.some((r) => r.from === 'extension page'), 'extension page requests are observed');
   assert.ok(requests.some((r) => r.from.startsWith('worker')), 'service worker requests are observed');
