@@ -248,3 +248,22 @@ test('the Crowd resolution of one validation: the chain hop by hop, both rules, 
   assert.deepEqual(foreign(), []);
   await page.close();
 });
+
+test('the sanitized HAR downloads with the same entries and without the session secrets', async () => {
+  const { page } = await ctx.open();
+  await page.click('#example');
+  await page.waitForSelector('#report[data-state="done"]');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-redacted')]);
+  assert.equal(download.suggestedFilename(), 'proxy-address-change.redacted.har');
+  const redacted = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  const original = JSON.parse(readFileSync(new URL('./fixtures/testbed/proxy-address-change/recording.har', import.meta.url), 'utf8'));
+  assert.equal(redacted.log.entries.length, original.log.entries.length);
+  const text = JSON.stringify(redacted);
+  for (const e of original.log.entries) {
+    for (const c of [...e.request.cookies, ...e.response.cookies]) {
+      if (c.value.length >= 8) assert.ok(!text.includes(c.value), `cookie ${c.name} survived`);
+    }
+  }
+  await page.waitForFunction(() => /replaced \d+ cookies/.test(document.getElementById('redact-summary').textContent));
+  await page.close();
+});

@@ -452,6 +452,21 @@ async function main() {
     setTimeout(() => { $('copy-md').textContent = 'Copy Markdown'; }, 1500);
   });
   $('export-json').addEventListener('click', () => download('harlens-report.json', JSON.stringify(state.report, null, 2), 'application/json'));
+  $('export-redacted').addEventListener('click', async () => {
+    $('redact-summary').textContent = 'Sanitizing…';
+    try {
+      const { files } = await ask('redact');
+      const said = [];
+      for (const { name, blob, summary } of files) {
+        download(name, blob, 'application/json');
+        const counts = Object.entries(summary).filter(([k, v]) => k !== 'entries' && typeof v === 'number' && v > 0);
+        said.push(`${name}: ${summary.entries} entries; replaced ${counts.map(([k, v]) => `${v} ${k.replace(/_/g, ' ')}`).join(', ') || 'nothing'}`);
+      }
+      $('redact-summary').textContent = said.length ? said.join('. ') : 'No HAR to sanitize: analyze one first.';
+    } catch (err) {
+      $('redact-summary').textContent = `Sanitizing failed: ${err.message ?? err}`;
+    }
+  });
 
   try {
     const hello = await ask('hello');

@@ -2,7 +2,7 @@
 // chunk by chunk, so a 1 GB HAR never becomes one JS string and the page never freezes. After the analysis
 // the worker keeps the entries index (compact rows, in WASM memory) and the files, and answers the page's
 // requests for the rows it shows and for one entry's detail (re-read from the file by its byte span).
-import init, { StreamingAnalyzer, version, rules, checkTrustedProxies, simulateProxies } from './pkg/harlens.js';
+import init, { StreamingAnalyzer, StreamingRedactor, version, rules, checkTrustedProxies, simulateProxies } from './pkg/harlens.js';
 
 const ready = init({ module_or_path: new URL('./pkg/harlens_bg.wasm', import.meta.url) });
 const PROGRESS_EVERY_MS = 100;
@@ -45,6 +45,9 @@ self.onmessage = async ({ data }) => {
         break;
       case 'detail':
         reply({ type: 'detail', ...(await detail(data.input, data.entry)) });
+        break;
+      case 'redact':
+        reply({ type: 'redacted', files: await redact() });
         break;
       default:
         reply({ type: 'error', message: `unknown request ${data.type}` });
@@ -145,6 +148,36 @@ async function analyze({ id, inputs, proxies }, exports) {
   } finally {
     analyzer.free();
   }
+}
+
+/**
+ * The last analysis's HARs, sanitized (the core's sanitizer: secrets become stable pseudonyms, the session
+ * structure stays, so the copy still diagnoses the same). Streamed: each file goes from File.stream() through
+ * the WASM redactor into Blob parts, never whole in memory as a string; one random key for all files, so they
+ * share pseudonyms, drawn here and never kept.
+ */
+async function redact() {
+  const key = crypto.getRandomValues(new Uint8Array(32));
+  const out = [];
+  for (const file of harFiles.filter(Boolean)) {
+    const redactor = new StreamingRedactor('', key);
+    try {
+      const parts = [];
+      const reader = file.stream().getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        const bytes = redactor.push(value);
+        if (bytes.length) parts.push(bytes);
+      }
+      parts.push(redactor.finish());
+      const name = file.name.replace(/\.har$/i, '') + '.redacted.har';
+      out.push({ name, blob: new Blob(parts, { type: 'application/json' }), summary: JSON.parse(redactor.summary()) });
+    } finally {
+      redactor.free();
+    }
+  }
+  return out;
 }
 
 /** One entry as the HAR wrote it, re-read from the file by the span the index kept. */
