@@ -79,13 +79,20 @@ try {
   };
   await openExtensionPage();
   await evaluate(`chrome.storage.local.set({ sites: ['http://127.0.0.1/*'], recording: true }).then(() => 'ok')`);
-  await go(`${site}/recorded?q=1`);
-  await openExtensionPage();
-  const entries = JSON.parse(await evaluate(`(async () => {
-    await chrome.runtime.sendMessage({ type: 'flush' });
-    const { allEntries } = await import('./storage.js');
-    return JSON.stringify((await allEntries()).map(({ entry }) => entry));
-  })()`));
+  // The background applies the new settings asynchronously (storage.onChanged): a request made right after
+  // the change can pass unrecorded. Try a few times rather than guess a delay.
+  let entries = [];
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await go(`${site}/recorded?q=1`);
+    await openExtensionPage();
+    entries = JSON.parse(await evaluate(`(async () => {
+      await chrome.runtime.sendMessage({ type: 'flush' });
+      const { allEntries } = await import('./storage.js');
+      return JSON.stringify((await allEntries()).map(({ entry }) => entry));
+    })()`));
+    if (entries.some((e) => e.request.url === `${site}/recorded?q=1`)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
   process.stdout.write(`${JSON.stringify({ installed, site, entries })}\n`);
 } finally {
   ws?.close();
