@@ -204,15 +204,7 @@ impl EntryIndex {
         row.node = self.strings.id(s.node_id);
         row.server_ip = self.strings.id(entry.server_ip_address.as_str());
         row.login_reason = self.strings.id(s.login_reason.map(reason_text));
-        let relevant = s.user.is_some()
-            || s.asession_id.is_some()
-            || s.request_id.is_some()
-            || s.login_reason.is_some()
-            || s.login_redirect.is_some()
-            || s.logout_request
-            || s.set.iter().any(|c| c.kind != CookieKind::Other)
-            || s.sent.iter().any(|(k, _, _)| matches!(k, CookieKind::CrowdToken | CookieKind::Session))
-            || row.status == 401;
+        let relevant = s.session_relevant(Some(row.status));
         let bit = |on: bool, b: u16| if on { b } else { 0 };
         flags |= bit(relevant, flag::AUTH)
             | bit(s.login_redirect.is_some(), flag::LOGIN_REDIRECT)

@@ -82,10 +82,7 @@ fn confirmed(ctx: &Context<'_>, change: &AddressChange<'_>) -> Finding {
         .filter(|c| matches!(c.role, net::PositionRole::Client | net::PositionRole::ClientOrProxy))
         .flat_map(|c| c.values.iter().cloned())
         .collect();
-    let mut ev = validations::mismatch_evidence(ctx, change);
-    if let Some(v) = ctx.losses().next() {
-        ev.push(evidence(v.at, format!("the browser's view: logged out at {}", describe(v.at))));
-    }
+    let ev = validations::mismatch_evidence(ctx, change);
     Finding {
         cause: RULE.id.to_owned(),
         severity: Severity::Error,

@@ -128,10 +128,7 @@ fn confirmed(ctx: &Context<'_>, change: &AddressChange<'_>) -> Finding {
         .collect();
     let to_add: Vec<&str> = s.add.iter().map(|a| a.entry.as_str()).collect();
     let clients = dedup(&s.before.documented);
-    let mut ev = validations::mismatch_evidence(ctx, change);
-    if let Some(v) = ctx.losses().next() {
-        ev.push(evidence(v.at, format!("the browser's view: logged out at {}", describe(v.at))));
-    }
+    let ev = validations::mismatch_evidence(ctx, change);
 
     let mut fix = Vec::new();
     if to_add.is_empty() {

@@ -117,8 +117,8 @@ pub fn factors_text(v: &CrowdValidation) -> String {
     }
 }
 
-/// Evidence for a factor mismatch: for each token, the call that bound it and the first refusal; further
-/// refusals of the same token are counted, not listed.
+/// Evidence for a factor mismatch: for each token, the call that bound it and the first refusal (further
+/// refusals of the same token are counted, not listed), then the HAR's first loss, the browser's view of it.
 pub fn mismatch_evidence(ctx: &Context<'_>, change: &AddressChange<'_>) -> Vec<Evidence> {
     let mut ev = Vec::new();
     let mut i = 0;
@@ -140,6 +140,12 @@ pub fn mismatch_evidence(ctx: &Context<'_>, change: &AddressChange<'_>) -> Vec<E
             format!("Crowd refused it: INVALID_SSO_TOKEN \"{answer}\" for {}{more}", factors_text(m.failed)),
         ));
         i += same_token.max(1);
+    }
+    if let Some(v) = ctx.losses().next() {
+        ev.push(super::evidence(
+            v.at,
+            format!("the browser's view: logged out at {}", super::describe(v.at)),
+        ));
     }
     ev
 }

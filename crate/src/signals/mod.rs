@@ -108,6 +108,22 @@ pub struct Signals<'a> {
     pub intermediaries: Vec<(&'a str, &'a str)>,
 }
 
+impl Signals<'_> {
+    /// The entry says something about the session: an Atlassian header, a session or SSO cookie, a login
+    /// redirect, a logout, or a 401. The timeline keeps only these; the page's "auth-relevant" filter shows them.
+    pub fn session_relevant(&self, status: Option<u16>) -> bool {
+        self.user.is_some()
+            || self.asession_id.is_some()
+            || self.request_id.is_some()
+            || self.login_reason.is_some()
+            || self.login_redirect.is_some()
+            || self.logout_request
+            || self.set.iter().any(|c| c.kind != CookieKind::Other)
+            || self.sent.iter().any(|(k, _, _)| matches!(k, CookieKind::CrowdToken | CookieKind::Session))
+            || status == Some(401)
+    }
+}
+
 /// Decodes the session signals of one entry.
 pub fn decode<'a>(entry: &'a Entry<'_>) -> Signals<'a> {
     let mut s = Signals {

@@ -205,7 +205,7 @@ impl TimelineBuilder {
                 }
             }
         }
-        if !relevant(&s, entry) {
+        if !s.session_relevant(entry.response.status()) {
             return false;
         }
         let o = observation(input, entry, &s, url);
@@ -253,18 +253,6 @@ impl TimelineBuilder {
         timelines.sort_by(|a, b| (a.input, &a.origin).cmp(&(b.input, &b.origin)));
         timelines
     }
-}
-
-fn relevant(s: &Signals<'_>, entry: &Entry<'_>) -> bool {
-    s.user.is_some()
-        || s.asession_id.is_some()
-        || s.request_id.is_some()
-        || s.login_reason.is_some()
-        || s.login_redirect.is_some()
-        || s.logout_request
-        || s.set.iter().any(|c| c.kind != CookieKind::Other)
-        || s.sent.iter().any(|(k, _, _)| *k == CookieKind::CrowdToken || *k == CookieKind::Session)
-        || entry.response.status().is_some_and(|st| st == 401)
 }
 
 fn observation(input: usize, entry: &Entry<'_>, s: &Signals<'_>, url: &str) -> Observation {
