@@ -7,6 +7,8 @@
 //   wasm size     gzipped harlens_bg.wasm                                             budget: < 300 KB
 //   browser       the page's analysis of the 200 MB HAR vs JSON.parse(await file.text()) budget: <= 0.5,
 //                 and its WASM memory peak                                          budget: < 64 MB
+//   extension     scripts/bench-extension.mjs: alert latency                        budget: < 100 ms
+//                 and the page-load overhead of recording (Jira-like server time)   budget: < 5 %
 //
 // Each timing is the fastest of several runs after a warm-up (the file is in the page cache for both tools):
 // the work is deterministic, so slower runs only measure what else the machine was doing. Both tools are
@@ -15,6 +17,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -106,6 +109,21 @@ if (existsSync(wasm)) {
   const b = await benchBrowser({ quick });
   check('browser: page analysis / JSON.parse (200 MB)', `${b.ratio.toFixed(2)} (${b.analyze_s.toFixed(3)} s vs ${b.json_parse_s.toFixed(3)} s)`, '<= 0.5', b.ratio_ok);
   check('WASM memory peak, page 200 MB', `${b.wasm_memory_mb.toFixed(1)} MB`, '< 64 MB', b.wasm_memory_ok);
+}
+if (existsSync(wasm)) {
+  // The extension in headless Chromium against the test bed (its own script: two browser profiles).
+  const out = join(benchDir, 'extension.json');
+  const run = spawnSync(process.execPath, [join(root, 'scripts/bench-extension.mjs'), '--json', out], { stdio: 'inherit' });
+  if (run.status === 0) {
+    const e = JSON.parse(readFileSync(out, 'utf8'));
+    const worst = Math.max(...e.alertLatencyMs);
+    check('extension: alert latency after the response', `${e.alertLatencyMs.join(', ')} ms`, '< 100 ms', e.alertLatencyMs.length > 0 && worst < 100);
+    const { jira, loopback } = e.pageLoad;
+    check('extension: page-load overhead of recording', `${jira.overheadPct.toFixed(1)} % (${jira.without.toFixed(1)} -> ${jira.recording.toFixed(1)} ms)`, '< 5 %', jira.overheadPct < 5);
+    check('extension: same, server answering at once', `${loopback.overheadPct.toFixed(1)} % (${loopback.without.toFixed(1)} -> ${loopback.recording.toFixed(1)} ms)`, 'reported', true);
+  } else {
+    check('extension benchmark', `failed (exit ${run.status})`, 'runs', false);
+  }
 }
 if (existsSync(wasm)) {
   const gz = gzipSync(readFileSync(wasm), { level: 9 }).length / 1024;

@@ -5,7 +5,7 @@ import { createServer, listen, closeServer, readBody, parseCookies, cookie, setC
 import { asessionId, SeededRandom } from './rand.mjs';
 import { accessLine, jiraLogLine, LogSink } from './logs.mjs';
 import { CrowdClient, sessionUser, xmlTag } from './crowd-client.mjs';
-import { MINUTE } from './clock.mjs';
+import { MINUTE, sleep } from './clock.mjs';
 import { page, loginForm, issueBody, xsrfBody, STATIC, CSS, JS } from './pages.mjs';
 
 const YEAR_S = 31536000;
@@ -35,9 +35,12 @@ export class AtlassianApp {
    * @param {AppState} o.state       shared by the nodes of one app
    * @param {string|null} [o.nodeId] Data Center node id (X-ANODEID); also the jvmRoute
    * @param {object|null} [o.sso]    {crowd: CrowdClient, cookieDomain, secure, validationIntervalMs}
+   * @param {object|null} [o.serverTimeMs] real milliseconds spent per request before answering, by kind:
+   *                                 {page, rest, static}. Zero by default (recordings and checks want speed);
+   *                                 the extension's page-load benchmark sets a real Jira's to weigh its cost.
    */
-  constructor({ product, contextPath = '', state, clock, rng, users, nodeId = null, jvmRoute = nodeId, sso = null, sessionTimeoutMs = 300 * MINUTE, secureCookies = false, serverId = 'BWP3-NZB2-6EDY-6C7K', counterStart = 107900, host = '127.0.0.1', port = 0, tomcatPort = 8080 }) {
-    Object.assign(this, { product, ctx: contextPath, state, clock, rng, users, nodeId, jvmRoute, sso, sessionTimeoutMs, secureCookies, serverId, host, port, tomcatPort });
+  constructor({ product, contextPath = '', state, clock, rng, users, nodeId = null, jvmRoute = nodeId, sso = null, sessionTimeoutMs = 300 * MINUTE, secureCookies = false, serverId = 'BWP3-NZB2-6EDY-6C7K', counterStart = 107900, host = '127.0.0.1', port = 0, tomcatPort = 8080, serverTimeMs = null }) {
+    Object.assign(this, { product, ctx: contextPath, state, clock, rng, users, nodeId, jvmRoute, sso, sessionTimeoutMs, secureCookies, serverId, host, port, tomcatPort, serverTimeMs });
     this.sessions = new Map();
     this.counter = counterStart;
     this.inFlight = 0;
@@ -273,6 +276,8 @@ export class AtlassianApp {
       await this.authenticate(rq);
       out = await this.route(rq, req.method, body);
     }
+    const work = this.serverTimeMs?.[rq.rel.startsWith('/s/') ? 'static' : rq.rel.startsWith('/rest/') ? 'rest' : 'page'];
+    if (work) await sleep(work);
     this.inFlight--;
     this.respond(rq, res, out, start, startReal);
   }
