@@ -10,6 +10,7 @@ mod error;
 mod lenient;
 mod model;
 mod scan;
+mod skim;
 mod warnings;
 
 pub use error::{HarError, Location};

@@ -16,6 +16,7 @@ use serde_json::error::Category;
 use super::error::{HarError, Location};
 use super::lenient::{Flag, LenientStr, SeqCount};
 use super::model::{Entry, Log, NameVersion};
+use super::skim::{count_newlines, skim_entry, Skim};
 use super::warnings::Warnings;
 
 /// Containers nested deeper than this are refused (no real HAR comes close; serde_json stops at 128 inside an
@@ -153,8 +154,20 @@ trait EntryParse {
     fn parts(&mut self, _parts: &mut Vec<RawPart>) {}
 }
 
-/// The analysis path: entries parsed into [`Entry`], borrowed from the buffer.
-struct Analyzed<F>(F);
+/// The analysis path: entries parsed into [`Entry`], borrowed from the buffer, or from a copy of the entry
+/// without its long bodies (see [`skim`](super::skim)).
+struct Analyzed<F> {
+    on_entry: F,
+    /// The entry being parsed without whitespace and long bodies; kept by the scanner between chunks, so it
+    /// grows to the largest entry's non-body part once.
+    copy: Vec<u8>,
+}
+
+fn parse_entry(bytes: &[u8]) -> Option<Result<(Entry<'_>, usize), serde_json::Error>> {
+    let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Entry<'_>>();
+    let entry = stream.next()?;
+    Some(entry.map(|entry| (entry, stream.byte_offset())))
+}
 
 impl<F: FnMut(&Entry<'_>)> EntryParse for Analyzed<F> {
     fn parse(
@@ -164,19 +177,32 @@ impl<F: FnMut(&Entry<'_>)> EntryParse for Analyzed<F> {
         offset: u64,
         warnings: &mut Warnings,
     ) -> Option<Result<usize, serde_json::Error>> {
-        let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Entry<'_>>();
-        Some(stream.next()?.map(|mut entry| {
-            let len = stream.byte_offset();
+        let Self { on_entry, copy } = self;
+        let mut deliver = |mut entry: Entry<'_>, len: usize| {
             entry.index = index;
             entry.span = (offset, len as u64);
             check_entry(&entry, warnings);
-            (self.0)(&entry);
+            on_entry(&entry);
             len
-        }))
+        };
+        match skim_entry(bytes, copy) {
+            Skim::Complete(end) => {
+                // When the copy does not parse, the original is parsed below for the error and its location.
+                if let Some(Ok((entry, len))) = parse_entry(copy) {
+                    if len == copy.len() {
+                        return Some(Ok(deliver(entry, end)));
+                    }
+                }
+            }
+            // Cut by the end of the buffer: the same answer serde_json gives, without walking the bodies.
+            Skim::Incomplete => return Some(serde_json::from_slice::<serde::de::IgnoredAny>(b"").map(|_| 0)),
+            Skim::NotAnObject => {}
+        }
+        Some(parse_entry(bytes)?.map(|(entry, len)| deliver(entry, len)))
     }
 
     fn unreadable(&mut self, index: u64) {
-        (self.0)(&Entry { index, unreadable: true, ..Entry::default() });
+        (self.on_entry)(&Entry { index, unreadable: true, ..Entry::default() });
     }
 }
 
@@ -240,6 +266,7 @@ pub struct Scanner {
     raw_parts: Option<Vec<RawPart>>,
     /// Raw mode: the name of the member whose value comes next.
     raw_key: String,
+    skim_copy: Vec<u8>,
 }
 
 impl Default for Scanner {
@@ -281,6 +308,7 @@ impl Scanner {
             warnings: Warnings::default(),
             raw_parts: None,
             raw_key: String::new(),
+            skim_copy: Vec::new(),
         }
     }
 
@@ -292,12 +320,18 @@ impl Scanner {
 
     /// Adds the next chunk of input and calls `on_entry` for each entry it completes, in order.
     pub fn push(&mut self, chunk: &[u8], on_entry: impl FnMut(&Entry<'_>)) -> Result<(), HarError> {
-        self.push_with(chunk, &mut Analyzed(on_entry))
+        let mut parse = Analyzed { on_entry, copy: std::mem::take(&mut self.skim_copy) };
+        let result = self.push_with(chunk, &mut parse);
+        self.skim_copy = parse.copy;
+        result
     }
 
     /// Ends the input: reads the entries still buffered and checks that the HAR was complete.
     pub fn finish(&mut self, on_entry: impl FnMut(&Entry<'_>)) -> Result<(), HarError> {
-        self.finish_with(&mut Analyzed(on_entry))
+        let mut parse = Analyzed { on_entry, copy: std::mem::take(&mut self.skim_copy) };
+        let result = self.finish_with(&mut parse);
+        self.skim_copy = parse.copy;
+        result
     }
 
     /// Raw mode (a scanner made by [`Scanner::raw`]): adds the next chunk and hands the sink the structure
@@ -962,13 +996,6 @@ impl Scanner {
 /// Counts `\n` bytes. Every byte of the input passes through here once (for error positions), so it must be
 /// cheap: summing into a `u8` over blocks of 255 bytes lets LLVM use full-width SIMD compares; a plain
 /// `filter().count()` widens each byte to 64 bits and cost a sixth of the whole analysis.
-fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes
-        .chunks(255)
-        .map(|block| block.iter().fold(0u8, |n, &b| n.wrapping_add(u8::from(b == b'\n'))) as u64)
-        .sum()
-}
-
 fn closer(open: u8) -> u8 {
     if open == b'{' {
         b'}'
@@ -1166,6 +1193,29 @@ mod tests {
             scanner.finish_raw(&mut parts).unwrap();
             assert_eq!(parts.0, want, "chunk {chunk}");
             assert_eq!(scanner.entries(), 4);
+        }
+    }
+
+    #[test]
+    fn long_bodies_are_not_parsed_and_errors_after_them_keep_their_place() {
+        // A long body is skipped by the pre-pass, not validated: a raw control character in it (invalid JSON
+        // that tools do write) does not cost the entry.
+        let body = format!("{}\u{1}\t{}", "a".repeat(600), "b\\\"".repeat(300));
+        let good =
+            format!(r#"{{"request":{{"url":"http://a/1"}},"response":{{"content":{{"text":"{body}"}}}}}}"#);
+        let (urls, _) = read(&har(&[good.clone(), entry("http://a/2", 4000)]), 4096).unwrap();
+        assert_eq!(urls, ["http://a/1", "http://a/2"]);
+        // An error outside the bodies is located in the file as written, whitespace and bodies included.
+        let bad = format!("{{\"log\": {{\"entries\": [\n{good},\n  {{\"response\": {{\"content\": {{\"text\": \"{}\"}}}},\n  \"time\": tru}}]}}}}", "z".repeat(2000));
+        let line3 = bad.find("\n  {\"response").unwrap() + 1;
+        let at = bad.find("tru}").unwrap() + 3; // serde_json points after the broken literal
+        for chunk in [7, 4096, 1 << 20] {
+            let err = read(bad.as_bytes(), chunk).map(|_| ()).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                format!("line 4, column 14 (byte {at}), in entry 1: invalid literal: expected `true`, `false` or `null`"),
+                "{chunk}-byte chunks (line 3 starts at byte {line3})"
+            );
         }
     }
 

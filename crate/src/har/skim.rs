@@ -1,0 +1,381 @@
+//! A fast pre-pass over one entry: where it ends, and where its long bodies are.
+//!
+//! Bodies (`response.content.text`, `request.postData.text`) are most of a HAR's bytes and the analysis never
+//! reads them. serde_json would still walk each body byte by byte (on wasm32 its fast path reads 4 bytes at a
+//! time and stops at every escape, and bodies written by browsers are full of `\"`), then check it is UTF-8.
+//! This pass finds string ends 16 bytes at a time with bit masks (wasm32's SIMD128 `i8x16.eq` +
+//! `i8x16.bitmask`; a `u64` at a time natively) and handles escapes with arithmetic, not branches, so an
+//! escape-dense body costs what a plain one does. It writes a copy of the entry for serde_json without the
+//! whitespace between tokens and with each long `text` string replaced by `null`: everything the analysis
+//! reads is still parsed, and validated, by serde_json.
+//!
+//! The pass only looks for structure; it does not validate. When the copy does not parse, the caller parses
+//! the original bytes, so errors keep their exact location.
+
+/// Strings under a `text` key at least this long (as written, quotes included) are left out of the copy.
+/// Shorter ones stay: [`crate::har::Content::small_text`] answers for bodies up to this size.
+pub const ELIDE_MIN: usize = 1024;
+
+/// What [`skim_entry`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Skim {
+    /// The object starting at byte 0 ends before this offset (exclusive).
+    Complete(usize),
+    /// The input ends inside the object.
+    Incomplete,
+    /// Not an object, or brackets that do not balance: the caller lets serde_json say what is wrong.
+    NotAnObject,
+}
+
+/// Finds the end of the JSON object that starts at `bytes[0]` (the scanner calls this at the `{`) and writes
+/// to `copy` the object without whitespace between tokens and with each long `text` string replaced by
+/// `null`. `copy` is meaningful only when the answer is [`Skim::Complete`].
+pub fn skim_entry(bytes: &[u8], copy: &mut Vec<u8>) -> Skim {
+    copy.clear();
+    if bytes.first() != Some(&b'{') {
+        return Skim::NotAnObject;
+    }
+    // One bit per open container, innermost lowest: set for `{`. Deeper than 128 is refused (serde_json stops
+    // there too), so that brackets that do not match are seen here, not after buffering the rest of the file.
+    let mut open = 0u128;
+    let mut depth = 0usize;
+    let mut i = 0;
+    // The last string read was the key `text` and the `:` after it was seen: the next value is a body.
+    let mut text_key = false;
+    let mut colon_after_text = false;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                let Some(end) = string_end(bytes, i + 1) else {
+                    return Skim::Incomplete;
+                };
+                let string = &bytes[i..=end];
+                if colon_after_text && string.len() >= ELIDE_MIN {
+                    copy.extend_from_slice(b"null");
+                } else {
+                    copy.extend_from_slice(string);
+                }
+                text_key = !colon_after_text && string == b"\"text\"";
+                colon_after_text = false;
+                i = end + 1;
+                continue;
+            }
+            // Pretty-printed HARs are a tenth whitespace: serde_json need not see it. A line break is mostly
+            // followed by indentation, skipped a lane at a time.
+            b'\n' => {
+                i += 1;
+                if let Some(lane) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
+                    i += spaces16(lane).trailing_ones() as usize;
+                }
+                continue;
+            }
+            b' ' | b'\r' | b'\t' => {
+                i += 1;
+                continue;
+            }
+            b':' => {
+                colon_after_text = text_key;
+                text_key = false;
+            }
+            b'{' | b'[' => {
+                if depth == 128 {
+                    return Skim::NotAnObject;
+                }
+                open = (open << 1) | u128::from(b == b'{');
+                depth += 1;
+                text_key = false;
+                colon_after_text = false;
+            }
+            b'}' | b']' => {
+                if depth == 0 || (open & 1 == 1) != (b == b'}') {
+                    return Skim::NotAnObject;
+                }
+                open >>= 1;
+                depth -= 1;
+                if depth == 0 {
+                    copy.push(b);
+                    return Skim::Complete(i + 1);
+                }
+                text_key = false;
+                colon_after_text = false;
+            }
+            _ => {
+                // A scalar or a comma.
+                text_key = false;
+                colon_after_text = false;
+            }
+        }
+        copy.push(b);
+        i += 1;
+    }
+    Skim::Incomplete
+}
+
+/// The offset of the quote closing the string whose content starts at `from`, or `None` if the input ends
+/// first. Most strings in a HAR (names, header values) end within 16 bytes, so the first lane is looked at
+/// alone; a longer string (a body) is then read 64 bytes at a time.
+fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    // Whether the first byte of the next lane or block is escaped by a backslash ending this one.
+    let mut carry = 0u64;
+    if let Some(lane) = bytes.get(at..).and_then(|rest| rest.first_chunk::<16>()) {
+        let (quotes, backslashes) = masks16(lane);
+        let closing = u64::from(quotes) & !escaped_bits(u64::from(backslashes), 16, &mut carry);
+        if closing != 0 {
+            return Some(at + closing.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    while let Some(block) = bytes.get(at..).and_then(|rest| rest.first_chunk::<64>()) {
+        let (quotes, backslashes) = masks64(block);
+        let closing = quotes & !escaped_bits(backslashes, 64, &mut carry);
+        if closing != 0 {
+            return Some(at + closing.trailing_zeros() as usize);
+        }
+        at += 64;
+    }
+    // The last bytes of the input, one at a time.
+    let mut escaped = carry != 0;
+    while let Some(&b) = bytes.get(at) {
+        if escaped {
+            escaped = false;
+        } else if b == b'\\' {
+            escaped = true;
+        } else if b == b'"' {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
+}
+
+/// [`masks16`] over 64 bytes.
+#[inline]
+fn masks64(block: &[u8; 64]) -> (u64, u64) {
+    let mut quotes = 0u64;
+    let mut backslashes = 0u64;
+    for (k, lane) in block.chunks_exact(16).enumerate() {
+        if let Ok(lane) = <&[u8; 16]>::try_from(lane) {
+            let (q, b) = masks16(lane);
+            quotes |= u64::from(q) << (16 * k);
+            backslashes |= u64::from(b) << (16 * k);
+        }
+    }
+    (quotes, backslashes)
+}
+
+/// How many `\n` bytes `text` holds, counted 16 at a time (the scanner keeps line numbers for its errors).
+pub fn count_newlines(text: &[u8]) -> u64 {
+    let mut lanes = text.chunks_exact(16);
+    let mut n = 0u64;
+    for lane in lanes.by_ref() {
+        if let Ok(lane) = <&[u8; 16]>::try_from(lane) {
+            n += u64::from(newlines16(lane).count_ones());
+        }
+    }
+    n + lanes.remainder().iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// 16 bytes compared at once with wasm32's SIMD128 (safe intrinsics; building the vector from the array
+/// compiles to one `v128.load`).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+fn masks16(l: &[u8; 16]) -> (u16, u16) {
+    use std::arch::wasm32::{u8x16, u8x16_bitmask, u8x16_eq, u8x16_splat};
+    let v = u8x16(
+        l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], l[8], l[9], l[10], l[11], l[12], l[13], l[14], l[15],
+    );
+    (u8x16_bitmask(u8x16_eq(v, u8x16_splat(b'"'))), u8x16_bitmask(u8x16_eq(v, u8x16_splat(b'\\'))))
+}
+
+#[inline]
+fn newlines16(lane: &[u8; 16]) -> u16 {
+    eq16(lane, b'\n')
+}
+
+#[inline]
+fn spaces16(lane: &[u8; 16]) -> u16 {
+    eq16(lane, b' ')
+}
+
+/// Bit i set where `l[i]` is `c`.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+fn eq16(l: &[u8; 16], c: u8) -> u16 {
+    use std::arch::wasm32::{u8x16, u8x16_bitmask, u8x16_eq, u8x16_splat};
+    let v = u8x16(
+        l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], l[8], l[9], l[10], l[11], l[12], l[13], l[14], l[15],
+    );
+    u8x16_bitmask(u8x16_eq(v, u8x16_splat(c)))
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline]
+fn eq16(lane: &[u8; 16], c: u8) -> u16 {
+    let (lo, hi) = halves(lane);
+    u16::from(eq_bits(lo, c)) | (u16::from(eq_bits(hi, c)) << 8)
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline]
+fn halves(lane: &[u8; 16]) -> (u64, u64) {
+    let (lo, hi) = lane.split_at(8);
+    let word = |half: &[u8]| <[u8; 8]>::try_from(half).map(u64::from_le_bytes).unwrap_or(0);
+    (word(lo), word(hi))
+}
+
+/// Elsewhere 8 bytes at a time in a `u64` (the crate forbids the unsafe SSE2 intrinsics, and LLVM does not
+/// vectorize the byte loop here).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline]
+fn masks16(lane: &[u8; 16]) -> (u16, u16) {
+    let (lo, hi) = halves(lane);
+    let both = |c: u8| u16::from(eq_bits(lo, c)) | (u16::from(eq_bits(hi, c)) << 8);
+    (both(b'"'), both(b'\\'))
+}
+
+/// Bit i set where byte i of `x` (little-endian) is `c`: exact, with no false positives.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline]
+fn eq_bits(x: u64, c: u8) -> u8 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let t = x ^ (0x0101_0101_0101_0101 * u64::from(c));
+    // High bit of each byte set where the byte of t is non-zero, without carries between bytes.
+    let nonzero = ((t & LOW7) + LOW7) | t;
+    let zero = !nonzero & !LOW7;
+    // Gather the 8 high bits into one byte.
+    ((zero >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
+}
+
+/// The bytes escaped by a backslash among `width` (16 or 64) bytes whose backslashes are `backslashes`
+/// (simdjson's branchless method): a run of backslashes escapes the byte after it when the run has odd
+/// length. `carry` (0 or 1) says whether the first byte is escaped and is updated for the bytes that follow.
+#[inline]
+fn escaped_bits(backslashes: u64, width: u32, carry: &mut u64) -> u64 {
+    const EVEN_BITS: u64 = 0x5555_5555_5555_5555;
+    let mask = u64::MAX >> (64 - width);
+    let backslashes = backslashes & !*carry;
+    let follows_escape = ((backslashes << 1) | *carry) & mask;
+    let odd_starts = backslashes & !EVEN_BITS & !follows_escape;
+    let (sum, overflow) = odd_starts.overflowing_add(backslashes);
+    // Past the width, the sum's carry is its bit `width` (64 bits: the overflow).
+    *carry = if width == 64 { u64::from(overflow) } else { (sum >> width) & 1 };
+    let invert = (sum << 1) & mask;
+    (EVEN_BITS ^ invert) & follows_escape
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plain byte-by-byte string end, the reference.
+    fn reference_end(bytes: &[u8], from: usize) -> Option<usize> {
+        let mut escaped = false;
+        for (i, &b) in bytes.iter().enumerate().skip(from) {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn string_ends_match_the_byte_by_byte_reference() {
+        // Runs of backslashes of every length at every alignment around block boundaries.
+        let mut seed = 0x2545_f491u32;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        for _ in 0..3000 {
+            let len = (next() % 300) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| match next() % 10 {
+                    0 => b'"',
+                    1..=3 => b'\\',
+                    _ => b'a',
+                })
+                .collect();
+            for from in [0, 1, 7, 63, 64, 65] {
+                if from <= bytes.len() {
+                    assert_eq!(
+                        string_end(&bytes, from),
+                        reference_end(&bytes, from),
+                        "{:?} from {from}",
+                        String::from_utf8_lossy(&bytes)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_backslash_ending_a_lane_escapes_the_next_lane_first_byte() {
+        for lane_end in [15, 63] {
+            let mut s = vec![b'a'; lane_end];
+            s.push(b'\\');
+            s.extend_from_slice(b"\"abc\"");
+            assert_eq!(string_end(&s, 0), Some(lane_end + 5));
+            let mut s = vec![b'a'; lane_end - 1];
+            s.extend_from_slice(b"\\\\\"");
+            assert_eq!(string_end(&s, 0), Some(lane_end + 1));
+        }
+    }
+
+    fn skim(json: &str) -> (Skim, String) {
+        let mut copy = Vec::new();
+        let skim = skim_entry(json.as_bytes(), &mut copy);
+        (skim, String::from_utf8(copy).unwrap())
+    }
+
+    #[test]
+    fn long_texts_become_null_and_whitespace_goes() {
+        let body = "x\\\"".repeat(500);
+        let json = format!(
+            "{{ \"request\": {{\"url\": \"http://a/ text\",\n  \"postData\":{{\"text\":\"short\"}}}},\"response\":{{\"content\":{{\"size\":1,\"text\" : \"{body}\"}},\"x\":[{{\"text\":1}}]}}}} ,"
+        );
+        let end = json.rfind('}').unwrap() + 1;
+        let (found, copy) = skim(&json);
+        assert_eq!(found, Skim::Complete(end));
+        assert_eq!(
+            copy,
+            r#"{"request":{"url":"http://a/ text","postData":{"text":"short"}},"response":{"content":{"size":1,"text":null},"x":[{"text":1}]}}"#
+        );
+    }
+
+    #[test]
+    fn a_long_value_that_is_not_under_text_stays() {
+        let url = "u".repeat(4000);
+        let json =
+            format!(r#"{{"url":"{url}","text":"{url}","texts":"{url}","mimeType":"text","a":"{url}"}}"#);
+        let (found, copy) = skim(&json);
+        assert_eq!(found, Skim::Complete(json.len()));
+        assert_eq!(copy, json.replacen(&format!(r#""text":"{url}""#), r#""text":null"#, 1));
+    }
+
+    #[test]
+    fn cut_and_unbalanced_input() {
+        assert_eq!(skim(r#"{"a":"b"#).0, Skim::Incomplete);
+        assert_eq!(skim(r#"{"a":[1,2"#).0, Skim::Incomplete);
+        assert_eq!(skim(r#"{"a":1]"#).0, Skim::NotAnObject);
+        assert_eq!(skim("[1]").0, Skim::NotAnObject);
+        assert_eq!(skim(r#"{"a":[1}"#).0, Skim::NotAnObject);
+        assert_eq!(skim(r#"{"a":"}"}"#), (Skim::Complete(9), r#"{"a":"}"}"#.to_owned()));
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(skim(&deep).0, Skim::NotAnObject);
+    }
+
+    #[test]
+    fn newlines_are_counted_in_lanes_and_the_tail() {
+        for len in [0, 5, 16, 17, 100, 1000] {
+            let text: Vec<u8> = (0..len).map(|i| if i % 7 == 0 { b'\n' } else { b'x' }).collect();
+            assert_eq!(count_newlines(&text), text.iter().filter(|&&b| b == b'\n').count() as u64);
+        }
+    }
+}
