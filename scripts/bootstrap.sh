@@ -74,7 +74,7 @@ if [ $want_browser = 1 ]; then
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
-  # The extension's Firefox test loads the Firefox build into firefox-esr.
+  # The extension's Firefox test installs the packaged Firefox build in firefox-esr.
   have firefox-esr || have firefox || missing+=(firefox-esr)
   if [ ${#missing[@]} -gt 0 ]; then
     cmd="apt-get update && apt-get install -y ${missing[*]}"

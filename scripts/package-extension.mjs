@@ -6,9 +6,10 @@
 //   node scripts/package-extension.mjs [--zip] [--test]
 //
 // --zip   also writes extension/dist/harlens-<browser>-<version>.zip
-// --test  writes extension/dist/chromium-test and firefox-test instead: the same builds plus host permissions for
-//         the test bed (*.example.test, 127.0.0.1): headless tests cannot click a permission prompt. Never
-//         shipped, never zipped.
+// --test  writes extension/dist/chromium-test instead: the Chromium build plus host permissions for the test
+//         bed (*.example.test, 127.0.0.1), for tests/extension.test.mjs and the bench, which drive Chromium
+//         and cannot click its permission prompt. Never shipped, never zipped. (Firefox's test installs the
+//         zip itself and allows the prompt.)
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
@@ -50,12 +51,7 @@ function manifestFor(browser, { test = false } = {}) {
       gecko_android: { strict_min_version: '142.0' },
     };
   }
-  if (test) {
-    m.host_permissions = ['*://*.example.test/*', 'http://127.0.0.1/*'];
-    // WebDriver BiDi may not navigate to moz-extension: pages; the test reaches its extension page from a
-    // test-bed page, which Firefox allows for web-accessible resources only.
-    if (browser === 'firefox') m.web_accessible_resources = [{ resources: ['popup.html'], matches: ['http://127.0.0.1/*'] }];
-  }
+  if (test) m.host_permissions = ['*://*.example.test/*', 'http://127.0.0.1/*'];
   return m;
 }
 
@@ -143,7 +139,7 @@ function zip(dir, target) {
 }
 
 if (args.has('--test')) {
-  for (const browser of ['chromium', 'firefox']) console.error(`package-extension: ${build(`${browser}-test`, browser, { test: true })}`);
+  console.error(`package-extension: ${build('chromium-test', 'chromium', { test: true })}`);
 } else {
   for (const browser of ['chromium', 'firefox']) {
     const out = build(browser, browser);

@@ -1,21 +1,41 @@
-// The Firefox build in Debian's firefox-esr, headless: it installs, and it records a request of a watched
-// site (with Firefox's "\n"-joined Set-Cookie split into one header each). Skipped without firefox-esr.
+// The packaged Firefox build (the zip `npm run package` writes) in Debian's firefox-esr, headless: it
+// installs, the user adds the watched site on the options page and allows Firefox's prompt for it, and
+// it records a request of that site (with Firefox's "\n"-joined Set-Cookie split into one header each).
+// Skipped without firefox-esr.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'crate/Cargo.toml'), 'utf8'))[1];
 
-test('the Firefox build installs in firefox-esr and records a watched request', { skip: !existsSync(FIREFOX) && `no ${FIREFOX}`, timeout: 60_000 }, () => {
-  execFileSync(process.execPath, [join(root, 'scripts/package-extension.mjs'), '--test'], { stdio: 'inherit' });
+test('the packaged Firefox build installs in firefox-esr, asks for the watched site, and records it', { skip: !existsSync(FIREFOX) && `no ${FIREFOX}`, timeout: 80_000 }, () => {
+  // `npm run package` minus the WASM build (www/pkg must exist, as for every extension test).
+  execFileSync(process.execPath, [join(root, 'scripts/package-extension.mjs'), '--zip'], { stdio: 'inherit' });
+  const zip = join(root, `extension/dist/harlens-firefox-${version}.zip`);
   const flags = typeof WebSocket === 'undefined' ? ['--experimental-websocket'] : [];
-  const out = execFileSync(process.execPath, [...flags, join(root, 'tests/lib/firefox-bidi.mjs'), join(root, 'extension/dist/firefox-test')], { encoding: 'utf8', timeout: 50_000 });
-  const { installed, site, entries } = JSON.parse(out.trim().split('\n').at(-1));
+  const out = execFileSync(process.execPath, [...flags, join(root, 'tests/lib/firefox-bidi.mjs'), zip], { encoding: 'utf8', timeout: 70_000 });
+  const { installed, manifest, grantedBefore, prompt, listed, sites, grantedAfter, site, entries } = JSON.parse(out.trim().split('\n').at(-1));
   assert.equal(installed.extension, 'harlens@harlens.invalid');
+  // The shipped manifest as Firefox read it (absent keys normalized to [] and null): sites only as optional
+  // hosts, nothing web-accessible (both of which the old test build added).
+  assert.equal(manifest.version, version);
+  assert.deepEqual(manifest.optional_host_permissions, ['https://*/*', 'http://*/*']);
+  assert.deepEqual(manifest.host_permissions, []);
+  assert.equal(manifest.web_accessible_resources, null);
+  assert.equal(grantedBefore, false, 'no host permission before the user adds the site');
+  // Firefox asked on the extension's behalf for the typed site and nothing else.
+  assert.equal(prompt.extension, manifest.name);
+  assert.equal(prompt.permissions.length, 1, prompt.permissions.join(' | '));
+  assert.match(prompt.permissions[0], /127\.0\.0\.1/);
+  assert.equal(grantedAfter, true);
+  assert.deepEqual(sites, ['http://127.0.0.1/*']);
+  assert.doesNotMatch(listed, /permission missing/);
+
   const entry = entries.find((e) => e.request.url === `${site}/recorded?q=1`);
   assert.ok(entry, `recorded: ${entries.map((e) => e.request.url).join(', ')}`);
   assert.equal(entry.response.status, 200);

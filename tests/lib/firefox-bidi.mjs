@@ -1,9 +1,11 @@
 // Drives Debian's firefox-esr headless over WebDriver BiDi (its own remote protocol; Playwright needs a
-// patched Firefox): installs the extension's Firefox test build as a temporary add-on, lets it record a
-// loopback request, and prints what the extension stored as JSON on stdout. Run by tests/firefox.test.mjs
-// in a child process: Node 20 has WebSocket only behind --experimental-websocket.
+// patched Firefox) through what a user does with the packaged Firefox build: installs the zip that
+// `npm run package` writes, opens the options page, types the watched site and clicks "Add site", answers
+// Firefox's permission prompt with "Allow", browses the site in another tab, and prints what the extension
+// recorded, with what each step showed, as JSON on stdout. Run by tests/firefox.test.mjs in a child
+// process: Node 20 has WebSocket only behind --experimental-websocket.
 //
-//   node --experimental-websocket tests/lib/firefox-bidi.mjs EXTENSION_DIR
+//   node --experimental-websocket tests/lib/firefox-bidi.mjs EXTENSION_ZIP
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -13,8 +15,9 @@ import { join } from 'node:path';
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const ADDON_ID = 'harlens@harlens.invalid';
 const UUID = '6b3c1a6e-5f4e-4c1e-9d2a-0e6f3b1c2d4e'; // fixed so the test knows the moz-extension: origin
+const OPTIONS = `moz-extension://${UUID}/options.html`;
 
-const extensionDir = process.argv[2];
+const zip = process.argv[2];
 const server = http.createServer((req, res) => {
   // Two cookies in one response: Firefox hands them to webRequest joined by "\n".
   res.setHeader('Set-Cookie', ['JSESSIONID=1A2B3C4D5E6F; Path=/; HttpOnly', 'seraph.rememberme.cookie=xyz%3A123; Path=/']);
@@ -26,10 +29,17 @@ const site = `http://127.0.0.1:${server.address().port}`;
 const profile = mkdtempSync(join(tmpdir(), 'harlens-firefox-'));
 writeFileSync(join(profile, 'user.js'), [
   `user_pref("extensions.webextensions.uuids", ${JSON.stringify(JSON.stringify({ [ADDON_ID]: UUID }))});`,
+  // The zip is unsigned (AMO signs what it publishes). ESR honours this pref (release Firefox does not), so
+  // the zip installs as a regular add-on, through the same checks as a file the user picks in about:addons.
+  'user_pref("xpinstall.signatures.required", false);',
   'user_pref("browser.shell.checkDefaultBrowser", false);',
   'user_pref("network.proxy.type", 0);',
 ].join('\n'));
-const firefox = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+// --remote-allow-system-access: BiDi navigates only to http(s)/file/blob without it, and the packaged build
+// has no web-accessible page to reach from a site. With it, the test opens the options page as the user
+// does (about:addons opens that same URL in a tab) and sees Firefox's permission prompt, which lives in
+// the browser window (a privileged "chrome" context). Pages and the extension run exactly as shipped.
+const firefox = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0', '--remote-allow-system-access', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
 let ws;
 try {
   const wsUrl = await new Promise((resolve, reject) => {
@@ -59,41 +69,88 @@ try {
       waiting.set(id, (m) => (m.type === 'error' ? reject(new Error(`${method}: ${m.error}: ${m.message}`)) : resolve(m.result)));
       ws.send(JSON.stringify({ id, method, params }));
     });
-  await send('session.new', { capabilities: {} });
-  const installed = await send('webExtension.install', { extensionData: { type: 'path', path: extensionDir } });
-  const context = (await send('browsingContext.getTree', {})).contexts[0].context;
-  const evaluate = async (expression) => {
-    const r = await send('script.evaluate', { expression, target: { context }, awaitPromise: true });
+  /** The value of `expression` (awaited), passed as JSON: BiDi serializes objects as lists of remote values. */
+  const evaluate = async (context, expression) => {
+    const r = await send('script.evaluate', { expression: `(async () => JSON.stringify(await (${expression})))()`, target: { context }, awaitPromise: true });
     if (r.type !== 'success') throw new Error(`evaluate: ${JSON.stringify(r.exceptionDetails?.text ?? r)}`);
-    return r.result.value;
+    return r.result.type === 'string' ? JSON.parse(r.result.value) : undefined;
   };
-  const go = (url) => send('browsingContext.navigate', { context, url, wait: 'complete' });
-  const openExtensionPage = async () => {
-    await go(`${site}/start`);
-    await evaluate(`location.href = 'moz-extension://${UUID}/popup.html'; 1`);
-    for (let i = 0; i < 100; i++) {
-      if (await evaluate('location.protocol === "moz-extension:" && document.readyState === "complete"').catch(() => false)) return;
-      await new Promise((r) => setTimeout(r, 50));
+  /** Polls `probe` until it returns something other than null/undefined. */
+  const until = async (what, probe, ms = 10_000) => {
+    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+      const value = await probe();
+      if (value != null) return value;
     }
-    throw new Error('the extension page did not open');
+    throw new Error(`timed out waiting for ${what}`);
   };
-  await openExtensionPage();
-  await evaluate(`chrome.storage.local.set({ sites: ['http://127.0.0.1/*'], recording: true }).then(() => 'ok')`);
+
+  await send('session.new', { capabilities: {} });
+  // moz:permanent: a regular install of the zip, not a temporary add-on loaded from a folder.
+  const installed = await send('webExtension.install', { extensionData: { type: 'archivePath', path: zip }, 'moz:permanent': true });
+
+  const tab = (await send('browsingContext.getTree', {})).contexts[0].context;
+  await send('browsingContext.navigate', { context: tab, url: OPTIONS, wait: 'complete' });
+  const manifest = await evaluate(tab, 'chrome.runtime.getManifest()');
+  const grantedBefore = await evaluate(tab, `chrome.permissions.contains({ origins: ['http://127.0.0.1/*'] })`);
+
+  // Real input events (BiDi input.performActions), as the user's: permissions.request must come from a
+  // user input handler, and Firefox rejects it otherwise (a script's button.click() is refused).
+  const node = async (css) => {
+    const { nodes } = await send('browsingContext.locateNodes', { context: tab, locator: { type: 'css', value: css } });
+    if (nodes.length !== 1) throw new Error(`${css}: ${nodes.length} nodes on the options page`);
+    return { type: 'element', element: { sharedId: nodes[0].sharedId } };
+  };
+  const click = async (css) => {
+    const origin = await node(css);
+    await send('input.performActions', {
+      context: tab,
+      actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [{ type: 'pointerMove', x: 0, y: 0, origin }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }] }],
+    });
+  };
+  await click('#site');
+  // The address as copied from the address bar, port included (a site pattern ignores ports).
+  await send('input.performActions', { context: tab, actions: [{ type: 'key', id: 'keyboard', actions: [...site].flatMap((value) => [{ type: 'keyDown', value }, { type: 'keyUp', value }]) }] });
+  await click('#add-site button[type=submit]');
+
+  // Firefox's prompt for the optional host permission, in the browser window.
+  const browserWindow = (await send('browsingContext.getTree', { 'moz:scope': 'chrome' })).contexts[0].context;
+  const PROMPT = `document.getElementById('addon-webext-permissions-notification')`;
+  const siteError = () => evaluate(tab, `document.getElementById('site-error').textContent`);
+  const prompt = await until('the permission prompt', async () => {
+    const error = await siteError();
+    if (error) throw new Error(`the options page says: ${error}`);
+    return evaluate(browserWindow, `(() => {
+      const n = ${PROMPT};
+      if (!n || PopupNotifications.panel.state !== 'open') return null;
+      return { extension: n.getAttribute('name'), permissions: [...n.querySelectorAll('li')].map((li) => li.textContent.trim()) };
+    })()`);
+  });
+  // "Allow" is Firefox's own button; BiDi input actions do not reach the browser window, so it is clicked
+  // from script there. Its handler (unlike permissions.request) does not ask for a user gesture.
+  await evaluate(browserWindow, `${PROMPT}.button.click()`);
+  // The options page lists the site once granted and saved (noting "permission missing" if it finds none).
+  const listed = await until('the site in the options list', async () => {
+    const error = await siteError();
+    if (error) throw new Error(`the options page says: ${error}`);
+    const text = await evaluate(tab, `document.getElementById('sites').textContent`);
+    return text ? text : null;
+  });
+  const { sites } = await evaluate(tab, `chrome.storage.local.get('sites')`);
+  const grantedAfter = await evaluate(tab, `chrome.permissions.contains({ origins: ['http://127.0.0.1/*'] })`);
+
+  // The user browses the site in another tab; the options page stays open to read the recording as the
+  // popup's raw export does (export.js).
+  const siteTab = (await send('browsingContext.create', { type: 'tab' })).context;
   // The background applies the new settings asynchronously (storage.onChanged): a request made right after
   // the change can pass unrecorded. Try a few times rather than guess a delay.
   let entries = [];
   for (let attempt = 0; attempt < 5; attempt++) {
-    await go(`${site}/recorded?q=1`);
-    await openExtensionPage();
-    entries = JSON.parse(await evaluate(`(async () => {
-      await chrome.runtime.sendMessage({ type: 'flush' });
-      const { allEntries } = await import('./storage.js');
-      return JSON.stringify((await allEntries()).map(({ entry }) => entry));
-    })()`));
+    await send('browsingContext.navigate', { context: siteTab, url: `${site}/recorded?q=1`, wait: 'complete' });
+    entries = JSON.parse(await evaluate(tab, `import('./export.js').then(({ recordingHar }) => recordingHar()).then(({ text }) => text)`)).log.entries;
     if (entries.some((e) => e.request.url === `${site}/recorded?q=1`)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  process.stdout.write(`${JSON.stringify({ installed, site, entries })}\n`);
+  process.stdout.write(`${JSON.stringify({ installed, manifest, grantedBefore, prompt, listed, sites, grantedAfter, site, entries })}\n`);
 } finally {
   ws?.close();
   firefox.kill();
