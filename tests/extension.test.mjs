@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,6 +147,23 @@ test('the popup shows the verdict and fix, exports sanitized, and opens the full
   const [download] = await Promise.all([ui.waitForEvent('download'), ui.click('#export')]);
   assert.match(download.suggestedFilename(), /^harlens-sanitized-.*\.har$/);
   await ui.waitForSelector('#message:has-text("Exported")');
+  // The raw HAR only after saying yes to the warning: dismissed, nothing is saved; accepted, it is.
+  const dialogs = [];
+  let downloads = 0;
+  const countDownload = () => (downloads += 1);
+  ui.on('download', countDownload);
+  ui.once('dialog', (d) => dialogs.push(d.message()) && d.dismiss());
+  await ui.click('#export-raw');
+  await ui.waitForTimeout(500); // a download, if any, would have started by now
+  assert.equal(downloads, 0, 'a dismissed warning saves nothing');
+  ui.once('dialog', (d) => dialogs.push(d.message()) && d.accept());
+  const [rawDownload] = await Promise.all([ui.waitForEvent('download'), ui.click('#export-raw')]);
+  ui.off('download', countDownload);
+  assert.match(rawDownload.suggestedFilename(), /^harlens-raw-.*\.har$/);
+  assert.equal(dialogs.length, 2);
+  assert.match(dialogs[0], /cookies and session tokens/);
+  const rawText = await readFile(await rawDownload.path(), 'utf8');
+  assert.ok(JSON.parse(rawText).log.entries.length >= 15);
   const [report] = await Promise.all([context.waitForEvent('page'), ui.click('#report')]);
   await report.waitForSelector('#report[data-state="done"]');
   assert.equal(await report.getAttribute('#report', 'data-primary-cause'), 'proxy-address-change');
