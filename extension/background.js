@@ -5,17 +5,24 @@
 import init from './pkg/harlens.js';
 import { Recorder } from './recorder.js';
 import { Monitor, announce, clearAlerts } from './monitor.js';
-import { appendEntries, allEntries, clearAll } from './storage.js';
+import { appendEntries, recentEntries, clearAll } from './storage.js';
 import { loadSettings, watchedBy } from './settings.js';
 
 let settings = null;
 let monitor = null;
 
-/** Replays the stored recording into a fresh monitor, so a restarted worker keeps its history. */
+/**
+ * Entries replayed into a fresh monitor when the worker starts: the core keeps about this many observations
+ * anyway (monitor.rs HISTORY), and Chromium restarts an idle worker often, so replaying a 20,000-entry
+ * recording every time would cost seconds of CPU and delay the first alert.
+ */
+const REPLAY = 5000;
+
+/** Replays the newest stored entries into a fresh monitor, so a restarted worker keeps its history. */
 async function rebuildMonitor() {
   monitor = new Monitor();
   if (settings.trustedProxies) monitor.setTrustedProxies(settings.trustedProxies);
-  for (const { entry } of await allEntries()) monitor.push(entry); // old losses were announced already
+  monitor.replay((await recentEntries(REPLAY)).map(({ entry }) => entry));
 }
 
 const ready = (async () => {

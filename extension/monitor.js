@@ -27,6 +27,16 @@ export class Monitor {
     if (this.trusted) this.setTrustedProxies(this.trusted);
   }
 
+  /** Rebuilds the history from stored entries (oldest first); their losses were announced already. */
+  replay(entries) {
+    this.live.beginReplay();
+    try {
+      for (const entry of entries) this.live.push(JSON.stringify(entry));
+    } finally {
+      this.live.endReplay();
+    }
+  }
+
   /** Feeds one entry; returns its alerts (usually none). */
   push(entry) {
     return JSON.parse(this.live.push(JSON.stringify(entry)));

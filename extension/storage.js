@@ -89,6 +89,18 @@ export async function allEntries() {
   return (await result(tx.objectStore(ENTRIES).getAll())).map(({ site, entry }) => ({ site, entry }));
 }
 
+/** The newest `n` stored entries, oldest first, as `{site, entry}`. */
+export async function recentEntries(n) {
+  const db = await openDb();
+  const store = db.transaction(ENTRIES, 'readonly').objectStore(ENTRIES);
+  // Keys grow by one per entry and only the oldest are ever deleted, so the newest n are the keys from
+  // (last - n + 1) on: one range read instead of a cursor walk.
+  const last = await result(store.openKeyCursor(null, 'prev'));
+  if (!last) return [];
+  const range = IDBKeyRange.lowerBound(Math.max(0, last.key - n + 1));
+  return (await result(store.getAll(range))).map(({ site, entry }) => ({ site, entry }));
+}
+
 export async function stats() {
   const db = await openDb();
   const tx = db.transaction([ENTRIES, META], 'readonly');

@@ -9,6 +9,7 @@
 //                 and its WASM memory peak                                          budget: < 64 MB
 //   extension     scripts/bench-extension.mjs: alert latency                        budget: < 100 ms
 //                 and the page-load overhead of recording (Jira-like server time)   budget: < 5 %
+//                 scripts/bench-monitor.mjs: the alerting push with a full history  budget: < 100 ms
 //
 // Each timing is the fastest of several runs after a warm-up (the file is in the page cache for both tools):
 // the work is deterministic, so slower runs only measure what else the machine was doing. Both tools are
@@ -123,6 +124,16 @@ if (existsSync(wasm)) {
     check('extension: same, server answering at once', `${loopback.overheadPct.toFixed(1)} % (${loopback.without.toFixed(1)} -> ${loopback.recording.toFixed(1)} ms)`, 'reported', true);
   } else {
     check('extension benchmark', `failed (exit ${run.status})`, 'runs', false);
+  }
+  // The live monitor at full history (Node, same WASM): a worker restart's replay, and the alerting push.
+  const monitorOut = join(benchDir, 'monitor.json');
+  const mon = spawnSync(process.execPath, [join(root, 'scripts/bench-monitor.mjs'), '--json', monitorOut], { stdio: 'inherit' });
+  if (mon.status === 0) {
+    const m = JSON.parse(readFileSync(monitorOut, 'utf8'));
+    check('extension: alerting push, monitor history full', `${m.alertPushMaxMs.toFixed(1)} ms`, '< 100 ms', m.alertPushMaxMs < 100);
+    check(`extension: worker restart, replay of ${m.replayEntries} entries`, `${m.replayMedianMs.toFixed(0)} ms`, 'reported', true);
+  } else {
+    check('monitor benchmark', `failed (exit ${mon.status})`, 'runs', false);
   }
 }
 if (existsSync(wasm)) {

@@ -192,6 +192,18 @@ impl LiveMonitor {
         serde_json::to_string(&alerts).map_err(into_error)
     }
 
+    /// Starts replaying a stored recording: `push` then rebuilds the history and raises nothing.
+    #[wasm_bindgen(js_name = beginReplay)]
+    pub fn begin_replay(&mut self) {
+        self.inner.begin_replay();
+    }
+
+    /// Ends the replay: losses already in the history are not announced again.
+    #[wasm_bindgen(js_name = endReplay)]
+    pub fn end_replay(&mut self) {
+        self.inner.end_replay();
+    }
+
     /// Entries seen so far.
     #[wasm_bindgen(getter)]
     pub fn entries(&self) -> f64 {

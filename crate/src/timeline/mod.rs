@@ -104,6 +104,30 @@ impl Observation {
         !self.from_cache && !self.static_resource
     }
 
+    /// The user this observation shows logged in: named, and not flagged by Seraph as logged out.
+    pub fn confirmed_user(&self) -> Option<&str> {
+        self.named_user().filter(|_| !self.login_reason.is_some_and(LoginReason::means_logged_out))
+    }
+
+    /// What in this observation says the server no longer knows the user (empty when nothing does). A loss
+    /// is such an observation after a [`confirmed_user`](Self::confirmed_user) one of the same origin.
+    pub fn loss_signals(&self) -> Vec<LossSignal> {
+        let mut signals = Vec::new();
+        if matches!(self.user, Some(UserState::Anonymous)) {
+            signals.push(LossSignal::UserBecameAnonymous);
+        }
+        if self.login_reason.is_some_and(LoginReason::means_logged_out) {
+            signals.push(LossSignal::SeraphLoggedOut);
+        }
+        if self.login_redirect {
+            signals.push(LossSignal::LoginRedirect);
+        }
+        if self.status == Some(401) && self.user.is_none() {
+            signals.push(LossSignal::Unauthorized);
+        }
+        signals
+    }
+
     pub fn named_user(&self) -> Option<&str> {
         match &self.user {
             Some(UserState::Named(u)) => Some(u),
@@ -190,11 +214,11 @@ impl TimelineBuilder {
         Self::default()
     }
 
-    /// Observes one entry of input `input`. Returns whether the entry could be a session loss (the server
-    /// answered as if it did not know the user), so a live monitor knows when to look again.
-    pub fn observe(&mut self, input: usize, entry: &Entry<'_>) -> bool {
+    /// Observes one entry of input `input`. Returns the observation kept for it, if the entry says anything
+    /// about the session, so that a live monitor can tell when to look again.
+    pub fn observe(&mut self, input: usize, entry: &Entry<'_>) -> Option<&Observation> {
         if entry.unreadable {
-            return false;
+            return None;
         }
         let s = signals::decode(entry);
         let url = entry.request.url.or_empty();
@@ -206,16 +230,10 @@ impl TimelineBuilder {
             }
         }
         if !s.session_relevant(entry.response.status()) {
-            return false;
+            return None;
         }
-        let o = observation(input, entry, &s, url);
-        let suspicious = o.counts_for_session()
-            && (matches!(o.user, Some(UserState::Anonymous))
-                || o.login_reason.is_some_and(LoginReason::means_logged_out)
-                || o.login_redirect
-                || o.status == Some(401));
-        self.pending.push(o);
-        suspicious
+        self.pending.push(observation(input, entry, &s, url));
+        self.pending.last()
     }
 
     /// Observations kept so far.
@@ -355,26 +373,12 @@ fn find_losses(obs: &[Observation]) -> (Vec<Loss>, Vec<Logout>) {
         if !o.counts_for_session() {
             continue;
         }
-        if let Some(user) = o.named_user() {
-            if !o.login_reason.is_some_and(LoginReason::means_logged_out) {
-                known = Some((i, user.into()));
-                logout_pending = None;
-                continue;
-            }
+        if let Some(user) = o.confirmed_user() {
+            known = Some((i, user.into()));
+            logout_pending = None;
+            continue;
         }
-        let mut signals = Vec::new();
-        if matches!(o.user, Some(UserState::Anonymous)) {
-            signals.push(LossSignal::UserBecameAnonymous);
-        }
-        if o.login_reason.is_some_and(LoginReason::means_logged_out) {
-            signals.push(LossSignal::SeraphLoggedOut);
-        }
-        if o.login_redirect {
-            signals.push(LossSignal::LoginRedirect);
-        }
-        if o.status == Some(401) && o.user.is_none() {
-            signals.push(LossSignal::Unauthorized);
-        }
+        let signals = o.loss_signals();
         if signals.is_empty() {
             continue;
         }
