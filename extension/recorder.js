@@ -86,6 +86,9 @@ function statusParts(statusLine, statusCode) {
   return { httpVersion: m ? m[1] : 'HTTP/1.1', statusText: m ? m[2] : '', status: statusCode ?? 0 };
 }
 
+/** The kinds of request that carry bodies worth keeping: form posts (documents, frames) and API calls. */
+const BODY_TYPES = ['main_frame', 'sub_frame', 'xmlhttprequest', 'other'];
+
 const ms = (x) => Math.max(0, Math.round(x * 1000) / 1000);
 
 export class Recorder {
@@ -100,52 +103,47 @@ export class Recorder {
     this.inflight = new Map();
   }
 
-  /** Registers the listeners; call synchronously at the service worker's top level (events wake it). */
+  /**
+   * Registers the listeners; call synchronously at the service worker's top level (events wake it).
+   *
+   * As few as the HAR needs, because every event of every request costs page-load time (measured by
+   * scripts/bench-extension.mjs): no onHeadersReceived (onCompleted carries the same status and headers; the
+   * whole wait goes into `wait`), and request bodies only for the requests that post forms and API calls.
+   */
   listen(webRequest, wrap = (fn) => fn) {
     const filter = { urls: ['http://*/*', 'https://*/*'] };
     const reqExtra = extraHeaders(webRequest.OnSendHeadersOptions);
     const resExtra = extraHeaders(webRequest.OnHeadersReceivedOptions);
-    webRequest.onBeforeRequest.addListener(wrap((d) => this.begin(d)), filter, ['requestBody']);
+    webRequest.onBeforeRequest.addListener(wrap((d) => this.begin(d)), { ...filter, types: BODY_TYPES }, ['requestBody']);
     webRequest.onSendHeaders.addListener(wrap((d) => this.sendHeaders(d)), filter, ['requestHeaders', ...reqExtra]);
-    webRequest.onHeadersReceived.addListener(wrap((d) => this.headersReceived(d)), filter, ['responseHeaders', ...resExtra]);
     webRequest.onBeforeRedirect.addListener(wrap((d) => this.redirect(d)), filter, ['responseHeaders', ...resExtra]);
     webRequest.onCompleted.addListener(wrap((d) => this.completed(d)), filter, ['responseHeaders', ...resExtra]);
     webRequest.onErrorOccurred.addListener(wrap((d) => this.error(d)), filter);
   }
 
-  begin(d) {
+  /** The record of a request in flight, made by its first event (a cache hit may have no other). */
+  record(d) {
+    const known = this.inflight.get(d.requestId);
+    if (known) return known;
     // The extension's own requests (tabId -1 with an extension initiator) are never recorded.
-    if (d.initiator?.startsWith('chrome-extension:') || d.originUrl?.startsWith('moz-extension:')) return;
+    if (d.initiator?.startsWith('chrome-extension:') || d.originUrl?.startsWith('moz-extension:')) return null;
     const site = this.watch(d.url);
-    if (!site) return;
-    this.inflight.set(d.requestId, {
-      site,
-      url: d.url,
-      method: d.method,
-      type: d.type,
-      start: d.timeStamp,
-      body: d.requestBody,
-      requestHeaders: [],
-      sent: d.timeStamp,
-      headersAt: null,
-      responseHeaders: [],
-    });
+    if (!site) return null;
+    const r = { site, url: d.url, method: d.method, type: d.type, start: d.timeStamp, body: null, requestHeaders: [], sent: d.timeStamp };
+    this.inflight.set(d.requestId, r);
+    return r;
+  }
+
+  begin(d) {
+    const r = this.record(d);
+    if (r) r.body = d.requestBody;
   }
 
   sendHeaders(d) {
-    const r = this.inflight.get(d.requestId);
+    const r = this.record(d);
     if (!r) return;
     r.requestHeaders = d.requestHeaders ?? [];
     r.sent = d.timeStamp;
-  }
-
-  headersReceived(d) {
-    const r = this.inflight.get(d.requestId);
-    if (!r) return;
-    r.headersAt = d.timeStamp;
-    r.responseHeaders = d.responseHeaders ?? [];
-    r.statusLine = d.statusLine;
-    r.statusCode = d.statusCode;
   }
 
   redirect(d) {
@@ -163,22 +161,21 @@ export class Recorder {
   }
 
   finish(d, { redirectURL = '', error }) {
-    const r = this.inflight.get(d.requestId);
+    const r = this.record(d);
     if (!r) return;
     this.inflight.delete(d.requestId);
     const end = d.timeStamp;
-    const responseHeaders = splitHeaders(d.responseHeaders ?? r.responseHeaders);
+    const responseHeaders = splitHeaders(d.responseHeaders);
     const requestHeaders = splitHeaders(r.requestHeaders);
-    const { httpVersion, statusText, status } = error ? { httpVersion: '', statusText: '', status: 0 } : statusParts(d.statusLine ?? r.statusLine, d.statusCode ?? r.statusCode);
-    const headersAt = r.headersAt ?? end;
+    const { httpVersion, statusText, status } = error ? { httpVersion: '', statusText: '', status: 0 } : statusParts(d.statusLine, d.statusCode);
     const timings = {
       blocked: ms(r.sent - r.start),
       dns: -1,
       connect: -1,
       ssl: -1,
       send: 0,
-      wait: ms(headersAt - r.sent),
-      receive: ms(end - headersAt),
+      wait: ms(end - r.sent),
+      receive: 0,
     };
     const length = Number(header(responseHeaders, 'content-length'));
     const entry = {

@@ -91,6 +91,7 @@ try {
     const base = () => jiraUrl;
     const plain = await launch(false);
     const recording = await launch(true);
+    await recording.ui.close(); // the popup is closed while people browse
     const pages = [];
     for (const p of [plain, recording]) {
       const page = await p.context.newPage();
