@@ -11,7 +11,7 @@ use crate::har::{Entry, HarError, Location};
 use crate::net::TrustedProxies;
 use crate::rules;
 use crate::signals::format_iso8601;
-use crate::timeline::TimelineBuilder;
+use crate::timeline::{Observation, TimelineBuilder};
 
 /// Observations kept for diagnosis: hours of Jira traffic (a poll a minute, a few page loads), plenty for
 /// the rules, which look at the moments before a loss. A diagnosis walks all of them, so this bounds the
@@ -74,12 +74,22 @@ impl Monitor {
             for t in self.timelines.clone().finish() {
                 for loss in &t.losses {
                     if let Some(o) = t.observations.get(loss.at) {
-                        self.armed.retain(|h| *h != o.host);
-                        self.alerted.push((t.origin.clone(), o.entry));
+                        self.announce_once(&t.origin, o);
                     }
                 }
             }
         }
+    }
+
+    /// Records the loss at `o` as announced; false if it already was. The host then needs a logged-in user
+    /// again before another loss there is possible.
+    fn announce_once(&mut self, origin: &str, o: &Observation) -> bool {
+        if self.alerted.iter().any(|(known, entry)| known == origin && *entry == o.entry) {
+            return false;
+        }
+        self.alerted.push((origin.to_owned(), o.entry));
+        self.armed.retain(|h| *h != o.host);
+        true
     }
 
     /// Entries seen so far.
@@ -131,29 +141,24 @@ impl Monitor {
 
     fn new_alerts(&mut self) -> Vec<Alert> {
         let timelines = self.timelines.clone().finish();
+        let mut fresh = Vec::new();
+        for t in &timelines {
+            for loss in &t.losses {
+                let Some(o) = t.observations.get(loss.at) else { continue };
+                if self.announce_once(&t.origin, o) {
+                    fresh.push((t, o, loss));
+                }
+            }
+        }
+        if fresh.is_empty() {
+            return Vec::new();
+        }
         let ctx = rules::Context {
             timelines: &timelines,
             logs: None,
             log_inputs: &[],
             trusted: self.trusted.as_ref(),
         };
-        let mut fresh = Vec::new();
-        for t in &timelines {
-            for loss in &t.losses {
-                let Some(o) = t.observations.get(loss.at) else { continue };
-                let key = (t.origin.clone(), o.entry);
-                if self.alerted.contains(&key) {
-                    continue;
-                }
-                self.alerted.push(key);
-                // Lost: the next loss there needs a logged-in user first.
-                self.armed.retain(|h| *h != o.host);
-                fresh.push((t, o, loss));
-            }
-        }
-        if fresh.is_empty() {
-            return Vec::new();
-        }
         let findings = rules::diagnose(&ctx);
         let primary = findings.first();
         fresh

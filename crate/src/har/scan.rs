@@ -266,6 +266,7 @@ pub struct Scanner {
     raw_parts: Option<Vec<RawPart>>,
     /// Raw mode: the name of the member whose value comes next.
     raw_key: String,
+    /// [`Analyzed`]'s copy buffer, kept between chunks so it is allocated once.
     skim_copy: Vec<u8>,
 }
 
@@ -320,16 +321,22 @@ impl Scanner {
 
     /// Adds the next chunk of input and calls `on_entry` for each entry it completes, in order.
     pub fn push(&mut self, chunk: &[u8], on_entry: impl FnMut(&Entry<'_>)) -> Result<(), HarError> {
-        let mut parse = Analyzed { on_entry, copy: std::mem::take(&mut self.skim_copy) };
-        let result = self.push_with(chunk, &mut parse);
-        self.skim_copy = parse.copy;
-        result
+        self.analyzed(on_entry, |scanner, parse| scanner.push_with(chunk, parse))
     }
 
     /// Ends the input: reads the entries still buffered and checks that the HAR was complete.
     pub fn finish(&mut self, on_entry: impl FnMut(&Entry<'_>)) -> Result<(), HarError> {
+        self.analyzed(on_entry, |scanner, parse| scanner.finish_with(parse))
+    }
+
+    /// Runs `read` with the analysis path, lending it the scanner's copy buffer for the time of the call.
+    fn analyzed<F: FnMut(&Entry<'_>)>(
+        &mut self,
+        on_entry: F,
+        read: impl FnOnce(&mut Self, &mut Analyzed<F>) -> Result<(), HarError>,
+    ) -> Result<(), HarError> {
         let mut parse = Analyzed { on_entry, copy: std::mem::take(&mut self.skim_copy) };
-        let result = self.finish_with(&mut parse);
+        let result = read(self, &mut parse);
         self.skim_copy = parse.copy;
         result
     }
@@ -993,9 +1000,6 @@ impl Scanner {
     }
 }
 
-/// Counts `\n` bytes. Every byte of the input passes through here once (for error positions), so it must be
-/// cheap: summing into a `u8` over blocks of 255 bytes lets LLVM use full-width SIMD compares; a plain
-/// `filter().count()` widens each byte to 64 bits and cost a sixth of the whole analysis.
 fn closer(open: u8) -> u8 {
     if open == b'{' {
         b'}'

@@ -65,7 +65,7 @@ pub fn skim_entry(bytes: &[u8], copy: &mut Vec<u8>) -> Skim {
             b'\n' => {
                 i += 1;
                 if let Some(lane) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
-                    i += spaces16(lane).trailing_ones() as usize;
+                    i += eq16(lane, b' ').trailing_ones() as usize;
                 }
                 continue;
             }
@@ -172,7 +172,7 @@ pub fn count_newlines(text: &[u8]) -> u64 {
     let mut n = 0u64;
     for lane in lanes.by_ref() {
         if let Ok(lane) = <&[u8; 16]>::try_from(lane) {
-            n += u64::from(newlines16(lane).count_ones());
+            n += u64::from(eq16(lane, b'\n').count_ones());
         }
     }
     n + lanes.remainder().iter().filter(|&&b| b == b'\n').count() as u64
@@ -186,30 +186,14 @@ pub fn count_newlines(text: &[u8]) -> u64 {
         .sum()
 }
 
-/// 16 bytes compared at once with wasm32's SIMD128 (safe intrinsics; building the vector from the array
-/// compiles to one `v128.load`).
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+/// Bit i set where `lane[i]` is `"`, and where it is `\\`.
 #[inline]
-fn masks16(l: &[u8; 16]) -> (u16, u16) {
-    use std::arch::wasm32::{u8x16, u8x16_bitmask, u8x16_eq, u8x16_splat};
-    let v = u8x16(
-        l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], l[8], l[9], l[10], l[11], l[12], l[13], l[14], l[15],
-    );
-    (u8x16_bitmask(u8x16_eq(v, u8x16_splat(b'"'))), u8x16_bitmask(u8x16_eq(v, u8x16_splat(b'\\'))))
+fn masks16(lane: &[u8; 16]) -> (u16, u16) {
+    (eq16(lane, b'"'), eq16(lane, b'\\'))
 }
 
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[inline]
-fn newlines16(lane: &[u8; 16]) -> u16 {
-    eq16(lane, b'\n')
-}
-
-#[inline]
-fn spaces16(lane: &[u8; 16]) -> u16 {
-    eq16(lane, b' ')
-}
-
-/// Bit i set where `l[i]` is `c`.
+/// Bit i set where `l[i]` is `c`: 16 bytes compared at once with wasm32's SIMD128 (safe intrinsics; building
+/// the vector from the array compiles to one `v128.load`).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline]
 fn eq16(l: &[u8; 16], c: u8) -> u16 {
@@ -220,6 +204,8 @@ fn eq16(l: &[u8; 16], c: u8) -> u16 {
     u8x16_bitmask(u8x16_eq(v, u8x16_splat(c)))
 }
 
+/// Elsewhere 8 bytes at a time in a `u64` (the crate forbids the unsafe SSE2 intrinsics, and LLVM does not
+/// vectorize the byte loop here).
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline]
 fn eq16(lane: &[u8; 16], c: u8) -> u16 {
@@ -233,16 +219,6 @@ fn halves(lane: &[u8; 16]) -> (u64, u64) {
     let (lo, hi) = lane.split_at(8);
     let word = |half: &[u8]| <[u8; 8]>::try_from(half).map(u64::from_le_bytes).unwrap_or(0);
     (word(lo), word(hi))
-}
-
-/// Elsewhere 8 bytes at a time in a `u64` (the crate forbids the unsafe SSE2 intrinsics, and LLVM does not
-/// vectorize the byte loop here).
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-#[inline]
-fn masks16(lane: &[u8; 16]) -> (u16, u16) {
-    let (lo, hi) = halves(lane);
-    let both = |c: u8| u16::from(eq_bits(lo, c)) | (u16::from(eq_bits(hi, c)) << 8);
-    (both(b'"'), both(b'\\'))
 }
 
 /// Bit i set where byte i of `x` (little-endian) is `c`: exact, with no false positives.
