@@ -147,8 +147,8 @@ export class Recorder {
   }
 
   redirect(d) {
-    // The redirect response ends this entry; the browser's next onBeforeRequest (same requestId) starts
-    // the entry for the new URL.
+    // The redirect response ends this entry; the browser's next event for the same requestId starts the
+    // entry for the new URL.
     this.finish(d, { redirectURL: d.redirectUrl });
   }
 

@@ -9,13 +9,13 @@
 //
 // Needs www/pkg (bash scripts/build.sh wasm). Options: --runs N (page loads per profile and setting, default 40),
 // --json FILE. BENCH_RECORDING=0 loads the extension with recording off: what event delivery alone costs.
-// Timings are only meaningful on an otherwise idle machine (fastest of N hides some noise, not a load of 7).
+// Timings are only meaningful on an otherwise idle machine (the median hides some noise, not a load of 7).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { chromium } from 'playwright-core';
 
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/lib/browser.mjs';
@@ -23,25 +23,6 @@ import { World } from '../tests/testbed/world.mjs';
 import { open, submitLogin } from '../tests/testbed/actions.mjs';
 import proxyAddressChange from '../tests/testbed/scenarios/proxy-address-change.mjs';
 
-// The page-load part serves Jira from a worker thread: in the driver's own event loop the servers' latency
-// would move with Playwright's traffic, which is noise of the same size as the effect measured.
-if (!isMainThread) {
-  const world = new World({ seed: 'bench-extension' });
-  const { base, jira } = proxyAddressChange.build(world, { trustedProxies: ['127.0.0.10', '127.0.0.16/28'] });
-  await world.start();
-  parentPort.postMessage(base());
-  parentPort.on('message', (m) => {
-    if (m === 'close') world.close().then(() => process.exit(0));
-    else {
-      jira.serverTimeMs = m.serverTimeMs;
-      parentPort.postMessage('ok');
-    }
-  });
-} else {
-  await main();
-}
-
-async function main() {
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const RUNS = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 40;
@@ -86,7 +67,9 @@ try {
   }
   // Page-load cost: the same page, alternately without and with the recorder.
   {
-    const server = new Worker(new URL(import.meta.url));
+    // Jira is served from a worker thread (bench-extension-jira.mjs): in the driver's own event loop the
+    // servers' latency would move with Playwright's traffic, noise the size of the effect measured.
+    const server = new Worker(new URL('./bench-extension-jira.mjs', import.meta.url));
     const jiraUrl = await new Promise((resolve, reject) => server.once('message', resolve).once('error', reject));
     const base = () => jiraUrl;
     const plain = await launch(false);
@@ -146,4 +129,3 @@ try {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }
 if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(figures, null, 2)}\n`);
-}

@@ -103,6 +103,15 @@ if (!quick) {
   check('peak RSS, harlens analyze 1 GB', `${big.rssMb.toFixed(1)} MB (${big.seconds.toFixed(2)} s for ${gb.toFixed(2)} GB)`, '< 100 MB', big.rssMb < 100);
 }
 
+/** Runs a benchmark script of scripts/ that writes its figures with `--json`; null (and a failed row) if it fails. */
+function figuresOf(script) {
+  const out = join(benchDir, script.replace(/\.mjs$/, '.json'));
+  const run = spawnSync(process.execPath, [join(root, 'scripts', script), '--json', out], { stdio: 'inherit' });
+  if (run.status === 0) return JSON.parse(readFileSync(out, 'utf8'));
+  check(script, `failed (exit ${run.status})`, 'runs', false);
+  return null;
+}
+
 const wasm = `${root}www/pkg/harlens_bg.wasm`;
 if (existsSync(wasm)) {
   // The page in headless Chromium: analysing the 200 MB HAR from a File vs JSON.parse(await file.text()).
@@ -113,27 +122,19 @@ if (existsSync(wasm)) {
 }
 if (existsSync(wasm)) {
   // The extension in headless Chromium against the test bed (its own script: two browser profiles).
-  const out = join(benchDir, 'extension.json');
-  const run = spawnSync(process.execPath, [join(root, 'scripts/bench-extension.mjs'), '--json', out], { stdio: 'inherit' });
-  if (run.status === 0) {
-    const e = JSON.parse(readFileSync(out, 'utf8'));
+  const e = figuresOf('bench-extension.mjs');
+  if (e) {
     const worst = Math.max(...e.alertLatencyMs);
     check('extension: alert latency after the response', `${e.alertLatencyMs.join(', ')} ms`, '< 100 ms', e.alertLatencyMs.length > 0 && worst < 100);
     const { jira, loopback } = e.pageLoad;
     check('extension: page-load overhead of recording', `${jira.overheadPct.toFixed(1)} % (${jira.without.toFixed(1)} -> ${jira.recording.toFixed(1)} ms)`, '< 5 %', jira.overheadPct < 5);
     check('extension: same, server answering at once', `${loopback.overheadPct.toFixed(1)} % (${loopback.without.toFixed(1)} -> ${loopback.recording.toFixed(1)} ms)`, 'reported', true);
-  } else {
-    check('extension benchmark', `failed (exit ${run.status})`, 'runs', false);
   }
   // The live monitor at full history (Node, same WASM): a worker restart's replay, and the alerting push.
-  const monitorOut = join(benchDir, 'monitor.json');
-  const mon = spawnSync(process.execPath, [join(root, 'scripts/bench-monitor.mjs'), '--json', monitorOut], { stdio: 'inherit' });
-  if (mon.status === 0) {
-    const m = JSON.parse(readFileSync(monitorOut, 'utf8'));
+  const m = figuresOf('bench-monitor.mjs');
+  if (m) {
     check('extension: alerting push, monitor history full', `${m.alertPushMaxMs.toFixed(1)} ms`, '< 100 ms', m.alertPushMaxMs < 100);
     check(`extension: worker restart, replay of ${m.replayEntries} entries`, `${m.replayMedianMs.toFixed(0)} ms`, 'reported', true);
-  } else {
-    check('monitor benchmark', `failed (exit ${mon.status})`, 'runs', false);
   }
 }
 if (existsSync(wasm)) {

@@ -276,7 +276,7 @@ export class AtlassianApp {
       await this.authenticate(rq);
       out = await this.route(rq, req.method, body);
     }
-    const work = this.serverTimeMs?.[rq.rel.startsWith('/s/') ? 'static' : rq.rel.startsWith('/rest/') ? 'rest' : 'page'];
+    const work = this.serverTimeMs?.[out.passive ? 'static' : rq.rel.startsWith('/rest/') ? 'rest' : 'page'];
     if (work) await sleep(work);
     this.inFlight--;
     this.respond(rq, res, out, start, startReal);
