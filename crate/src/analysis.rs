@@ -12,10 +12,10 @@ use crate::har::{Entry, HarError, Scanner};
 use crate::logs::{LogCollector, LogError, LogInputError};
 use crate::net::{TrustedListError, TrustedProxies};
 use crate::report::entries::EntryIndex;
-use crate::report::{InputReport, Loss, Report, Summary, SCHEMA};
+use crate::report::{InputReport, Loss, Report, SsoCookie, Summary, SCHEMA};
 use crate::rules;
 use crate::signals::format_iso8601;
-use crate::timeline::{Timeline, TimelineBuilder};
+use crate::timeline::TimelineBuilder;
 
 /// An input that could not be read, named so the user knows which file to look at.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -199,6 +199,12 @@ impl Analyzer {
         self.entries.take().unwrap_or_default()
     }
 
+    /// Reads the SSO cookie under this name (Crowd's `cookie.tokenkey`), instead of recognising it by its
+    /// known names and by its behaviour. Give it before the first input.
+    pub fn set_sso_cookie(&mut self, name: &str) {
+        self.timelines.set_sso_cookie(name);
+    }
+
     /// Gives Crowd's trusted-proxy list (`trusted.proxy.servers`: entries separated by commas or newlines).
     /// Unreadable entries are an error naming each of them; hostnames and the `192.168.` form are warnings.
     pub fn set_trusted_proxies(&mut self, name: &str, list: &str) -> Result<(), InputError> {
@@ -246,17 +252,20 @@ impl Analyzer {
                     .collect();
             }
         }
-        let timelines = self.timelines.finish();
-        let losses = losses_of(&timelines);
-        let ctx = rules::Context {
-            timelines: &timelines,
-            logs: (!logs.inputs.is_empty()).then_some(&logs),
-            log_inputs: &self.log_inputs,
-            trusted: self.trusted.as_ref(),
-        };
-        let findings = rules::diagnose(&ctx);
+        let finished = self.timelines.finish();
+        let timelines = &finished.timelines;
+        let sso_name = finished.sso_cookie.as_ref().map_or("crowd.token_key", |c| c.name.as_str());
+        let ctx = rules::Context::new(
+            timelines,
+            (!logs.inputs.is_empty()).then_some(&logs),
+            &self.log_inputs,
+            self.trusted.as_ref(),
+            sso_name,
+        );
+        let diagnosis = rules::diagnose(&ctx);
+        let losses = losses_of(&ctx, &diagnosis);
         // The primary cause names why a session was lost; without a loss there is nothing to name.
-        let primary_cause = if losses.is_empty() { None } else { findings.first().map(|f| f.cause.clone()) };
+        let primary_cause = diagnosis.primary_cause().map(str::to_owned);
         Report {
             schema: SCHEMA,
             generator: format!("harlens {}", crate::VERSION),
@@ -266,9 +275,14 @@ impl Analyzer {
                 session_losses: losses.len() as u64,
                 primary_cause,
             },
+            sso_cookie: finished.sso_cookie.map(|c| SsoCookie {
+                name: c.name,
+                source: c.source,
+                detail: c.detail,
+            }),
             inputs: self.inputs,
             losses,
-            findings,
+            findings: diagnosis.findings,
         }
     }
 
@@ -280,27 +294,31 @@ impl Analyzer {
     }
 }
 
-/// Every session loss of every timeline, in input and time order.
-fn losses_of(timelines: &[Timeline]) -> Vec<Loss> {
-    let mut losses: Vec<Loss> = timelines
+/// Every session loss, in input and time order, with its own explanation.
+fn losses_of(ctx: &rules::Context<'_>, diagnosis: &rules::Diagnosis) -> Vec<Loss> {
+    ctx.losses
         .iter()
-        .flat_map(|t| {
-            t.losses.iter().filter_map(|loss| {
-                let o = t.observations.get(loss.at)?;
-                Some(Loss {
-                    origin: t.origin.clone(),
-                    input: t.input,
-                    entry: o.entry,
-                    at: o.time_ms.map(format_iso8601),
-                    url: o.url.to_string(),
-                    status: o.status,
-                    signals: loss.signals.iter().map(|s| s.id().to_owned()).collect(),
-                })
-            })
+        .zip(&diagnosis.losses)
+        .map(|(v, verdict)| Loss {
+            origin: v.timeline.origin.clone(),
+            input: v.timeline.input,
+            entry: v.at.entry,
+            at: v.at.time_ms.map(format_iso8601),
+            method: v.at.method.to_string(),
+            url: v.at.url.to_string(),
+            status: v.at.status,
+            signals: v.loss.signals.iter().map(|s| s.id().to_owned()).collect(),
+            user: v.loss.user.to_string(),
+            last_known_entry: v.before.entry,
+            cause: verdict.cause.map(str::to_owned),
+            underlying_cause: verdict.underlying.map(str::to_owned),
+            finding: verdict.finding,
+            basis: verdict.claim.map(|c| c.basis),
+            confidence: verdict.claim.map(|c| c.confidence),
+            alternatives: verdict.alternatives.iter().map(|&c| c.to_owned()).collect(),
+            collect: if verdict.cause.is_none() { rules::to_collect(ctx, v) } else { Vec::new() },
         })
-        .collect();
-    losses.sort_by(|a, b| (a.input, &a.at, a.entry).cmp(&(b.input, &b.at, b.entry)));
-    losses
+        .collect()
 }
 
 fn observe(entry: &Entry<'_>, input_origins: &mut HashSet<Box<str>>, all_origins: &mut HashSet<Box<str>>) {

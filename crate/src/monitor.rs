@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::har::{Entry, HarError, Location};
 use crate::net::TrustedProxies;
+use crate::report::{Basis, Confidence};
 use crate::rules;
 use crate::signals::format_iso8601;
 use crate::timeline::{Observation, TimelineBuilder};
@@ -19,9 +20,14 @@ use crate::timeline::{Observation, TimelineBuilder};
 /// history of 20,000 took over 100 ms.
 const HISTORY: usize = 4_000;
 
-/// A session loss, as the extension shows it.
+/// A session loss, as the extension shows it. One problem that repeats (a login loop, the same cause after
+/// each new login) is one alert: its later losses come back with the same `id` and a higher `repeats`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
+    /// The problem this loss belongs to: the same id for each repeat of it.
+    pub id: String,
+    /// How many losses this problem has caused so far (1 for a new problem).
+    pub repeats: u32,
     pub origin: String,
     /// Index of the entry (in the order the monitor was fed).
     pub entry: u64,
@@ -29,8 +35,12 @@ pub struct Alert {
     pub url: String,
     pub status: Option<u16>,
     pub signals: Vec<String>,
-    /// The most likely cause id (domain.md section 4), when a rule explains the loss.
+    /// The cause that explains this loss (domain.md section 4), when a rule explains it.
     pub cause: Option<String>,
+    /// For a symptom: the cause behind it.
+    pub underlying_cause: Option<String>,
+    pub basis: Option<Basis>,
+    pub confidence: Option<Confidence>,
     pub title: Option<String>,
     pub explanation: Option<String>,
     pub fix: Vec<String>,
@@ -43,11 +53,23 @@ pub struct Monitor {
     entries: u64,
     /// Losses already alerted, by (origin, entry): each loss is announced once.
     alerted: Vec<(String, u64)>,
-    /// Hosts where a logged-in user was seen since their last loss or logout: where a loss can happen.
-    armed: Vec<Box<str>>,
+    /// Problems announced so far: (id, origin, cause, repeats).
+    problems: Vec<Problem>,
+    /// Applications (origin and context path as known when the entry came) where a logged-in user was seen
+    /// since their last loss or logout: where a loss can happen.
+    armed: Vec<String>,
     /// Between [`Monitor::begin_replay`] and [`Monitor::end_replay`]: entries rebuild the history only.
     replaying: bool,
     trusted: Option<TrustedProxies>,
+}
+
+/// One cause of losses in one application, announced once and counted after.
+#[derive(Debug, Clone)]
+struct Problem {
+    id: String,
+    origin: String,
+    cause: Option<String>,
+    repeats: u32,
 }
 
 impl Monitor {
@@ -71,7 +93,7 @@ impl Monitor {
     /// diagnosis for the whole replay, instead of one per loss in it.
     pub fn end_replay(&mut self) {
         if std::mem::take(&mut self.replaying) {
-            for t in self.timelines.clone().finish() {
+            for t in self.timelines.clone().finish().timelines {
                 for loss in &t.losses {
                     if let Some(o) = t.observations.get(loss.at) {
                         self.announce_once(&t.origin, o);
@@ -81,14 +103,15 @@ impl Monitor {
         }
     }
 
-    /// Records the loss at `o` as announced; false if it already was. The host then needs a logged-in user
-    /// again before another loss there is possible.
+    /// Records the loss at `o` as announced; false if it already was. The application then needs a
+    /// logged-in user again before another loss there is possible.
     fn announce_once(&mut self, origin: &str, o: &Observation) -> bool {
         if self.alerted.iter().any(|(known, entry)| known == origin && *entry == o.entry) {
             return false;
         }
         self.alerted.push((origin.to_owned(), o.entry));
-        self.armed.retain(|h| *h != o.host);
+        let app = self.timelines.origin_now(o);
+        self.armed.retain(|a| *a != app);
         true
     }
 
@@ -116,18 +139,19 @@ impl Monitor {
         // entry, not a diagnosis each.
         let mut suspicious = false;
         if let Some(o) = self.timelines.observe(0, &entry) {
-            let host = &o.host;
+            let o = o.clone();
+            let app = self.timelines.origin_now(&o);
             if o.counts_for_session() {
                 if o.confirmed_user().is_some() {
-                    if !self.armed.iter().any(|h| h == host) {
-                        self.armed.push(host.clone());
+                    if !self.armed.contains(&app) {
+                        self.armed.push(app.clone());
                     }
                 } else {
-                    suspicious = !o.loss_signals().is_empty() && self.armed.iter().any(|h| h == host);
+                    suspicious = !o.loss_signals().is_empty() && self.armed.contains(&app);
                 }
             }
             if o.logout_request {
-                self.armed.retain(|h| h != host);
+                self.armed.retain(|a| *a != app);
             }
         }
         if self.timelines.len() > HISTORY + HISTORY / 4 {
@@ -140,42 +164,59 @@ impl Monitor {
     }
 
     fn new_alerts(&mut self) -> Vec<Alert> {
-        let timelines = self.timelines.clone().finish();
-        let mut fresh = Vec::new();
-        for t in &timelines {
-            for loss in &t.losses {
-                let Some(o) = t.observations.get(loss.at) else { continue };
-                if self.announce_once(&t.origin, o) {
-                    fresh.push((t, o, loss));
+        let finished = self.timelines.clone().finish();
+        let sso_name = finished.sso_cookie.as_ref().map_or("crowd.token_key", |c| c.name.as_str());
+        // Lent to the rules for this diagnosis (the monitor is updated while they read it).
+        let trusted = self.trusted.take();
+        let ctx = rules::Context::new(&finished.timelines, None, &[], trusted.as_ref(), sso_name);
+        let fresh: Vec<usize> = (0..ctx.losses.len())
+            .filter(|&i| self.announce_once(&ctx.losses[i].timeline.origin, ctx.losses[i].at))
+            .collect();
+        // Each loss carries its own explanation: the verdict on that loss, not the recording's top finding.
+        let diagnosis = if fresh.is_empty() { rules::Diagnosis::default() } else { rules::diagnose(&ctx) };
+        let mut alerts = Vec::new();
+        for i in fresh {
+            let (Some(v), Some(verdict)) = (ctx.losses.get(i), diagnosis.losses.get(i)) else { continue };
+            let finding = verdict.finding.and_then(|f| diagnosis.findings.get(f));
+            let cause = verdict.cause.map(str::to_owned);
+            let origin = v.timeline.origin.clone();
+            let problem = match self.problems.iter_mut().find(|p| p.origin == origin && p.cause == cause) {
+                Some(p) => {
+                    p.repeats += 1;
+                    p.clone()
                 }
-            }
+                None => {
+                    let p = Problem {
+                        id: format!("{origin}#{}", v.at.entry),
+                        origin: origin.clone(),
+                        cause: cause.clone(),
+                        repeats: 1,
+                    };
+                    self.problems.push(p.clone());
+                    p
+                }
+            };
+            alerts.push(Alert {
+                id: problem.id,
+                repeats: problem.repeats,
+                origin,
+                entry: v.at.entry,
+                at: v.at.time_ms.map(format_iso8601),
+                url: v.at.url.to_string(),
+                status: v.at.status,
+                signals: v.loss.signals.iter().map(|s| s.id().to_owned()).collect(),
+                cause,
+                underlying_cause: verdict.underlying.map(str::to_owned),
+                basis: verdict.claim.map(|c| c.basis),
+                confidence: verdict.claim.map(|c| c.confidence),
+                title: finding.map(|f| f.title.clone()),
+                explanation: finding.map(|f| f.explanation.clone()),
+                fix: finding.map(|f| f.fix.clone()).unwrap_or_default(),
+            });
         }
-        if fresh.is_empty() {
-            return Vec::new();
-        }
-        let ctx = rules::Context {
-            timelines: &timelines,
-            logs: None,
-            log_inputs: &[],
-            trusted: self.trusted.as_ref(),
-        };
-        let findings = rules::diagnose(&ctx);
-        let primary = findings.first();
-        fresh
-            .into_iter()
-            .map(|(t, o, loss)| Alert {
-                origin: t.origin.clone(),
-                entry: o.entry,
-                at: o.time_ms.map(format_iso8601),
-                url: o.url.to_string(),
-                status: o.status,
-                signals: loss.signals.iter().map(|s| s.id().to_owned()).collect(),
-                cause: primary.map(|f| f.cause.clone()),
-                title: primary.map(|f| f.title.clone()),
-                explanation: primary.map(|f| f.explanation.clone()),
-                fix: primary.map(|f| f.fix.clone()).unwrap_or_default(),
-            })
-            .collect()
+        drop(ctx);
+        self.trusted = trusted;
+        alerts
     }
 }
 

@@ -48,9 +48,36 @@ pub struct Entry<'a> {
     pub from_cache: LenientStr<'a>,
     #[serde(borrow, rename = "_resourceType")]
     pub resource_type: LenientStr<'a>,
+    /// Safari: `"Network Load"`, or `"Memory Cache"` / `"Disk Cache"` for cached responses.
+    #[serde(borrow, rename = "_fetchType")]
+    pub fetch_type: LenientStr<'a>,
     /// Number of websocket messages (Chrome, mitmproxy), counted without keeping them.
     #[serde(rename = "_webSocketMessages")]
     pub websocket_messages: Option<SeqCount>,
+}
+
+impl Entry<'_> {
+    /// The response came from the browser's cache, so its headers are a replay of another moment:
+    /// Chrome marks it (`_fromCache`), Safari names it (`_fetchType`), Firefox writes it with no time at all
+    /// (every timing 0 or absent, no header bytes received), which a response from the network never has.
+    pub fn from_cache(&self) -> bool {
+        if self.from_cache.as_str().is_some_and(|c| !c.is_empty()) {
+            return true;
+        }
+        if self.fetch_type.as_str().is_some_and(|t| t.to_ascii_lowercase().contains("cache")) {
+            return true;
+        }
+        let t = &self.timings;
+        let zero = |n: &LenientNum| n.value.is_none_or(|v| v <= 0.0);
+        let no_time = [&self.time, &t.blocked, &t.dns, &t.connect, &t.send, &t.wait, &t.receive, &t.ssl]
+            .into_iter()
+            .all(zero);
+        // A tool that writes no timings at all (time absent too) says nothing about the cache.
+        no_time
+            && self.time.value.is_some()
+            && zero(&self.response.headers_size)
+            && self.response.status().is_some_and(|s| (200..400).contains(&s))
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -89,6 +116,8 @@ pub struct Response<'a> {
     /// Chrome's network error (`net::ERR_...`) for requests that got no response.
     #[serde(borrow, rename = "_error")]
     pub error: LenientStr<'a>,
+    #[serde(rename = "headersSize")]
+    pub headers_size: LenientNum,
 }
 
 impl Response<'_> {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::text::plural;
+use super::text::{basis_word, confidence_word, plural};
 use super::{human_bytes, Report};
 
 /// Renders the report as GitHub-flavoured Markdown. HAR text is escaped so that it cannot inject markup.
@@ -19,8 +19,16 @@ pub fn render_markdown(report: &Report) -> String {
                 plural(s.session_losses, "time", "times")
             );
         }
+        None if s.session_losses > 0 => {
+            let _ = writeln!(
+                out,
+                "**Session lost** {} {}; no cause found (see what to collect below).\n",
+                s.session_losses,
+                plural(s.session_losses, "time", "times")
+            );
+        }
         None => {
-            let _ = writeln!(out, "Session losses: {}.\n", s.session_losses);
+            let _ = writeln!(out, "Session losses: 0.\n");
         }
     }
     let _ = writeln!(
@@ -33,15 +41,63 @@ pub fn render_markdown(report: &Report) -> String {
         s.origins,
         plural(s.origins, "origin", "origins"),
     );
+    if let Some(sso) = &report.sso_cookie {
+        let _ = writeln!(out, "SSO cookie: {}.\n", inline(&sso.detail));
+    }
+    if !report.losses.is_empty() {
+        let _ = writeln!(out, "## Where the session was lost\n");
+        let _ = writeln!(out, "| # | input | entry | time | application | request | status | explained by |");
+        let _ = writeln!(out, "|---:|---|---:|---|---|---|---:|---|");
+        for (n, l) in report.losses.iter().enumerate() {
+            let verdict = match (&l.cause, l.basis, l.confidence) {
+                (Some(cause), Some(b), Some(c)) => {
+                    let behind = l
+                        .underlying_cause
+                        .as_deref()
+                        .map(|u| format!(", behind it `{u}`"))
+                        .unwrap_or_default();
+                    format!("`{cause}` ({}, {} confidence){behind}", basis_word(b), confidence_word(c))
+                }
+                (Some(cause), _, _) => format!("`{cause}`"),
+                (None, _, _) => "**unexplained**".to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {verdict} |",
+                n + 1,
+                cell(&super::text::input_name(&report.inputs, l.input)),
+                l.entry,
+                cell(l.at.as_deref().unwrap_or("")),
+                cell(&l.origin),
+                cell(&l.url),
+                l.status.map(|s| s.to_string()).unwrap_or_default(),
+            );
+        }
+        out.push('\n');
+        for (n, l) in report.losses.iter().enumerate().filter(|(_, l)| !l.collect.is_empty()) {
+            let _ = writeln!(
+                out,
+                "**Loss {} is unexplained** (signals: {}; last known at entry {}). To explain it, collect:\n",
+                n + 1,
+                inline(&l.signals.join(", ")),
+                l.last_known_entry
+            );
+            for c in &l.collect {
+                let _ = writeln!(out, "- {}", inline(c));
+            }
+            out.push('\n');
+        }
+    }
     for (i, f) in report.findings.iter().enumerate() {
         let _ = writeln!(
             out,
-            "## {}. {} (`{}`, {:?}, {:?} confidence)\n",
+            "## {}. {} (`{}`, {:?}, {}, {} confidence)\n",
             i + 1,
             inline(&f.title),
             f.cause,
             f.severity,
-            f.confidence
+            basis_word(f.basis),
+            confidence_word(f.confidence)
         );
         let _ = writeln!(out, "{}\n", inline(&f.explanation));
         if !f.evidence.is_empty() {

@@ -23,8 +23,20 @@ pub struct Report {
     pub generator: String,
     pub inputs: Vec<InputReport>,
     pub summary: Summary,
+    /// The SSO cookie the recording was read with, and why that one; null when none was seen.
+    pub sso_cookie: Option<SsoCookie>,
     pub losses: Vec<Loss>,
     pub findings: Vec<Finding>,
+}
+
+/// Which cookie was taken for the SSO token (Crowd's `cookie.tokenkey` can rename it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SsoCookie {
+    pub name: String,
+    /// `name` (a name Crowd uses), `behaviour` (set with a Domain at the login and sent back) or `option`
+    /// (given by the user).
+    pub source: &'static str,
+    pub detail: String,
 }
 
 /// One input file as read.
@@ -76,26 +88,51 @@ pub struct Summary {
     pub primary_cause: Option<String>,
 }
 
-/// A point where the server stopped knowing the user.
+/// A point where the server stopped knowing the user, with its own explanation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Loss {
+    /// The application: `scheme://host[:port]` plus its context path.
     pub origin: String,
     pub input: usize,
     pub entry: u64,
     pub at: Option<String>,
+    pub method: String,
     pub url: String,
     pub status: Option<u16>,
     pub signals: Vec<String>,
+    /// The user the server knew until then.
+    pub user: String,
+    /// The last entry on which the server still knew the user.
+    pub last_known_entry: u64,
+    /// The cause that explains this loss best; null when no rule explains it.
+    pub cause: Option<String>,
+    /// For a symptom (`xsrf-after-session-loss`): the cause behind it, when one explains the loss.
+    pub underlying_cause: Option<String>,
+    /// Index into `findings` of the finding that explains this loss.
+    pub finding: Option<usize>,
+    /// How the explanation is supported: `observed` or `inferred` (null when unexplained).
+    pub basis: Option<Basis>,
+    pub confidence: Option<Confidence>,
+    /// Other causes that could explain it, less well supported, best first.
+    pub alternatives: Vec<String>,
+    /// For an unexplained loss: what to collect to explain it.
+    pub collect: Vec<String>,
 }
 
 /// One explained cause, most likely first in [`Report::findings`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub cause: String,
+    /// How bad the cause is (not how likely).
     pub severity: Severity,
+    /// `observed` (the HAR or a log shows the cause) or `inferred` (by elimination).
+    pub basis: Basis,
     pub confidence: Confidence,
     pub title: String,
     pub explanation: String,
+    /// Indices into the report's `losses` of the losses this finding explains (empty for a finding about
+    /// the recording as a whole, such as a cookie setting).
+    pub losses: Vec<usize>,
     pub evidence: Vec<Evidence>,
     pub fix: Vec<String>,
     pub confirm: Vec<String>,
@@ -123,6 +160,13 @@ pub enum Severity {
     Error,
     Warning,
     Info,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    Observed,
+    Inferred,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

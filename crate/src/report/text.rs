@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{human_bytes, Confidence, Finding, InputReport, Report, Severity};
+use super::{human_bytes, Basis, Confidence, Finding, InputReport, Loss, Report, Severity};
 
 /// Renders the report for a terminal (plain text, no colour codes: it is also what scripts capture).
 pub fn render_text(report: &Report) -> String {
@@ -28,8 +28,25 @@ pub fn render_text(report: &Report) -> String {
                 plural(s.session_losses, "time", "times")
             );
         }
+        None if s.session_losses > 0 => {
+            let _ = writeln!(
+                out,
+                "Session lost: {} {}; no cause found (see what to collect below)",
+                s.session_losses,
+                plural(s.session_losses, "time", "times")
+            );
+        }
         None => {
-            let _ = writeln!(out, "Session losses: {}", s.session_losses);
+            let _ = writeln!(out, "Session losses: 0");
+        }
+    }
+    if let Some(sso) = &report.sso_cookie {
+        let _ = writeln!(out, "{}", wrap(&format!("SSO cookie: {}", sso.detail), ""));
+    }
+    if !report.losses.is_empty() {
+        let _ = writeln!(out, "\nWhere the session was lost:");
+        for (i, loss) in report.losses.iter().enumerate() {
+            write_loss(&mut out, i + 1, loss, &report.inputs);
         }
     }
     for (i, f) in report.findings.iter().enumerate() {
@@ -43,18 +60,82 @@ pub fn render_text(report: &Report) -> String {
     out
 }
 
+fn write_loss(out: &mut String, n: usize, loss: &Loss, inputs: &[InputReport]) {
+    let at = loss.at.as_deref().map(|t| format!(" at {t}")).unwrap_or_default();
+    let status = loss.status.map_or_else(|| "no response".to_owned(), |s| s.to_string());
+    let input = if inputs.iter().filter(|i| i.kind == "har").count() > 1 {
+        format!("{} ", input_name(inputs, loss.input))
+    } else {
+        String::new()
+    };
+    let head = format!(
+        "{n}. {input}entry {}{at}: {} {} -> {status}, on {}",
+        loss.entry,
+        loss.method,
+        crate::signals::path_of(&loss.url),
+        loss.origin,
+    );
+    let _ = writeln!(out, "{}", wrap(&head, "  "));
+    let who = format!("{} no longer known ({})", loss.user, loss.signals.join(", "));
+    let _ = writeln!(out, "{}", wrap(&who, "     "));
+    let verdict = match &loss.cause {
+        Some(cause) => {
+            let support = match (loss.basis, loss.confidence) {
+                (Some(b), Some(c)) => format!(" ({}, {} confidence)", basis_word(b), confidence_word(c)),
+                _ => String::new(),
+            };
+            let behind =
+                loss.underlying_cause.as_deref().map(|u| format!(", behind it {u}")).unwrap_or_default();
+            let see = loss.finding.map(|f| format!(": finding {}", f + 1)).unwrap_or_default();
+            format!("explained by {cause}{support}{behind}{see}")
+        }
+        None => format!(
+            "unexplained: no cause fits what the recording shows (last known at entry {})",
+            loss.last_known_entry
+        ),
+    };
+    let _ = writeln!(out, "{}", wrap(&verdict, "     "));
+    if !loss.alternatives.is_empty() {
+        let _ =
+            writeln!(out, "{}", wrap(&format!("also possible: {}", loss.alternatives.join(", ")), "     "));
+    }
+    if !loss.collect.is_empty() {
+        let _ = writeln!(out, "     To explain it, collect:");
+        for c in &loss.collect {
+            let _ = writeln!(out, "{}", wrap(&format!("- {c}"), "       "));
+        }
+    }
+}
+
+pub(crate) fn basis_word(b: Basis) -> &'static str {
+    match b {
+        Basis::Observed => "observed",
+        Basis::Inferred => "inferred",
+    }
+}
+
+pub(crate) fn confidence_word(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "high",
+        Confidence::Medium => "medium",
+        Confidence::Low => "low",
+    }
+}
+
 fn write_finding(out: &mut String, n: usize, f: &Finding, inputs: &[InputReport]) {
     let severity = match f.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "info",
     };
-    let confidence = match f.confidence {
-        Confidence::High => "high",
-        Confidence::Medium => "medium",
-        Confidence::Low => "low",
-    };
-    let _ = writeln!(out, "{n}. [{severity}, {confidence} confidence] {} ({})", f.title, f.cause);
+    let _ = writeln!(
+        out,
+        "{n}. [{severity}, {}, {} confidence] {} ({})",
+        basis_word(f.basis),
+        confidence_word(f.confidence),
+        f.title,
+        f.cause
+    );
     let _ = writeln!(out, "{}", wrap(&f.explanation, "   "));
     if !f.evidence.is_empty() {
         let _ = writeln!(out, "   Evidence:");

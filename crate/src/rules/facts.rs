@@ -11,6 +11,8 @@ pub const IDLE_MS: i64 = 30 * 60 * 1000;
 /// A session loss in its timeline.
 #[derive(Debug, Clone, Copy)]
 pub struct LossView<'a> {
+    /// The loss's index in the report's `losses`.
+    pub index: usize,
     pub all: &'a [Timeline],
     pub timeline: &'a Timeline,
     pub loss: &'a Loss,
@@ -23,6 +25,7 @@ pub struct LossView<'a> {
 impl<'a> LossView<'a> {
     pub fn new(all: &'a [Timeline], timeline: &'a Timeline, loss: &'a Loss) -> Option<Self> {
         Some(LossView {
+            index: 0,
             all,
             timeline,
             loss,
@@ -94,7 +97,34 @@ impl<'a> LossView<'a> {
 
     /// Entries of the recording's other applications between the last known request and the loss.
     pub fn elsewhere(&self) -> impl Iterator<Item = (&'a Timeline, &'a Observation)> + 'a {
-        let (from, to) = (self.before.time_ms, self.at.time_ms);
+        self.elsewhere_from(self.before.time_ms)
+    }
+
+    /// When the SSO token this application last knew the user with was issued: its last login or new token,
+    /// or else the first request of the application in the recording. An application validates the token
+    /// only every few minutes, so what happened elsewhere since then can explain a loss even when this
+    /// application still knew the user a moment after it.
+    pub fn token_since(&self) -> Option<i64> {
+        let obs = &self.timeline.observations;
+        let upto = obs.get(..=self.loss.last_known).unwrap_or_default();
+        upto.iter()
+            .rev()
+            .find(|o| o.counts_for_session() && (o.is_login() || o.token_issued()))
+            .or_else(|| upto.first())
+            .and_then(|o| o.time_ms)
+    }
+
+    /// Entries of the recording's other applications since this application's token was issued
+    /// ([`LossView::token_since`]) and up to the loss.
+    pub fn elsewhere_since_token(&self) -> impl Iterator<Item = (&'a Timeline, &'a Observation)> + 'a {
+        self.elsewhere_from(self.token_since())
+    }
+
+    fn elsewhere_from(
+        &self,
+        from: Option<i64>,
+    ) -> impl Iterator<Item = (&'a Timeline, &'a Observation)> + 'a {
+        let to = self.at.time_ms;
         let me = self.timeline;
         self.all
             .iter()

@@ -14,43 +14,105 @@
 //! ## Sources
 //! domain.md sections 2 and 4.10.
 
-use super::{describe, evidence, Context, Rule};
+use super::{describe, evidence, indices, strongest, Claim, Context, LossView, Rule, Won};
 use crate::report::{Confidence, Finding, Severity};
+use crate::timeline::{Observation, Timeline};
 
 pub const RULE: Rule = Rule {
     id: "logout-elsewhere",
     title: "The user logged out of another application",
     summary: "A logout in another SSO application ended the SSO session shortly before this one lost it.",
+    severity: Severity::Warning,
     symptom: false,
+    claim,
     check,
 };
 
-fn check(ctx: &Context<'_>) -> Vec<Finding> {
-    for v in ctx.losses() {
-        let Some((other, logout)) = v.elsewhere().find(|(_, o)| o.logout_request || o.token_deleted()) else {
-            continue;
-        };
-        return vec![Finding {
-            cause: RULE.id.to_owned(),
-            severity: Severity::Warning,
-            confidence: if logout.logout_request && logout.token_deleted() { Confidence::High } else { Confidence::Medium },
-            title: RULE.title.to_owned(),
-            explanation: format!(
-                "The user logged out of {} ({}) before {} lost the session ({}). With Crowd SSO, a logout in any \
-                 application ends the SSO session in all of them. This is expected behaviour.",
-                other.origin,
-                describe(logout),
-                v.timeline.origin,
-                describe(v.at)
-            ),
-            evidence: vec![
-                evidence(logout, format!("logout in {}{}", other.origin, if logout.token_deleted() { ": crowd.token_key deleted" } else { "" })),
-                evidence(v.at, "the next request here was logged out"),
-            ],
-            fix: vec!["Nothing to fix: logging out of one SSO application logs out of all. Users who want to stay in one application should close the other one's tab instead of logging out.".to_owned()],
-            confirm: vec!["Ask the user whether they clicked \"Log out\" in the other application at that time.".to_owned()],
-            references: Vec::new(),
-        }];
+/// The last logout (a logout request, or the SSO cookie deleted) in another application since this one's
+/// token was issued: the application re-validates the token only every few minutes, so the logout may come
+/// before requests on which it still knew the user.
+fn logout_elsewhere<'a>(v: &LossView<'a>) -> Option<(&'a Timeline, &'a Observation)> {
+    v.elsewhere_since_token().filter(|(_, o)| o.logout_request || o.token_deleted()).last()
+}
+
+fn claim(_: &Context<'_>, v: &LossView<'_>) -> Option<Claim> {
+    let (_, logout) = logout_elsewhere(v)?;
+    // A logout request is the user's act itself; a deleted SSO cookie alone may be another application
+    // logging the user out after its own loss.
+    Some(Claim::observed(if logout.logout_request { Confidence::High } else { Confidence::Medium }))
+}
+
+fn check(ctx: &Context<'_>, won: &[Won<'_>]) -> Vec<Finding> {
+    let Some(claim) = strongest(won) else { return Vec::new() };
+    let Some((v, other, logout)) =
+        won.iter().find_map(|w| logout_elsewhere(&w.view).map(|(t, o)| (&w.view, t, o)))
+    else {
+        return Vec::new();
+    };
+    let sso = ctx.sso_name;
+    let explanation = format!(
+        "The user logged out of {} ({}) before {} lost the session ({}). With Crowd SSO, a logout in any \
+         application ends the SSO session in all of them. This is expected behaviour.",
+        other.origin,
+        describe(logout),
+        v.timeline.origin,
+        describe(v.at)
+    );
+    let what = match (logout.logout_request, logout.token_deleted()) {
+        (true, true) => format!("logout in {}: {sso} deleted", other.origin),
+        (true, false) => format!("logout in {}", other.origin),
+        _ => format!("{} deleted {sso}", other.origin),
+    };
+    let mut ev = vec![evidence(logout, what), evidence(v.at, "the next request here was logged out")];
+    for w in won.iter().skip(1) {
+        ev.push(evidence(w.view.at, "logged out here too"));
     }
-    Vec::new()
+    vec![Finding {
+        losses: indices(won),
+        evidence: ev,
+        fix: vec!["Nothing to fix: logging out of one SSO application logs out of all. Users who want to stay in one application should close the other one's tab instead of logging out.".to_owned()],
+        confirm: vec!["Ask the user whether they clicked \"Log out\" in the other application at that time.".to_owned()],
+        ..RULE.finding(claim, explanation)
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::{Story, Tester};
+
+    #[test]
+    fn explains_a_logout_in_another_application() {
+        let t = Tester::new("logout-elsewhere");
+        let mut s = Story::new();
+        let (jira, wiki) = (s.jira(), s.wiki());
+        s.login(jira).sso_login(wiki).work(jira).logout(wiki).wait(1).sent_to_login(jira);
+        t.explains("logout", &s.report(true)).explains("logout, sanitized", &s.report(false));
+        // The application re-validates only every few minutes: it knew the user after the logout.
+        let mut s = Story::new();
+        let (jira, wiki) = (s.jira(), s.wiki());
+        s.login(jira).sso_login(wiki).logout(wiki).work(jira).wait(4).rejected(jira);
+        t.explains("validated later", &s.report(false));
+        // Logged out, logged in again there, then this application lost the session: the logout, observed,
+        // outranks an inferred ping-pong.
+        let mut s = Story::new();
+        let (jira, wiki) = (s.jira(), s.wiki());
+        s.login(jira).sso_login(wiki).work(jira).logout(wiki).login(wiki).wait(1).rejected(jira);
+        t.explains("logout then login elsewhere", &s.report(false));
+    }
+
+    #[test]
+    fn not_for_the_users_own_logout_or_an_earlier_session() {
+        let t = Tester::new("logout-elsewhere");
+        let mut s = Story::new();
+        let jira = s.jira();
+        s.login(jira).work(jira).logout(jira).sent_to_login(jira);
+        let r = s.report(true);
+        t.not("own logout", &r);
+        assert!(r.losses.is_empty(), "a logout is not a loss");
+        // A logout elsewhere before this application's own login says nothing about a later loss.
+        let mut s = Story::new();
+        let (jira, wiki) = (s.jira(), s.wiki());
+        s.login(wiki).logout(wiki).login(jira).work_for(jira, 3, 2).rejected(jira);
+        t.not("logout before our login", &s.report(true));
+    }
 }

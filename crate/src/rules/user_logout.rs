@@ -13,18 +13,20 @@
 //! ## Sources
 //! domain.md section 4.12.
 
-use super::{evidence, Context, Rule};
+use super::{evidence, no_claim, Claim, Context, Rule, Won};
 use crate::report::{Confidence, Finding, Severity};
 
 pub const RULE: Rule = Rule {
     id: "user-logout",
     title: "The user logged out",
     summary: "A logout request in the application itself: the session ended on purpose.",
+    severity: Severity::Info,
     symptom: false,
+    claim: no_claim,
     check,
 };
 
-fn check(ctx: &Context<'_>) -> Vec<Finding> {
+fn check(ctx: &Context<'_>, _: &[Won<'_>]) -> Vec<Finding> {
     let mut ev = Vec::new();
     let mut origin = None;
     for t in ctx.timelines {
@@ -36,17 +38,38 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         }
     }
     let Some(origin) = origin else { return Vec::new() };
+    let explanation =
+        format!("The user logged out of {origin} on purpose; the anonymous responses after it are expected.");
     vec![Finding {
-        cause: RULE.id.to_owned(),
-        severity: Severity::Info,
-        confidence: Confidence::High,
-        title: RULE.title.to_owned(),
-        explanation: format!(
-            "The user logged out of {origin} on purpose; the anonymous responses after it are expected."
-        ),
         evidence: ev,
         fix: vec!["Nothing to fix.".to_owned()],
-        confirm: Vec::new(),
-        references: Vec::new(),
+        ..RULE.finding(Claim::observed(Confidence::High), explanation)
     }]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::report::Severity;
+    use crate::rules::tester::{Story, Tester};
+
+    #[test]
+    fn names_the_users_own_logout_as_information() {
+        let mut s = Story::new();
+        let jira = s.jira();
+        s.login(jira).work(jira).logout(jira).sent_to_login(jira);
+        let r = s.report(false);
+        Tester::new("user-logout").names("own logout", &r);
+        assert!(r.losses.is_empty() && r.summary.primary_cause.is_none());
+        assert!(r.findings.iter().all(|f| f.severity == Severity::Info));
+    }
+
+    #[test]
+    fn not_for_a_logout_in_another_application() {
+        let mut s = Story::new();
+        let (jira, wiki) = (s.jira(), s.wiki());
+        s.login(jira).sso_login(wiki).logout(wiki).sent_to_login(jira);
+        let r = s.report(false);
+        Tester::new("user-logout").not("logout elsewhere", &r);
+        assert_ne!(r.findings[0].cause, "user-logout", "information comes last");
+    }
 }

@@ -54,7 +54,7 @@ fn factor_mismatch(v: &CrowdValidation) -> bool {
 }
 
 /// Pairs every factor mismatch with the call that bound the token, and runs Crowd's logic over them.
-pub fn address_change<'a>(ctx: &Context<'a>) -> Option<AddressChange<'a>> {
+pub(crate) fn address_change<'a>(ctx: &Context<'a>) -> Option<AddressChange<'a>> {
     let logs = ctx.logs?;
     let mut mismatches = Vec::new();
     for (i, failed) in logs.validations.iter().enumerate() {
@@ -119,7 +119,11 @@ pub fn factors_text(v: &CrowdValidation) -> String {
 
 /// Evidence for a factor mismatch: for each token, the call that bound it and the first refusal (further
 /// refusals of the same token are counted, not listed), then the HAR's first loss, the browser's view of it.
-pub fn mismatch_evidence(ctx: &Context<'_>, change: &AddressChange<'_>) -> Vec<Evidence> {
+pub fn mismatch_evidence(
+    ctx: &Context<'_>,
+    change: &AddressChange<'_>,
+    loss: Option<&super::LossView<'_>>,
+) -> Vec<Evidence> {
     let mut ev = Vec::new();
     let mut i = 0;
     while let Some(m) = change.mismatches.get(i) {
@@ -141,7 +145,7 @@ pub fn mismatch_evidence(ctx: &Context<'_>, change: &AddressChange<'_>) -> Vec<E
         ));
         i += same_token.max(1);
     }
-    if let Some(v) = ctx.losses().next() {
+    if let Some(v) = loss.or(ctx.losses.first()) {
         ev.push(super::evidence(
             v.at,
             format!("the browser's view: logged out at {}", super::describe(v.at)),

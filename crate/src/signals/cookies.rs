@@ -5,7 +5,8 @@ use crate::har::{Cookie, LenientBool};
 /// The cookies a session diagnosis looks at (domain.md section 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CookieKind {
-    /// `crowd.token_key`: the Crowd SSO token.
+    /// The Crowd SSO token: `crowd.token_key` by default, renamed by Crowd's `cookie.tokenkey`
+    /// (`studio.crowd.tokenkey` on hosted setups, `<company>.tokenkey`).
     CrowdToken,
     /// `JSESSIONID`: the Tomcat session; a `.node1` suffix (jvmRoute) names the node that created it.
     Session,
@@ -19,9 +20,11 @@ pub enum CookieKind {
 }
 
 impl CookieKind {
+    /// The kind of a cookie by its name, the SSO cookie by its known names and patterns.
     pub fn of(name: &str) -> Self {
         match name {
             "crowd.token_key" => CookieKind::CrowdToken,
+            n if is_sso_name(n) => CookieKind::CrowdToken,
             "JSESSIONID" => CookieKind::Session,
             "atlassian.xsrf.token" => CookieKind::Xsrf,
             "seraph.rememberme.cookie" => CookieKind::RememberMe,
@@ -30,6 +33,23 @@ impl CookieKind {
             _ => CookieKind::Other,
         }
     }
+
+    /// The kind of a cookie when the user named the SSO cookie (`--sso-cookie`): that name, and no other,
+    /// is the SSO token. `None`: by known names ([`CookieKind::of`]).
+    pub fn classify(name: &str, sso_cookie: Option<&str>) -> Self {
+        match (sso_cookie, CookieKind::of(name)) {
+            (Some(sso), _) if sso == name => CookieKind::CrowdToken,
+            (Some(_), CookieKind::CrowdToken) => CookieKind::Other,
+            (_, kind) => kind,
+        }
+    }
+}
+
+/// Names Crowd's `cookie.tokenkey` setting gives the SSO cookie: `crowd.token_key` in any case, and
+/// `*.tokenkey` (`studio.crowd.tokenkey`, `acme.tokenkey`).
+pub fn is_sso_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "crowd.token_key" || (lower.ends_with(".tokenkey") && lower.len() > ".tokenkey".len())
 }
 
 /// One `Set-Cookie`, borrowed from the header (or the HAR's `response.cookies`).
@@ -47,6 +67,12 @@ pub struct SetCookie<'a> {
 }
 
 impl<'a> SetCookie<'a> {
+    /// The same cookie with its kind decided by `kind` (the SSO cookie may have been named by the user).
+    pub(crate) fn classified(mut self, kind: impl Fn(&str) -> CookieKind) -> Self {
+        self.kind = kind(self.name);
+        self
+    }
+
     pub(crate) fn from_har(c: &'a Cookie<'_>) -> Option<Self> {
         let name = c.name.as_str()?;
         let flag = |b: &LenientBool| b.value.unwrap_or(false);

@@ -34,9 +34,7 @@ pub enum LoginReason {
 
 impl LoginReason {
     fn parse(value: &str) -> Option<Self> {
-        // Seraph may send several comma-separated reasons; the first decides.
-        let first = value.split(',').next().unwrap_or_default().trim();
-        Some(match first.to_ascii_uppercase().as_str() {
+        Some(match value.trim().to_ascii_uppercase().as_str() {
             "OK" => LoginReason::Ok,
             "OUT" => LoginReason::Out,
             "AUTHENTICATED_FAILED" => LoginReason::AuthenticatedFailed,
@@ -97,6 +95,10 @@ pub struct Signals<'a> {
     pub login_redirect: Option<&'a str>,
     /// The request is a logout (`/logout`, `/secure/Logout!default.jspa`, `/logout.action`, `/j_atl_security_logout`).
     pub logout_request: bool,
+    /// The request submits credentials: a POST to a login form or REST login (`/login.jsp`,
+    /// `/dologin.action`, `/j_atl_security_check`, `/rest/auth/1/session`, ...), or Seraph's
+    /// `os_username`/`os_password` parameters. Whether it succeeded is in the response.
+    pub login_request: bool,
     /// The request carried cookies that the HAR shows (Cookie header or `request.cookies`).
     pub cookies_visible: bool,
     /// Cookies sent with the request, by kind (several values for one name are all kept).
@@ -118,44 +120,73 @@ impl Signals<'_> {
             || self.login_reason.is_some()
             || self.login_redirect.is_some()
             || self.logout_request
+            || self.login_request
             || self.set.iter().any(|c| c.kind != CookieKind::Other)
             || self.sent.iter().any(|(k, _, _)| matches!(k, CookieKind::CrowdToken | CookieKind::Session))
             || status == Some(401)
     }
 }
 
-/// Decodes the session signals of one entry.
+/// Decodes the session signals of one entry, with the SSO cookie recognised by its known names.
 pub fn decode<'a>(entry: &'a Entry<'_>) -> Signals<'a> {
+    decode_with(entry, None)
+}
+
+/// Decodes the session signals of one entry. `sso_cookie` names the SSO cookie when the user said which it is
+/// (Crowd's `cookie.tokenkey` renames it); `None` recognises it by its known names.
+pub fn decode_with<'a>(entry: &'a Entry<'_>, sso_cookie: Option<&str>) -> Signals<'a> {
     let mut s = Signals {
         time_ms: entry.started_date_time.as_str().and_then(parse_iso8601),
-        from_cache: entry.from_cache.as_str().is_some_and(|c| !c.is_empty()),
+        from_cache: entry.from_cache(),
         ..Signals::default()
     };
     let url = entry.request.url.or_empty();
     let path = path_of(url);
+    let method = entry.request.method.or_empty();
     s.static_resource = is_static(path);
     s.logout_request = is_logout_path(path);
+    s.login_request = is_login_request(method, url, path);
     s.server_ip = entry.server_ip_address.as_str().and_then(parse_ip);
+    let kind = |name: &str| CookieKind::classify(name, sso_cookie);
 
+    // A header sent on several lines means the same as one line with the values joined by commas (RFC 9110
+    // section 5.3), so every line is split the same way; for the single-valued Atlassian headers the last
+    // value is the server's last word.
     let mut location = None;
     for h in entry.response.headers.iter() {
         let (Some(name), Some(value)) = (h.name.as_str(), h.value.as_str()) else { continue };
         match response_header(name) {
-            Some(ResponseHeader::User) => s.user = Some(parse_user(value)),
-            Some(ResponseHeader::SessionId) => s.asession_id = Some(value.trim()),
-            Some(ResponseHeader::RequestId) => s.request_id = RequestId::parse(value),
-            Some(ResponseHeader::NodeId) => s.node_id = Some(value.trim()),
-            Some(ResponseHeader::LoginReason) => s.login_reason = LoginReason::parse(value),
+            Some(ResponseHeader::User) => {
+                if let Some(v) = last_item(value) {
+                    s.user = Some(parse_user(v));
+                }
+            }
+            Some(ResponseHeader::SessionId) => s.asession_id = last_item(value).or(s.asession_id),
+            Some(ResponseHeader::RequestId) => {
+                if let Some(v) = last_item(value) {
+                    s.request_id = RequestId::parse(v);
+                }
+            }
+            Some(ResponseHeader::NodeId) => s.node_id = last_item(value).or(s.node_id),
+            Some(ResponseHeader::LoginReason) => {
+                if let Some(r) = value.split(',').filter_map(LoginReason::parse).next_back() {
+                    s.login_reason = Some(r);
+                }
+            }
             Some(ResponseHeader::Location) => location = Some(value),
             // Firefox joins several Set-Cookie lines into one header value with '\n'.
-            Some(ResponseHeader::SetCookie) => s.set.extend(value.split('\n').filter_map(parse_set_cookie)),
+            Some(ResponseHeader::SetCookie) => {
+                s.set.extend(value.split('\n').filter_map(parse_set_cookie).map(|c| c.classified(kind)))
+            }
             Some(ResponseHeader::Intermediary) => s.intermediaries.push((name, value)),
             None => {}
         }
     }
     if s.set.is_empty() {
         // No Set-Cookie headers (sanitized export, or a tool that only fills the array): use the array.
-        s.set.extend(entry.response.cookies.iter().filter_map(SetCookie::from_har));
+        s.set.extend(
+            entry.response.cookies.iter().filter_map(SetCookie::from_har).map(|c| c.classified(kind)),
+        );
     }
     if let Some(loc) = location {
         let status = entry.response.status().unwrap_or(0);
@@ -169,19 +200,24 @@ pub fn decode<'a>(entry: &'a Entry<'_>) -> Signals<'a> {
         if let (Some(name), Some(value)) = (h.name.as_str(), h.value.as_str()) {
             if name.eq_ignore_ascii_case("cookie") {
                 cookie_header = true;
-                s.sent.extend(parse_cookie_header(value).map(|(n, v)| (CookieKind::of(n), n, v)));
+                s.sent.extend(parse_cookie_header(value).map(|(n, v)| (kind(n), n, v)));
             }
         }
     }
     if !cookie_header {
         for c in entry.request.cookies.iter() {
             if let (Some(n), Some(v)) = (c.name.as_str(), c.value.as_str()) {
-                s.sent.push((CookieKind::of(n), n, v));
+                s.sent.push((kind(n), n, v));
             }
         }
     }
     s.cookies_visible = cookie_header || !entry.request.cookies.items.is_empty();
     s
+}
+
+/// The last non-empty value of a comma-separated header value.
+fn last_item(value: &str) -> Option<&str> {
+    value.rsplit(',').map(str::trim).find(|v| !v.is_empty())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,6 +313,24 @@ fn is_logout_path(path: &str) -> bool {
         || lower.ends_with("/logout.action")
         || lower.ends_with("/j_atl_security_logout")
         || lower.ends_with("/logout.jsp")
+}
+
+fn is_login_request(method: &str, url: &str, path: &str) -> bool {
+    const FORMS: [&str; 7] = [
+        "/login.jsp",
+        "/login.action",
+        "/dologin.action",
+        "/j_atl_security_check",
+        "/rest/auth/1/session",
+        "/rest/gadget/1.0/login",
+        "/login",
+    ];
+    let lower = path.to_ascii_lowercase();
+    let posted = method.eq_ignore_ascii_case("POST") && FORMS.iter().any(|f| lower.ends_with(f));
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let seraph_params = query.split('&').any(|p| p.starts_with("os_username="))
+        && query.split('&').any(|p| p.starts_with("os_password="));
+    posted || seraph_params
 }
 
 fn is_login_location(location: &str) -> bool {

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::har::Entry;
-use crate::signals::{self, CookieKind, LoginReason, Signals, User};
+use crate::signals::{self, path_of, CookieKind, LoginReason, Signals, User};
 
 pub use origin::ContextPaths;
 
@@ -79,11 +79,16 @@ pub struct Observation {
     pub login_reason: Option<LoginReason>,
     pub login_redirect: bool,
     pub logout_request: bool,
+    /// The request submitted credentials (a login form or REST login); see [`Observation::is_login`].
+    pub login_request: bool,
     pub from_cache: bool,
     pub static_resource: bool,
     pub cookies_visible: bool,
-    /// `crowd.token_key` values sent (several when two environments share a parent domain).
+    /// SSO token values sent (several when two environments share a parent domain).
     pub tokens_sent: Vec<Fingerprint>,
+    /// Cookies that may be a renamed SSO cookie (set elsewhere with a `Domain`), sent with the request:
+    /// name and value. Empty once the SSO cookie is known.
+    pub candidates_sent: Vec<(Box<str>, Fingerprint)>,
     pub session_sent: Option<SessionCookie>,
     pub xsrf_logged_in: Option<bool>,
     pub lb_cookie_sent: bool,
@@ -139,13 +144,22 @@ impl Observation {
         self.set.iter().find(|c| c.kind == CookieKind::CrowdToken && !c.deletes && !c.empty)
     }
 
-    /// A login: a new SSO token, or a POST that Seraph answered with `OK` for a named user (visible without
-    /// cookies).
+    /// A successful login: a request that submitted credentials (a login form, a REST login) and was
+    /// answered for a user, with a new SSO token, with Seraph's `OK`, or with a redirect away from the login
+    /// page. Any other request is not a login, whatever it returned (a comment POST answered 201 is not).
     pub fn is_login(&self) -> bool {
+        if !self.login_request || self.login_reason.is_some_and(LoginReason::means_logged_out) {
+            return false;
+        }
+        self.confirmed_user().is_some()
+            || self.token_set().is_some()
+            || self.login_reason == Some(LoginReason::Ok)
+            || (self.status.is_some_and(|s| (300..400).contains(&s)) && !self.login_redirect)
+    }
+
+    /// The response issued a new SSO token: a login, or remember-me logging the user in again.
+    pub fn token_issued(&self) -> bool {
         self.token_set().is_some()
-            || (self.method.eq_ignore_ascii_case("POST")
-                && self.login_reason == Some(LoginReason::Ok)
-                && self.named_user().is_some())
     }
 
     pub fn token_deleted(&self) -> bool {
@@ -201,17 +215,45 @@ pub struct Timeline {
     pub logouts: Vec<Logout>,
 }
 
+/// How the SSO cookie of a recording was identified, for the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoCookie {
+    pub name: String,
+    /// `option` (the user named it), `name` (a name Crowd uses: `crowd.token_key`, `*.tokenkey`) or
+    /// `behaviour` (set with a `Domain` at the login and sent back).
+    pub source: &'static str,
+    /// Why, in a sentence.
+    pub detail: String,
+}
+
+/// The session timelines of a recording, and the SSO cookie they were read with.
+#[derive(Debug, Clone, Default)]
+pub struct Timelines {
+    pub timelines: Vec<Timeline>,
+    pub sso_cookie: Option<SsoCookie>,
+}
+
 /// Collects observations while entries stream by; [`TimelineBuilder::finish`] orders them and finds losses.
 #[derive(Debug, Default, Clone)]
 pub struct TimelineBuilder {
     by_origin: HashMap<(usize, String), Vec<Observation>>,
     paths: ContextPaths,
     pending: Vec<Observation>,
+    /// The SSO cookie's name when the user gave it (`--sso-cookie`).
+    sso_cookie: Option<Box<str>>,
+    /// Names of cookies set with a `Domain` that are not known ones: a renamed SSO cookie is among them.
+    candidates: Vec<Box<str>>,
 }
 
 impl TimelineBuilder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Reads the SSO cookie under this name (Crowd's `cookie.tokenkey`) instead of recognising it.
+    pub fn set_sso_cookie(&mut self, name: &str) {
+        let name = name.trim();
+        self.sso_cookie = (!name.is_empty()).then(|| name.into());
     }
 
     /// Observes one entry of input `input`. Returns the observation kept for it, if the entry says anything
@@ -220,20 +262,50 @@ impl TimelineBuilder {
         if entry.unreadable {
             return None;
         }
-        let s = signals::decode(entry);
+        let s = signals::decode_with(entry, self.sso_cookie.as_deref());
         let url = entry.request.url.or_empty();
-        for c in &s.set {
-            if c.kind == CookieKind::Session {
-                if let (Some(host), Some(path)) = (host_of(url), c.path) {
-                    self.paths.learn(host, path);
+        if self.sso_cookie.is_none() {
+            for c in &s.set {
+                if c.kind == CookieKind::Other
+                    && c.domain.is_some()
+                    && !c.deletes
+                    && !self.candidates.iter().any(|n| **n == *c.name)
+                {
+                    self.candidates.push(c.name.into());
                 }
             }
         }
         if !s.session_relevant(entry.response.status()) {
             return None;
         }
-        self.pending.push(observation(input, entry, &s, url));
+        if let Some(host) = host_of(url) {
+            self.learn_contexts(host, url, &s);
+        }
+        let o = observation(input, entry, &s, url, &self.candidates);
+        self.pending.push(o);
         self.pending.last()
+    }
+
+    /// What an application's response says about where it lives: its URL, its login redirect, the paths of
+    /// its own cookies.
+    fn learn_contexts(&mut self, host: &str, url: &str, s: &Signals<'_>) {
+        self.paths.learn_url(host, path_of(url));
+        if let Some(location) = s.login_redirect {
+            self.paths.learn_url(host_of(location).unwrap_or(host), path_of(location));
+        }
+        for c in &s.set {
+            if matches!(c.kind, CookieKind::Session | CookieKind::Xsrf | CookieKind::RememberMe) {
+                if let Some(path) = c.path {
+                    self.paths.learn(host, path);
+                }
+            }
+        }
+    }
+
+    /// The application an observation belongs to, with what is known so far (the final grouping, at
+    /// [`TimelineBuilder::finish`], knows every context path).
+    pub fn origin_now(&self, o: &Observation) -> String {
+        self.paths.origin_of(&o.scheme, &o.host, &o.url)
     }
 
     /// Observations kept so far.
@@ -252,9 +324,17 @@ impl TimelineBuilder {
     }
 
     /// Orders each application's observations and derives its losses and logouts.
-    pub fn finish(self) -> Vec<Timeline> {
-        let TimelineBuilder { mut by_origin, paths, pending } = self;
-        // Context paths are known only once every Set-Cookie has been seen: group at the end.
+    pub fn finish(self) -> Timelines {
+        let TimelineBuilder { mut by_origin, paths, mut pending, sso_cookie, .. } = self;
+        let sso_cookie = match sso_cookie {
+            Some(name) => Some(SsoCookie {
+                detail: format!("{name}, as given (--sso-cookie)"),
+                name: name.into(),
+                source: "option",
+            }),
+            None => known_sso_cookie(&pending).or_else(|| sso_cookie_by_behaviour(&mut pending)),
+        };
+        // Context paths are known only once every response has been seen: group at the end.
         for o in pending {
             let origin = paths.origin_of(&o.scheme, &o.host, &o.url);
             by_origin.entry((o.input, origin)).or_default().push(o);
@@ -269,11 +349,65 @@ impl TimelineBuilder {
             })
             .collect();
         timelines.sort_by(|a, b| (a.input, &a.origin).cmp(&(b.input, &b.origin)));
-        timelines
+        Timelines { timelines, sso_cookie }
     }
 }
 
-fn observation(input: usize, entry: &Entry<'_>, s: &Signals<'_>, url: &str) -> Observation {
+/// The SSO cookie under a name Crowd uses, when the recording shows one.
+fn known_sso_cookie(observations: &[Observation]) -> Option<SsoCookie> {
+    let name = observations
+        .iter()
+        .find_map(|o| o.set.iter().find(|c| c.kind == CookieKind::CrowdToken).map(|c| c.name.to_string()))?;
+    let detail = if name == "crowd.token_key" {
+        format!("{name}, Crowd's default SSO cookie")
+    } else {
+        format!("{name}, a name Crowd's cookie.tokenkey setting gives the SSO cookie")
+    };
+    Some(SsoCookie { name, source: "name", detail })
+}
+
+/// A renamed SSO cookie recognised by what it does: set with a `Domain` (shared by the applications) in the
+/// answer to a login, then sent back. The observations then read it as the SSO token.
+fn sso_cookie_by_behaviour(observations: &mut [Observation]) -> Option<SsoCookie> {
+    let mut best: Option<(&str, usize, &Observation)> = None;
+    for login in observations.iter().filter(|o| o.is_login()) {
+        for c in login.set.iter().filter(|c| c.kind == CookieKind::Other && !c.deletes && c.domain.is_some())
+        {
+            let sent = observations
+                .iter()
+                .filter(|o| o.candidates_sent.iter().any(|(n, v)| *n == c.name && *v == c.value))
+                .count();
+            if sent > 0 && best.is_none_or(|(_, n, _)| sent > n) {
+                best = Some((&c.name, sent, login));
+            }
+        }
+    }
+    let (name, sent, login) = best?;
+    let name = name.to_string();
+    let detail = format!(
+        "{name}, found by its behaviour: set with Domain={} by the login at entry {} and sent back with {sent} \
+         {}; give --sso-cookie to name it",
+        login.set.iter().find(|c| *c.name == *name).and_then(|c| c.domain.as_deref()).unwrap_or("?"),
+        login.entry,
+        if sent == 1 { "request" } else { "requests" },
+    );
+    for o in observations.iter_mut() {
+        for c in o.set.iter_mut().filter(|c| *c.name == *name) {
+            c.kind = CookieKind::CrowdToken;
+        }
+        let sent = std::mem::take(&mut o.candidates_sent);
+        o.tokens_sent.extend(sent.into_iter().filter(|(n, _)| **n == *name).map(|(_, v)| v));
+    }
+    Some(SsoCookie { name, source: "behaviour", detail })
+}
+
+fn observation(
+    input: usize,
+    entry: &Entry<'_>,
+    s: &Signals<'_>,
+    url: &str,
+    candidates: &[Box<str>],
+) -> Observation {
     const MAX_URL: usize = 512;
     let short_url = match url.char_indices().nth(MAX_URL) {
         Some((i, _)) => format!("{}…", &url[..i]),
@@ -284,9 +418,14 @@ fn observation(input: usize, entry: &Entry<'_>, s: &Signals<'_>, url: &str) -> O
     let mut session_sent = None;
     let mut xsrf_logged_in = None;
     let mut lb_cookie_sent = false;
-    for (kind, _, value) in &s.sent {
+    let mut candidates_sent = Vec::new();
+    let candidate = |name: &str| candidates.iter().any(|c| **c == *name);
+    for (kind, name, value) in &s.sent {
         match kind {
             CookieKind::CrowdToken => tokens_sent.push(Fingerprint::of(value)),
+            CookieKind::Other if candidate(name) => {
+                candidates_sent.push(((*name).into(), Fingerprint::of(value)))
+            }
             CookieKind::Session => session_sent = Some(SessionCookie::of(value)),
             CookieKind::Xsrf => xsrf_logged_in = xsrf_state(value),
             CookieKind::LoadBalancer => lb_cookie_sent = true,
@@ -312,17 +451,19 @@ fn observation(input: usize, entry: &Entry<'_>, s: &Signals<'_>, url: &str) -> O
         login_reason: s.login_reason,
         login_redirect: s.login_redirect.is_some(),
         logout_request: s.logout_request,
+        login_request: s.login_request,
         from_cache: s.from_cache,
         static_resource: s.static_resource,
         cookies_visible: s.cookies_visible,
         tokens_sent,
+        candidates_sent,
         session_sent,
         xsrf_logged_in,
         lb_cookie_sent,
         set: s
             .set
             .iter()
-            .filter(|c| c.kind != CookieKind::Other)
+            .filter(|c| c.kind != CookieKind::Other || (c.domain.is_some() && candidate(c.name)))
             .map(|c| CookieSet {
                 kind: c.kind,
                 name: c.name.into(),

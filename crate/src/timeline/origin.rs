@@ -1,9 +1,11 @@
 //! Which application a URL belongs to: scheme, host, port and context path (`/track`, `/wiki`, or none).
 //!
 //! Two apps often share a host (`/jira` and `/wiki` behind one proxy), and their sessions are separate, so the
-//! context path is part of the origin. The best evidence is the `Path` of the `JSESSIONID` Tomcat sets: it is
-//! the context path. Without it (sanitized HARs), a first path segment that is not one of the applications'
-//! own top-level resources is taken as the context path.
+//! context path is part of the origin. It is learnt from what the traffic shows: URLs where a first segment
+//! is followed by one of the applications' own top-level resources (`/wiki/rest/...`, `/jira/browse/...`),
+//! login redirects (`/jira/login.jsp?...`), and the `Path` of the applications' cookies when it is not `/`.
+//! A `JSESSIONID` with `Path=/` says nothing: two apps under context paths that both set it are exactly the
+//! session-cookie collision, and must stay two applications.
 
 use std::collections::{HashMap, HashSet};
 
@@ -53,18 +55,45 @@ const ROOT_SEGMENTS: &[&str] = &[
     "login",
     "favicon.png",
     "robots.txt",
+    "x",
+    "label",
+    "synchrony",
+    "collector",
 ];
 
-/// Context paths learnt from `JSESSIONID` cookies, per host.
+/// Context paths learnt per host (with port), and hosts where an application is served at the root.
 #[derive(Debug, Default, Clone)]
 pub struct ContextPaths {
     learnt: HashMap<Box<str>, HashSet<Box<str>>>,
+    root: HashSet<Box<str>>,
 }
 
 impl ContextPaths {
-    /// Records the `Path` of a `JSESSIONID` set by `host`.
+    /// Learns from one URL path of `host` that an application answered (an Atlassian header, a session
+    /// cookie, a login redirect's target): `/jira/rest/...` says `/jira` is a context path, `/rest/...` that
+    /// an application runs at the root.
+    pub fn learn_url(&mut self, host: &str, path: &str) {
+        let mut segments = path.trim_start_matches('/').split('/');
+        let Some(first) = segments.next().filter(|s| !s.is_empty()) else { return };
+        if is_root_segment(first) {
+            if !self.root.contains(host) {
+                self.root.insert(host.to_ascii_lowercase().into());
+            }
+            return;
+        }
+        if segments.next().is_some_and(is_root_segment) {
+            let lead = path.len() - path.trim_start_matches('/').len();
+            self.learn(host, &path[lead - 1..lead + first.len()]);
+        }
+    }
+
+    /// Records the `Path` of an application's cookie set by `host`: a path other than `/` is its context
+    /// path.
     pub fn learn(&mut self, host: &str, path: &str) {
         let path = path.trim_end_matches('/');
+        if path.is_empty() || !path.starts_with('/') {
+            return;
+        }
         let set = self.learnt.entry(host.to_ascii_lowercase().into()).or_default();
         if !set.contains(path) {
             set.insert(path.into());
@@ -84,7 +113,6 @@ impl ContextPaths {
             // The longest learnt context path that prefixes the path, on a segment boundary.
             let best = known
                 .iter()
-                .filter(|c| !c.is_empty())
                 .filter(|c| {
                     path.starts_with(c.as_ref()) && matches!(path.as_bytes().get(c.len()), None | Some(b'/'))
                 })
@@ -93,18 +121,20 @@ impl ContextPaths {
             if let Some(len) = best {
                 return &path[..len];
             }
-            if known.contains("") {
-                return "";
-            }
         }
         let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
-        let lower = first.to_ascii_lowercase();
-        if first.is_empty() || ROOT_SEGMENTS.contains(&lower.as_str()) || first.contains('.') {
+        if first.is_empty() || is_root_segment(first) || first.contains('.') || self.root.contains(host) {
+            // Served at the root, or a resource of the application the host serves at its root.
             ""
         } else {
             &path[..first.len() + 1]
         }
     }
+}
+
+fn is_root_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    ROOT_SEGMENTS.contains(&lower.as_str())
 }
 
 fn strip_default_port<'h>(scheme: &str, host: &'h str) -> &'h str {
@@ -119,7 +149,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn context_paths_from_cookies_then_heuristics() {
+    fn context_paths_from_urls_cookies_then_heuristics() {
         let mut paths = ContextPaths::default();
         assert_eq!(
             paths.origin_of(
@@ -144,9 +174,28 @@ mod tests {
             paths.origin_of("http", "apps.example.test", "http://apps.example.test/jira"),
             "http://apps.example.test/jira"
         );
-        paths.learn("root.example.test", "/");
+        // A Path=/ cookie is no evidence of a root application: /jira and /wiki stay apart.
+        paths.learn("apps.example.test", "/");
         assert_eq!(
-            paths.origin_of("http", "root.example.test", "http://root.example.test/projects/X"),
+            paths.origin_of("http", "apps.example.test", "http://apps.example.test/wiki/x/AbC"),
+            "http://apps.example.test/wiki"
+        );
+        // Learnt from URLs alone (a sanitized HAR has no cookies).
+        let mut paths = ContextPaths::default();
+        paths.learn_url("one.example.test", "/confluence/display/DOC/Home");
+        paths.learn_url("one.example.test", "/jira/secure/Dashboard.jspa");
+        assert_eq!(
+            paths.origin_of("https", "one.example.test", "https://one.example.test/confluence"),
+            "https://one.example.test/confluence"
+        );
+        assert_eq!(
+            paths.origin_of("https", "one.example.test", "https://one.example.test/jira/x"),
+            "https://one.example.test/jira"
+        );
+        // A host with an application at its root: unknown first segments are its resources.
+        paths.learn_url("root.example.test", "/rest/api/2/myself");
+        assert_eq!(
+            paths.origin_of("http", "root.example.test", "http://root.example.test/ViewProfile/x"),
             "http://root.example.test"
         );
     }
