@@ -5,7 +5,7 @@
 // to tests/out/ (not committed).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startPage, analyzeFiles, waitForReport, fixture, crateVersion, outDir } from './lib/page.mjs';
@@ -74,6 +74,10 @@ test('the example explains the KB case: verdict, fix, timeline, evidence that op
   assert.ok(steps.length >= 2, 'the fix is numbered steps');
   assert.ok(await page.$('#verdict-fix ol.fix > li button.copy'), 'each step has a copy button');
   assert.equal(await page.$eval('#findings > li', (li) => li.dataset.cause), 'proxy-address-change');
+  // Each loss names its own explanation.
+  assert.deepEqual(await page.$$eval('#losses > li', (lis) => lis.map((li) => [li.dataset.entry, li.dataset.cause])),
+    [['11', 'proxy-address-change'], ['22', 'proxy-address-change']]);
+  assert.match(await page.textContent('#losses > li'), /Explained by A proxy that Crowd does not trust.*\(inferred, medium confidence\)/);
   // The example also shows the failed validation from its Crowd log, resolved with its trusted list.
   await page.waitForSelector('#crowd-result table.chain');
   assert.match(await page.textContent('#crowd-result .resolved'), /documented rule.*127\.0\.0\.22/);
@@ -265,5 +269,28 @@ test('the sanitized HAR downloads with the same entries and without the session 
     }
   }
   await page.waitForFunction(() => /replaced \d+ cookies/.test(document.getElementById('redact-summary').textContent));
+  await page.close();
+});
+
+test('a loss no cause explains says what to collect; a renamed SSO cookie is named in its field', async () => {
+  const { page, errors } = await ctx.open();
+  // The KB recording without cookies, with the HTTP session changed at the loss and no other reason shown.
+  const har = JSON.parse(readFileSync(fixture('testbed/proxy-address-change/recording.nocookies.har'), 'utf8'));
+  const loss = har.log.entries[11].response.headers.find((h) => h.name.toLowerCase() === 'x-asessionid');
+  loss.value = 'zzzzzz';
+  const unexplained = join(outDir, 'unexplained.har');
+  writeFileSync(unexplained, JSON.stringify(har));
+  await analyzeFiles(page, [unexplained]);
+  assert.equal(await page.getAttribute('#report', 'data-state'), 'done');
+  assert.equal(await page.getAttribute('#losses > li', 'data-cause'), 'none');
+  assert.match(await page.textContent('#losses > li'), /Unexplained: no cause fits.*To explain it, collect.*org\.apache\.http/s);
+
+  const renamed = join(outDir, 'renamed-sso-cookie.har');
+  writeFileSync(renamed, readFileSync(fixture('testbed/proxy-address-change/recording.har'), 'utf8').replaceAll('crowd.token_key', 'mycorp_sso'));
+  await page.fill('#sso-cookie', 'mycorp_sso');
+  await analyzeFiles(page, [renamed]);
+  assert.equal(await page.getAttribute('#report', 'data-primary-cause'), 'proxy-address-change');
+  assert.match(await page.textContent('#sso-cookie-note'), /SSO cookie: mycorp_sso, as given/);
+  assert.deepEqual(errors, []);
   await page.close();
 });

@@ -83,7 +83,7 @@ async function analyze() {
   $('bar').removeAttribute('value');
   $('progress-text').textContent = 'starting…';
   try {
-    const result = await ask('analyze', { inputs: state.inputs, proxies: $('proxies').value });
+    const result = await ask('analyze', { inputs: state.inputs, proxies: $('proxies').value, ssoCookie: $('sso-cookie').value.trim() });
     showReport(result);
   } catch (err) {
     showError(err.message);
@@ -185,6 +185,7 @@ function showReport({ json, markdown, notes, origins, plot, rows, dropped, ms, m
   $('notes').hidden = !allNotes.length;
   $('notes').textContent = allNotes.join(' ');
   renderPlots($('plots'), plot, report.losses, jumpTo, $('tip'));
+  showLosses(report);
   showFindings(report.findings);
   showInputs(report);
   $('json').textContent = JSON.stringify(report, null, 2);
@@ -216,7 +217,7 @@ function showVerdict(report) {
   fix.replaceChildren();
   if (!shown) {
     $('verdict-cause').textContent = lost
-      ? 'The recording shows the server forgetting the user, but none of the known causes fits; see the timeline and the entries around the loss.'
+      ? 'The recording shows the server forgetting the user, but none of the known causes fits; see each loss below for what to collect.'
       : 'The server knew the user throughout (or never did): nothing to fix in this recording.';
     return;
   }
@@ -226,6 +227,33 @@ function showVerdict(report) {
   const first = shown.evidence[0];
   if (first) {
     fix.append(el('p', {}, el('button', { className: 'link', text: `Show the loss: entry ${report.losses[0]?.entry ?? first.entry}`, attrs: { type: 'button' }, on: { click: () => jumpTo(report.losses[0]?.input ?? first.input, report.losses[0]?.entry ?? first.entry) } })));
+  }
+}
+
+/** Each loss with its own explanation (or, when no cause fits, what to collect to explain it). */
+function showLosses(report) {
+  const { losses, findings, sso_cookie: sso } = report;
+  $('losses-panel').hidden = !losses.length;
+  $('sso-cookie-note').textContent = sso ? `SSO cookie: ${sso.detail}.` : '';
+  const list = $('losses');
+  list.replaceChildren();
+  for (const loss of losses) {
+    const finding = loss.finding === null ? null : findings[loss.finding];
+    const li = el('li', { className: `loss ${loss.cause ? 'explained' : 'unexplained'}`, dataset: { cause: loss.cause ?? 'none', entry: String(loss.entry) } });
+    li.append(el('p', {},
+      el('button', { className: 'link entry-link', text: `entry ${loss.entry}${loss.input ? ` of input ${loss.input}` : ''}`, attrs: { type: 'button' }, on: { click: () => jumpTo(loss.input, loss.entry) } }),
+      el('span', { className: 'muted', text: loss.at ? ` ${clock(Date.parse(loss.at))} ` : ' ' }),
+      el('span', { text: `${loss.method} ${loss.url} → ${loss.status ?? 'no response'} on ${loss.origin}: ${loss.user} no longer known` })));
+    if (loss.cause) {
+      const behind = loss.underlying_cause ? el('span', {}, ', behind it ', el('code', { text: loss.underlying_cause })) : '';
+      li.append(el('p', {}, el('span', { className: 'muted', text: 'Explained by ' }), el('strong', { text: finding?.title ?? loss.cause }), ' ',
+        el('code', { text: loss.cause }), behind, el('span', { className: 'meta', text: ` (${loss.basis}, ${loss.confidence} confidence)` })));
+      if (loss.alternatives.length) li.append(el('p', { className: 'muted', text: `Also possible: ${loss.alternatives.join(', ')}` }));
+    } else {
+      li.append(el('p', {}, el('strong', { text: 'Unexplained: ' }), `no cause fits what the recording shows (signals: ${loss.signals.join(', ')}; last known at entry ${loss.last_known_entry}).`));
+      if (loss.collect.length) li.append(el('h5', { text: 'To explain it, collect' }), el('ul', {}, ...loss.collect.map((c) => el('li', { text: c }))));
+    }
+    list.append(li);
   }
 }
 

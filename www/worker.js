@@ -67,7 +67,7 @@ async function sniff(file) {
   return 'log';
 }
 
-async function analyze({ id, inputs, proxies }, exports) {
+async function analyze({ id, inputs, proxies, ssoCookie }, exports) {
   table?.free();
   table = null;
   harFiles = [];
@@ -75,6 +75,7 @@ async function analyze({ id, inputs, proxies }, exports) {
   const notes = [];
   try {
     analyzer.indexEntries();
+    if (ssoCookie) analyzer.setSsoCookie(ssoCookie);
     // Report input indices follow the order inputs are given: the trusted list, the HARs, then the logs.
     // `harFiles` is indexed the same way, so an entry's (input, entry) finds its file for the detail pane.
     let inputIndex = 0;

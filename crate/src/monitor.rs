@@ -83,6 +83,11 @@ impl Monitor {
         Ok(())
     }
 
+    /// Reads the SSO cookie under this name (Crowd's `cookie.tokenkey`); empty: recognise it by itself.
+    pub fn set_sso_cookie(&mut self, name: &str) {
+        self.timelines.set_sso_cookie(name);
+    }
+
     /// Starts replaying a stored recording (a restarted extension worker): the entries that follow rebuild the
     /// history without diagnosing anything, since their losses were announced when they happened.
     pub fn begin_replay(&mut self) {
@@ -273,6 +278,60 @@ mod tests {
             .map(|a| a.entry)
             .collect();
         assert_eq!(live, [22]);
+    }
+
+    /// Feeds a story's entries one by one; returns every alert (new problems and repeats).
+    fn alerts_of_story(story: &crate::rules::tester::Story) -> Vec<Alert> {
+        let har: serde_json::Value = serde_json::from_slice(&story.har(true)).unwrap();
+        let mut monitor = Monitor::new();
+        har["log"]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|e| monitor.push_entry(e.to_string().as_bytes()).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn each_alert_carries_its_own_losss_cause() {
+        use crate::rules::tester::Story;
+        // Two applications under one host: Jira loses its session to a rejected token, much later
+        // Confluence to a node change. Each alert names its own cause, not the recording's top finding.
+        let mut s = Story::new();
+        let jira = s.app("https://apps.example.test/jira", true);
+        let wiki = s.app("https://apps.example.test/wiki", false);
+        s.node(wiki, "node1").login(jira).work_for(jira, 3, 2).sso_login(wiki).work(wiki);
+        s.rejected(jira).wait(3).login(jira).work(jira).work(wiki).node(wiki, "node2").rejected(wiki);
+        let alerts = alerts_of_story(&s);
+        let got: Vec<_> = alerts.iter().map(|a| (a.origin.as_str(), a.cause.as_deref(), a.repeats)).collect();
+        assert_eq!(
+            got,
+            [
+                ("https://apps.example.test/jira", Some("proxy-address-change"), 1),
+                ("https://apps.example.test/wiki", Some("no-session-affinity"), 1),
+            ]
+        );
+        assert!(alerts[1].title.as_deref().is_some_and(|t| t.contains("load balancer")), "{alerts:#?}");
+    }
+
+    #[test]
+    fn a_first_visit_is_never_a_loss_and_a_login_loop_is_one_alert() {
+        use crate::rules::tester::Story;
+        let mut s = Story::new();
+        s.sso_domain = ".example.com".to_owned();
+        let jira = s.app("https://apps.example.test/jira", true);
+        let wiki = s.app("https://apps.example.test/wiki", false);
+        for _ in 0..9 {
+            s.login(jira).sent_to_login(jira).wait(1);
+        }
+        s.sent_to_login(wiki);
+        let alerts = alerts_of_story(&s);
+        assert_eq!(alerts.len(), 9, "every loop is reported, as a repeat: {alerts:#?}");
+        assert!(alerts
+            .iter()
+            .all(|a| a.id == alerts[0].id && a.cause.as_deref() == Some("sso-cookie-domain")));
+        assert_eq!(alerts.iter().map(|a| a.repeats).collect::<Vec<_>>(), (1..=9).collect::<Vec<_>>());
+        assert!(alerts.iter().all(|a| a.origin.ends_with("/jira")), "the wiki's first visit is no loss");
     }
 
     #[test]

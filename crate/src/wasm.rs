@@ -50,6 +50,13 @@ impl StreamingAnalyzer {
         self.analyzer()?.set_trusted_proxies(name, list).map_err(into_error)
     }
 
+    /// Names the SSO cookie (Crowd's `cookie.tokenkey`), before the first input; found by itself otherwise.
+    #[wasm_bindgen(js_name = setSsoCookie)]
+    pub fn set_sso_cookie(&mut self, name: &str) -> Result<(), JsError> {
+        self.analyzer()?.set_sso_cookie(name);
+        Ok(())
+    }
+
     /// Feeds the next chunk of the current input.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsError> {
         self.analyzer()?.push(chunk).map_err(into_error)
@@ -184,6 +191,12 @@ impl LiveMonitor {
     #[wasm_bindgen(js_name = setTrustedProxies)]
     pub fn set_trusted_proxies(&mut self, list: &str) -> Result<(), JsError> {
         self.inner.set_trusted_proxies(list).map_err(into_error)
+    }
+
+    /// Names the SSO cookie (Crowd's `cookie.tokenkey`); `""` goes back to finding it by itself.
+    #[wasm_bindgen(js_name = setSsoCookie)]
+    pub fn set_sso_cookie(&mut self, name: &str) {
+        self.inner.set_sso_cookie(name);
     }
 
     /// Feeds one finished entry; returns the alerts it raises as JSON text.

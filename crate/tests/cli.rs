@@ -205,3 +205,52 @@ fn a_bad_trusted_list_or_log_exits_2_with_the_place() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.starts_with("harlens: recording.har: "), "{err}");
 }
+
+/// The test bed's KB recording with its SSO cookie renamed (Crowd's `cookie.tokenkey`), in a temporary file.
+fn renamed_kb(name: &str) -> PathBuf {
+    let kb = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/testbed/proxy-address-change/recording.har");
+    let text = std::fs::read_to_string(kb).unwrap().replace("crowd.token_key", name);
+    let dir = std::env::temp_dir().join(format!("harlens-cli-sso-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.har"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn json_report(args: &[&str]) -> serde_json::Value {
+    let out = harlens(args);
+    assert!(out.status.code() == Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_renamed_sso_cookie_is_found_by_itself_or_given_with_sso_cookie() {
+    let kb = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/testbed/proxy-address-change/recording.har");
+    let original = json_report(&["analyze", "--format", "json", kb.to_str().unwrap()]);
+    let same = |r: &serde_json::Value| {
+        assert_eq!(r["summary"]["primary_cause"], original["summary"]["primary_cause"]);
+        assert_eq!(r["losses"], original["losses"]);
+        assert_eq!(r["findings"][0]["confidence"], original["findings"][0]["confidence"]);
+    };
+    for name in ["acme.tokenkey", "mycorp_sso"] {
+        let path = renamed_kb(name);
+        let found = json_report(&["analyze", "--format", "json", path.to_str().unwrap()]);
+        same(&found);
+        assert_eq!(found["sso_cookie"]["name"], name);
+        assert_eq!(
+            found["sso_cookie"]["source"],
+            if name.ends_with(".tokenkey") { "name" } else { "behaviour" }
+        );
+        let given =
+            json_report(&["analyze", "--format", "json", "--sso-cookie", name, path.to_str().unwrap()]);
+        same(&given);
+        assert_eq!(given["sso_cookie"]["source"], "option");
+        let text = String::from_utf8(harlens(&["analyze", path.to_str().unwrap()]).stdout).unwrap();
+        assert!(text.contains(&format!("SSO cookie: {name}")), "{text}");
+    }
+    let out = harlens(&["analyze", "--sso-cookie", "a=b", kb.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--sso-cookie: `a=b` is not a cookie name"));
+}

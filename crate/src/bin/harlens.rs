@@ -38,6 +38,10 @@ enum Command {
         /// Crowd's trusted proxy servers (commas or newlines), or @FILE to read them from a file.
         #[arg(long, value_name = "LIST|@FILE")]
         trusted_proxies: Option<String>,
+        /// The SSO cookie's name, when Crowd's cookie.tokenkey renamed it (found by itself otherwise: known
+        /// names such as crowd.token_key and *.tokenkey, or the cookie set with a Domain at the login).
+        #[arg(long, value_name = "NAME")]
+        sso_cookie: Option<String>,
         /// A server log: Jira's access log, atlassian-jira.log (with DEBUG org.apache.http wire lines),
         /// atlassian-crowd.log, Confluence's or Bitbucket's logs; the format is detected. Repeatable.
         #[arg(long = "log", value_name = "FILE")]
@@ -124,9 +128,14 @@ const PROGRESS_MIN_BYTES: u64 = 16 << 20;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Analyze { format, output, trusted_proxies, logs, hars } => {
-            analyze(format, output.as_deref(), trusted_proxies.as_deref(), &logs, &hars)
-        }
+        Command::Analyze { format, output, trusted_proxies, sso_cookie, logs, hars } => analyze(
+            format,
+            output.as_deref(),
+            trusted_proxies.as_deref(),
+            sso_cookie.as_deref(),
+            &logs,
+            &hars,
+        ),
         Command::Redact {
             output,
             keep_bodies,
@@ -164,10 +173,17 @@ fn analyze(
     format: Format,
     output: Option<&Path>,
     trusted: Option<&str>,
+    sso_cookie: Option<&str>,
     logs: &[PathBuf],
     hars: &[PathBuf],
 ) -> Result<ExitCode, String> {
     let mut analyzer = Analyzer::new();
+    if let Some(name) = sso_cookie {
+        if name.trim().is_empty() || name.contains(['=', ';', ' ']) {
+            return Err(format!("--sso-cookie: `{name}` is not a cookie name"));
+        }
+        analyzer.set_sso_cookie(name);
+    }
     if let Some(trusted) = trusted {
         let (source, list) = list_argument(trusted, "trusted proxies")?;
         analyzer.set_trusted_proxies(&source, &list).map_err(|e| multiline(&e.to_string()))?;

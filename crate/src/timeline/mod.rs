@@ -250,7 +250,8 @@ impl TimelineBuilder {
         Self::default()
     }
 
-    /// Reads the SSO cookie under this name (Crowd's `cookie.tokenkey`) instead of recognising it.
+    /// Reads the SSO cookie under this name (Crowd's `cookie.tokenkey`) instead of recognising it; an empty
+    /// name goes back to recognising it. Applies to the entries observed from now on.
     pub fn set_sso_cookie(&mut self, name: &str) {
         let name = name.trim();
         self.sso_cookie = (!name.is_empty()).then(|| name.into());
