@@ -460,6 +460,20 @@ mod tests {
     }
 
     #[test]
+    fn noise_that_is_no_loss() {
+        // CORS preflights (sent without cookies), unrelated errors for the user, another application's first
+        // visit: none of them is a loss.
+        let mut s = Story::new();
+        let (jira, wiki) = (s.jira(), s.wiki());
+        s.login(jira).work(jira).preflight(jira).unrelated_error(jira, 404).unrelated_error(jira, 403);
+        s.sent_to_login(wiki).login(wiki).work(wiki).preflight(jira).work(jira);
+        for cookies in [true, false] {
+            let r = s.report(cookies);
+            assert!(r.losses.is_empty() && r.findings.is_empty(), "{}", summary(&r));
+        }
+    }
+
+    #[test]
     fn a_loss_no_rule_explains_is_reported_with_what_to_collect() {
         // The HTTP session changed during active use, with nothing else to show why.
         let mut s = Story::new();

@@ -396,6 +396,16 @@ impl Story {
         self
     }
 
+    /// A CORS preflight from another application's page: no cookies, so answered as anonymous.
+    pub fn preflight(&mut self, app: AppId) -> &mut Self {
+        let token = self.token.take();
+        let jar = std::mem::take(&mut self.jar);
+        self.entry(app, "OPTIONS", "/rest/api/2/myself", 200, false, Vec::new(), Vec::new());
+        self.token = token;
+        self.jar = jar;
+        self
+    }
+
     /// A request that fails for its own reasons (a missing avatar, a permission check): not a loss.
     pub fn unrelated_error(&mut self, app: AppId, status: u16) -> &mut Self {
         self.entry(app, "GET", "/rest/api/2/issue/APS-1/watchers", status, true, Vec::new(), Vec::new());

@@ -95,6 +95,8 @@ pub struct Signals<'a> {
     pub login_redirect: Option<&'a str>,
     /// The request is a logout (`/logout`, `/secure/Logout!default.jspa`, `/logout.action`, `/j_atl_security_logout`).
     pub logout_request: bool,
+    /// A CORS preflight (`OPTIONS`): sent without cookies by every browser.
+    pub preflight: bool,
     /// The request submits credentials: a POST to a login form or REST login (`/login.jsp`,
     /// `/dologin.action`, `/j_atl_security_check`, `/rest/auth/1/session`, ...), or Seraph's
     /// `os_username`/`os_password` parameters. Whether it succeeded is in the response.
@@ -113,7 +115,13 @@ pub struct Signals<'a> {
 impl Signals<'_> {
     /// The entry says something about the session: an Atlassian header, a session or SSO cookie, a login
     /// redirect, a logout, or a 401. The timeline keeps only these; the page's "auth-relevant" filter shows them.
+    /// A CORS preflight never does: browsers send it without cookies, so the server answers it as anonymous
+    /// whoever the user is.
     pub fn session_relevant(&self, status: Option<u16>) -> bool {
+        !self.preflight && (self.session_signals() || status == Some(401))
+    }
+
+    fn session_signals(&self) -> bool {
         self.user.is_some()
             || self.asession_id.is_some()
             || self.request_id.is_some()
@@ -123,7 +131,6 @@ impl Signals<'_> {
             || self.login_request
             || self.set.iter().any(|c| c.kind != CookieKind::Other)
             || self.sent.iter().any(|(k, _, _)| matches!(k, CookieKind::CrowdToken | CookieKind::Session))
-            || status == Some(401)
     }
 }
 
@@ -146,6 +153,7 @@ pub fn decode_with<'a>(entry: &'a Entry<'_>, sso_cookie: Option<&str>) -> Signal
     s.static_resource = is_static(path);
     s.logout_request = is_logout_path(path);
     s.login_request = is_login_request(method, url, path);
+    s.preflight = method.eq_ignore_ascii_case("OPTIONS");
     s.server_ip = entry.server_ip_address.as_str().and_then(parse_ip);
     let kind = |name: &str| CookieKind::classify(name, sso_cookie);
 
@@ -235,11 +243,13 @@ enum ResponseHeader {
 /// Recognizes the response headers the decoders read, in any case, without allocating: this runs for every
 /// header of every entry.
 fn response_header(name: &str) -> Option<ResponseHeader> {
-    const NAMES: [(&str, ResponseHeader); 12] = [
+    const NAMES: [(&str, ResponseHeader); 13] = [
         ("x-ausername", ResponseHeader::User),
         ("x-asessionid", ResponseHeader::SessionId),
         ("x-arequestid", ResponseHeader::RequestId),
         ("x-anodeid", ResponseHeader::NodeId),
+        // Confluence Data Center names the node that answered in its own header.
+        ("x-confluence-cluster-node", ResponseHeader::NodeId),
         ("x-seraph-loginreason", ResponseHeader::LoginReason),
         ("location", ResponseHeader::Location),
         ("set-cookie", ResponseHeader::SetCookie),
