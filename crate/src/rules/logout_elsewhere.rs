@@ -35,21 +35,35 @@ fn logout_elsewhere<'a>(v: &LossView<'a>) -> Option<(&'a Timeline, &'a Observati
     v.elsewhere_since_token().filter(|(_, o)| o.logout_request || o.token_deleted()).last()
 }
 
+/// The SSO cookie the last known request carried is gone from the loss request, and no response in the
+/// recording deleted it: a logout in a tab or application the HAR did not record deleted it.
+fn token_vanished(v: &LossView<'_>) -> bool {
+    v.at.cookies_visible
+        && v.at.tokens_sent.is_empty()
+        && !v.before.tokens_sent.is_empty()
+        && !v.timeline.observations[v.loss.last_known..v.loss.at].iter().any(|o| o.token_deleted())
+        && !v.elsewhere().any(|(_, o)| o.token_deleted())
+}
+
 fn claim(_: &Context<'_>, v: &LossView<'_>) -> Option<Claim> {
-    let (_, logout) = logout_elsewhere(v)?;
-    // A logout request is the user's act itself; a deleted SSO cookie alone may be another application
-    // logging the user out after its own loss.
-    Some(Claim::observed(if logout.logout_request { Confidence::High } else { Confidence::Medium }))
+    match logout_elsewhere(v) {
+        // A logout request is the user's act itself; a deleted SSO cookie alone may be another application
+        // logging the user out after its own loss.
+        Some((_, logout)) => {
+            Some(Claim::observed(if logout.logout_request { Confidence::High } else { Confidence::Medium }))
+        }
+        None => token_vanished(v).then_some(Claim::observed(Confidence::Medium)),
+    }
 }
 
 fn check(ctx: &Context<'_>, won: &[Won<'_>]) -> Vec<Finding> {
     let Some(claim) = strongest(won) else { return Vec::new() };
+    let sso = ctx.sso_name;
     let Some((v, other, logout)) =
         won.iter().find_map(|w| logout_elsewhere(&w.view).map(|(t, o)| (&w.view, t, o)))
     else {
-        return Vec::new();
+        return won.first().map(|w| vanished(ctx, won, &w.view, claim)).into_iter().collect();
     };
-    let sso = ctx.sso_name;
     let explanation = format!(
         "The user logged out of {} ({}) before {} lost the session ({}). With Crowd SSO, a logout in any \
          application ends the SSO session in all of them. This is expected behaviour.",
@@ -114,5 +128,36 @@ mod tests {
         let (jira, wiki) = (s.jira(), s.wiki());
         s.login(wiki).logout(wiki).login(jira).work_for(jira, 3, 2).rejected(jira);
         t.not("logout before our login", &s.report(true));
+    }
+}
+
+/// The finding when the recording shows the SSO cookie gone but not the logout that deleted it.
+fn vanished(ctx: &Context<'_>, won: &[Won<'_>], v: &LossView<'_>, claim: Claim) -> Finding {
+    let sso = ctx.sso_name;
+    let explanation = format!(
+        "Until {}, every request to {} carried the SSO cookie {sso}; at {} it was gone, and no response in this \
+         recording deleted it. A logout in another tab or another SSO application (not recorded here) deletes \
+         it and ends the SSO session in all applications, so this one logged the user out. This is expected \
+         behaviour.",
+        describe(v.before),
+        v.timeline.origin,
+        describe(v.at)
+    );
+    let mut ev = vec![
+        evidence(v.before, format!("the last request with {sso}")),
+        evidence(v.at, format!("no {sso} any more: logged out")),
+    ];
+    for w in won.iter().skip(1) {
+        ev.push(evidence(w.view.at, format!("again without {sso}")));
+    }
+    Finding {
+        losses: indices(won),
+        evidence: ev,
+        fix: vec!["Nothing to fix: logging out of one SSO application logs out of all. Users who want to stay in one application should close the other one's tab instead of logging out.".to_owned()],
+        confirm: vec![
+            "Ask the user whether they logged out in another tab or application at that time.".to_owned(),
+            "The access logs of the other applications show the logout request (/logout, /secure/Logout!default.jspa, /logout.action).".to_owned(),
+        ],
+        ..RULE.finding(claim, explanation)
     }
 }

@@ -62,10 +62,11 @@ fn ppm_login<'a>(v: &LossView<'a>) -> Option<(&'a Timeline, &'a Observation)> {
     if v.node_change().is_some() || v.session_changed() == Some(true) {
         return None;
     }
-    // On the same host name both applications share one cookie jar and, as a rule, one proxy path: a login
-    // there replacing the session is session-cookie-collision.
+    // On the same host name both applications share one cookie jar: a login there that replaced this
+    // application's session cookie is session-cookie-collision. Only a session that demonstrably survived
+    // (or the new token seen arriving) leaves the token to blame.
     let host = |o: &Observation| o.host.split(':').next().unwrap_or_default().to_owned();
-    if host(issued) == host(v.at) && !carried(v, issued) {
+    if host(issued) == host(v.at) && v.session_changed() != Some(false) && !carried(v, issued) {
         return None;
     }
     Some((other, issued))

@@ -29,10 +29,11 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// An ordinary request (not a login) that came back with a new SSO token for a logged-in user.
+/// An ordinary request (not a login) on which the user was logged in again: a new SSO token for a logged-in
+/// user, or (without cookies in the HAR) Seraph saying `OUT` then `OK` in one response.
 fn reissue(o: &Observation) -> bool {
     o.counts_for_session()
-        && o.token_issued()
+        && (o.token_issued() || o.reauthenticated)
         && o.named_user().is_some()
         && !o.is_login()
         && !o.login_redirect
@@ -68,8 +69,9 @@ fn check(ctx: &Context<'_>, won: &[Won<'_>]) -> Vec<Finding> {
     };
     let every = span.map(|s| human_duration(s / (reissues.len() as i64 - 1).max(1)));
     let mut explanation = format!(
-        "On {}, the SSO token {sso} was replaced {} on ordinary requests while the user stayed logged in{}. \
-         That is Seraph's remember-me logging the user back in after the token stopped validating: the user \
+        "On {}, the user was logged in again {} on ordinary requests{}, each time with a new SSO token \
+         ({sso}), without ever seeing a login page. That is Seraph's remember-me logging the user back in \
+         after the token stopped validating: the user \
          does not notice here, but each new token is bound to the current client address and logs them out \
          of the other SSO applications. The underlying cause is usually an untrusted proxy whose address \
          changes (proxy-address-change).",
@@ -82,7 +84,17 @@ fn check(ctx: &Context<'_>, won: &[Won<'_>]) -> Vec<Finding> {
     );
     let mut ev: Vec<_> = reissues
         .iter()
-        .map(|o| evidence(o, format!("new {sso} on an ordinary request, user still logged in")))
+        .map(|o| {
+            evidence(
+                o,
+                if o.token_issued() {
+                    format!("new {sso} on an ordinary request, user still logged in")
+                } else {
+                    "Seraph logged the user out and in again on an ordinary request (X-Seraph-LoginReason OUT, then OK)"
+                        .to_owned()
+                },
+            )
+        })
         .collect();
     for w in won {
         ev.push(evidence(
@@ -138,6 +150,10 @@ mod tests {
         assert!(r.losses.is_empty(), "remember-me hides the loss here");
         assert_eq!(r.findings[0].cause, "remember-me-churn");
         assert_eq!(r.findings[0].basis, Basis::Observed);
+        // Without cookies, Seraph's reasons (OUT, then OK) on ordinary requests show the same.
+        let r = s.report(false);
+        t.names("churn, sanitized", &r);
+        assert_eq!(r.findings[0].cause, "remember-me-churn");
     }
 
     #[test]

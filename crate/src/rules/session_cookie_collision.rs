@@ -17,6 +17,7 @@
 //! domain.md section 4.6; RFC 6265 section 8.5 (cookies do not provide isolation by port).
 
 use super::{describe, evidence, indices, strongest, Claim, Context, LossView, Rule, Won};
+use crate::logs::{CrowdValidation, SessionOp};
 use crate::report::{Confidence, Finding, Severity};
 use crate::signals::CookieKind;
 use crate::timeline::{Observation, Timeline};
@@ -77,8 +78,32 @@ fn two_tokens(o: &Observation) -> bool {
     o.tokens_sent.len() > 1 && o.tokens_sent.windows(2).any(|w| w[0] != w[1])
 }
 
+/// In the server logs, Crowd refused as unknown a token that this Crowd never issued (no creation or
+/// successful validation of it in logs that do hold logins): the browser sent another environment's SSO
+/// cookie, which shares the parent domain and the name.
+fn foreign_token_refused<'a>(ctx: &Context<'a>) -> Option<&'a CrowdValidation> {
+    let logs = ctx.logs?;
+    let v = &logs.validations;
+    v.iter().enumerate().find_map(|(i, call)| {
+        let token = call.token.as_ref()?;
+        let unknown = call.reason.as_deref() == Some("INVALID_SSO_TOKEN")
+            && (call.status == Some(404)
+                || call.message.as_deref().is_some_and(|m| m.contains("Failed to find entity")));
+        let known_here = v.iter().any(|o| {
+            o.token.as_ref() == Some(token)
+                && o.reason.is_none()
+                && matches!(o.operation, SessionOp::Create | SessionOp::Validate)
+        });
+        let logins_logged = v[..i].iter().any(|o| o.operation == SessionOp::Create && o.reason.is_none());
+        (unknown && !known_here && logins_logged).then_some(call)
+    })
+}
+
 fn claim(ctx: &Context<'_>, v: &LossView<'_>) -> Option<Claim> {
     if two_tokens(v.at) {
+        return Some(Claim::observed(Confidence::High));
+    }
+    if v.right_after_login() && foreign_token_refused(ctx).is_some() {
         return Some(Claim::observed(Confidence::High));
     }
     let visited_other = |other: &Timeline| v.elsewhere().any(|(t, _)| std::ptr::eq(t, other));
@@ -105,6 +130,11 @@ fn claim(ctx: &Context<'_>, v: &LossView<'_>) -> Option<Claim> {
 fn check(ctx: &Context<'_>, won: &[Won<'_>]) -> Vec<Finding> {
     if let Some(w) = won.iter().find(|w| two_tokens(w.view.at)) {
         return vec![two_tokens_finding(ctx, w.view.timeline, w.view.at, won)];
+    }
+    if let (Some(call), Some(w)) =
+        (foreign_token_refused(ctx), won.iter().find(|w| w.view.right_after_login()))
+    {
+        return vec![foreign_token_finding(ctx, call, &w.view, won)];
     }
     if let Some(&(a, b)) = colliding_pairs(ctx).first() {
         let (Some((oa, pa)), Some((ob, pb))) = (session_cookie(a), session_cookie(b)) else {
@@ -232,5 +262,44 @@ mod tests {
         s.login(jira).work(jira).sent_to_login(wiki).login(wiki).work(jira);
         let r = s.report(false);
         assert!(r.losses.is_empty(), "{}", crate::rules::tester::summary(&r));
+    }
+}
+
+fn foreign_token_finding(
+    ctx: &Context<'_>,
+    call: &CrowdValidation,
+    v: &LossView<'_>,
+    won: &[Won<'_>],
+) -> Finding {
+    let sso = ctx.sso_name;
+    let explanation = format!(
+        "Right after the login at {} on {}, the application sent Crowd an SSO token that this Crowd never \
+         issued, and Crowd answered that it does not exist: the browser sent another SSO environment's \
+         {sso} cookie (one that shares the parent domain and the cookie name, such as a staging \
+         environment), and the application read it instead of the one its own login set.",
+        describe(v.before),
+        v.timeline.origin
+    );
+    let mut ev = vec![
+        evidence(v.before, "the login succeeded"),
+        super::validations::evidence(
+            ctx,
+            call,
+            format!(
+                "Crowd refused a token it never issued: {} {}",
+                call.reason.as_deref().unwrap_or_default(),
+                call.message.as_deref().unwrap_or_default()
+            ),
+        ),
+    ];
+    for w in won {
+        ev.push(evidence(w.view.at, "the next request was logged out"));
+    }
+    Finding {
+        losses: indices(won),
+        evidence: ev,
+        fix: vec![format!("Give each SSO environment its own SSO domain or its own cookie name (Crowd session configuration, cookie.tokenkey), so that their {sso} cookies never meet in one browser.")],
+        confirm: vec![format!("List the cookies of the parent domain in the browser: two {sso} cookies with different domains or paths.")],
+        ..RULE.finding(Claim::observed(Confidence::High), explanation)
     }
 }

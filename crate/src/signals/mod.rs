@@ -90,6 +90,9 @@ pub struct Signals<'a> {
     pub request_id: Option<RequestId<'a>>,
     pub node_id: Option<&'a str>,
     pub login_reason: Option<LoginReason>,
+    /// Seraph's reasons said the user was logged out and then in again within this response (`OUT, OK`, on
+    /// one line or two): remember-me (or another authenticator) logged the user back in.
+    pub reauthenticated: bool,
     /// `Location` of a redirect to a login page (Seraph's `login.jsp?permissionViolation=true&os_destination=`,
     /// Confluence's `login.action`).
     pub login_redirect: Option<&'a str>,
@@ -177,7 +180,10 @@ pub fn decode_with<'a>(entry: &'a Entry<'_>, sso_cookie: Option<&str>) -> Signal
             }
             Some(ResponseHeader::NodeId) => s.node_id = last_item(value).or(s.node_id),
             Some(ResponseHeader::LoginReason) => {
-                if let Some(r) = value.split(',').filter_map(LoginReason::parse).next_back() {
+                for r in value.split(',').filter_map(LoginReason::parse) {
+                    if r == LoginReason::Ok && s.login_reason.is_some_and(LoginReason::means_logged_out) {
+                        s.reauthenticated = true;
+                    }
                     s.login_reason = Some(r);
                 }
             }

@@ -77,6 +77,8 @@ pub struct Observation {
     pub request_id: Option<(Option<Box<str>>, u32, u64)>,
     pub node_id: Option<Box<str>>,
     pub login_reason: Option<LoginReason>,
+    /// Seraph logged the user out and in again within this response (see [`Signals::reauthenticated`]).
+    pub reauthenticated: bool,
     pub login_redirect: bool,
     pub logout_request: bool,
     /// The request submitted credentials (a login form or REST login); see [`Observation::is_login`].
@@ -450,6 +452,7 @@ fn observation(
         request_id: s.request_id.map(|r| (r.prefix.map(Into::into), r.minute_of_day, r.counter)),
         node_id: s.node_id.map(Into::into),
         login_reason: s.login_reason,
+        reauthenticated: s.reauthenticated,
         login_redirect: s.login_redirect.is_some(),
         logout_request: s.logout_request,
         login_request: s.login_request,
