@@ -90,6 +90,37 @@ fn check(ctx: &Context<'_>, won: &[Won<'_>]) -> Vec<Finding> {
     }]
 }
 
+/// The finding when the recording shows the SSO cookie gone but not the logout that deleted it.
+fn vanished(ctx: &Context<'_>, won: &[Won<'_>], v: &LossView<'_>, claim: Claim) -> Finding {
+    let sso = ctx.sso_name;
+    let explanation = format!(
+        "Until {}, every request to {} carried the SSO cookie {sso}; at {} it was gone, and no response in this \
+         recording deleted it. A logout in another tab or another SSO application (not recorded here) deletes \
+         it and ends the SSO session in all applications, so this one logged the user out. This is expected \
+         behaviour.",
+        describe(v.before),
+        v.timeline.origin,
+        describe(v.at)
+    );
+    let mut ev = vec![
+        evidence(v.before, format!("the last request with {sso}")),
+        evidence(v.at, format!("no {sso} any more: logged out")),
+    ];
+    for w in won.iter().skip(1) {
+        ev.push(evidence(w.view.at, format!("again without {sso}")));
+    }
+    Finding {
+        losses: indices(won),
+        evidence: ev,
+        fix: vec!["Nothing to fix: logging out of one SSO application logs out of all. Users who want to stay in one application should close the other one's tab instead of logging out.".to_owned()],
+        confirm: vec![
+            "Ask the user whether they logged out in another tab or application at that time.".to_owned(),
+            "The access logs of the other applications show the logout request (/logout, /secure/Logout!default.jspa, /logout.action).".to_owned(),
+        ],
+        ..RULE.finding(claim, explanation)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::tester::{Story, Tester};
@@ -128,36 +159,5 @@ mod tests {
         let (jira, wiki) = (s.jira(), s.wiki());
         s.login(wiki).logout(wiki).login(jira).work_for(jira, 3, 2).rejected(jira);
         t.not("logout before our login", &s.report(true));
-    }
-}
-
-/// The finding when the recording shows the SSO cookie gone but not the logout that deleted it.
-fn vanished(ctx: &Context<'_>, won: &[Won<'_>], v: &LossView<'_>, claim: Claim) -> Finding {
-    let sso = ctx.sso_name;
-    let explanation = format!(
-        "Until {}, every request to {} carried the SSO cookie {sso}; at {} it was gone, and no response in this \
-         recording deleted it. A logout in another tab or another SSO application (not recorded here) deletes \
-         it and ends the SSO session in all applications, so this one logged the user out. This is expected \
-         behaviour.",
-        describe(v.before),
-        v.timeline.origin,
-        describe(v.at)
-    );
-    let mut ev = vec![
-        evidence(v.before, format!("the last request with {sso}")),
-        evidence(v.at, format!("no {sso} any more: logged out")),
-    ];
-    for w in won.iter().skip(1) {
-        ev.push(evidence(w.view.at, format!("again without {sso}")));
-    }
-    Finding {
-        losses: indices(won),
-        evidence: ev,
-        fix: vec!["Nothing to fix: logging out of one SSO application logs out of all. Users who want to stay in one application should close the other one's tab instead of logging out.".to_owned()],
-        confirm: vec![
-            "Ask the user whether they logged out in another tab or application at that time.".to_owned(),
-            "The access logs of the other applications show the logout request (/logout, /secure/Logout!default.jspa, /logout.action).".to_owned(),
-        ],
-        ..RULE.finding(claim, explanation)
     }
 }

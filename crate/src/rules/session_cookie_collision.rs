@@ -216,6 +216,45 @@ fn two_tokens_finding(ctx: &Context<'_>, t: &Timeline, o: &Observation, won: &[W
     }
 }
 
+fn foreign_token_finding(
+    ctx: &Context<'_>,
+    call: &CrowdValidation,
+    v: &LossView<'_>,
+    won: &[Won<'_>],
+) -> Finding {
+    let sso = ctx.sso_name;
+    let explanation = format!(
+        "Right after the login at {} on {}, the application sent Crowd an SSO token that this Crowd never \
+         issued, and Crowd answered that it does not exist: the browser sent another SSO environment's \
+         {sso} cookie (one that shares the parent domain and the cookie name, such as a staging \
+         environment), and the application read it instead of the one its own login set.",
+        describe(v.before),
+        v.timeline.origin
+    );
+    let mut ev = vec![
+        evidence(v.before, "the login succeeded"),
+        super::validations::evidence(
+            ctx,
+            call,
+            format!(
+                "Crowd refused a token it never issued: {} {}",
+                call.reason.as_deref().unwrap_or_default(),
+                call.message.as_deref().unwrap_or_default()
+            ),
+        ),
+    ];
+    for w in won {
+        ev.push(evidence(w.view.at, "the next request was logged out"));
+    }
+    Finding {
+        losses: indices(won),
+        evidence: ev,
+        fix: vec![format!("Give each SSO environment its own SSO domain or its own cookie name (Crowd session configuration, cookie.tokenkey), so that their {sso} cookies never meet in one browser.")],
+        confirm: vec![format!("List the cookies of the parent domain in the browser: two {sso} cookies with different domains or paths.")],
+        ..RULE.finding(Claim::observed(Confidence::High), explanation)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::tester::{Story, Tester};
@@ -262,44 +301,5 @@ mod tests {
         s.login(jira).work(jira).sent_to_login(wiki).login(wiki).work(jira);
         let r = s.report(false);
         assert!(r.losses.is_empty(), "{}", crate::rules::tester::summary(&r));
-    }
-}
-
-fn foreign_token_finding(
-    ctx: &Context<'_>,
-    call: &CrowdValidation,
-    v: &LossView<'_>,
-    won: &[Won<'_>],
-) -> Finding {
-    let sso = ctx.sso_name;
-    let explanation = format!(
-        "Right after the login at {} on {}, the application sent Crowd an SSO token that this Crowd never \
-         issued, and Crowd answered that it does not exist: the browser sent another SSO environment's \
-         {sso} cookie (one that shares the parent domain and the cookie name, such as a staging \
-         environment), and the application read it instead of the one its own login set.",
-        describe(v.before),
-        v.timeline.origin
-    );
-    let mut ev = vec![
-        evidence(v.before, "the login succeeded"),
-        super::validations::evidence(
-            ctx,
-            call,
-            format!(
-                "Crowd refused a token it never issued: {} {}",
-                call.reason.as_deref().unwrap_or_default(),
-                call.message.as_deref().unwrap_or_default()
-            ),
-        ),
-    ];
-    for w in won {
-        ev.push(evidence(w.view.at, "the next request was logged out"));
-    }
-    Finding {
-        losses: indices(won),
-        evidence: ev,
-        fix: vec![format!("Give each SSO environment its own SSO domain or its own cookie name (Crowd session configuration, cookie.tokenkey), so that their {sso} cookies never meet in one browser.")],
-        confirm: vec![format!("List the cookies of the parent domain in the browser: two {sso} cookies with different domains or paths.")],
-        ..RULE.finding(Claim::observed(Confidence::High), explanation)
     }
 }
