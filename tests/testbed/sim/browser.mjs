@@ -205,7 +205,7 @@ export class SimBrowser {
     };
     const cookies = this.jar.forRequest(url, r.start);
     ex.requestCookies = cookies.map((c) => ({ ...c }));
-    ex.requestHeaders = this.requestHeaders({ url, https, kind: r.kind, method: r.method, extra: r.headers || [], referrer: r.referrer, body: r.body, cookies, navigation: r.navigation, origin: r.origin, reload: r.reload });
+    ex.requestHeaders = this.requestHeaders({ url, https, kind: r.kind, method: r.method, extra: r.headers || [], referrer: r.referrer, body: r.body, cookies, navigation: r.navigation, origin: r.origin });
     ex.postData = r.body !== undefined && r.body !== null ? { mimeType: r.contentType, text: r.body } : null;
     if (cached) {
       const s = cached.stored;
@@ -226,7 +226,10 @@ export class SimBrowser {
     let reply;
     if (conn) {
       reply = await this.send(conn.address, route.port(), ex, url, r.body, r.start + t.blocked + t.send);
-      if (reply.refused) conn = null; // the server closed it (stopped listening): open a new one
+      if (reply.refused) {
+        pool.splice(pool.indexOf(conn), 1); // the server closed it (stopped listening): open a new one
+        conn = null;
+      }
     }
     if (!conn) {
       const cachedDns = (this.dnsUntil.get(url.hostname) || 0) > r.start;
@@ -248,7 +251,6 @@ export class SimBrowser {
       }
       if (!conn) throw new Error(`browser model: ${url.host} refused on every address`);
     }
-    ex.newConnection = t.dns !== -1;
     ex.connectionId = conn.id;
     ex.address = conn.address;
     ex.port = url.port || (https ? '443' : '80');
@@ -301,7 +303,7 @@ export class SimBrowser {
   }
 
   /** Request headers in the order and casing each browser sends over HTTP/1.1. */
-  requestHeaders({ url, https, kind, method, extra, referrer, body, cookies, navigation, origin, reload }) {
+  requestHeaders({ url, https, kind, method, extra, referrer, body, cookies, navigation, origin }) {
     const p = this.profile;
     const h = [];
     const add = (n, v) => v !== null && v !== undefined && h.push([n, String(v)]);
@@ -318,7 +320,7 @@ export class SimBrowser {
       add('Host', url.host);
       add('Connection', 'keep-alive');
       if (length !== null) add('Content-Length', length);
-      if (navigation && (reload || method === 'POST')) add('Cache-Control', 'max-age=0');
+      if (navigation && method === 'POST') add('Cache-Control', 'max-age=0');
       if (https) {
         add('sec-ch-ua', `"Chromium";v="${this.version}", "Google Chrome";v="${this.version}", "Not?A_Brand";v="99"`);
         add('sec-ch-ua-mobile', '?0');
