@@ -6,7 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { CookieJar } from './sim/cookie-jar.mjs';
+import { SimBrowser, Network } from './sim/browser.mjs';
+import { World, EPOCH } from './world.mjs';
+import { SteppedClock } from './clock.mjs';
+import { PageAdapter } from './sim/page-adapter.mjs';
+import { SCENARIOS } from './scenarios/index.mjs';
 import { chromeHar, firefoxHar, firefoxDate } from './sim/har-export.mjs';
 import { listVariants, simulate } from './matrix/variants.mjs';
 import { CLASSES } from './matrix/classes.mjs';
@@ -76,9 +82,17 @@ test('cookie jar: default path, path matching, and the Cookie order (longer path
   jar.set('old=1; Path=/', U('http://h.example.test/'), -5);
   assert.deepEqual(names(jar, 'http://h.example.test/jira/secure/x'), ['d=1', 'j=1', 'old=1', 'root=1']);
   assert.deepEqual(names(jar, 'http://h.example.test/jiraX/'), ['old=1', 'root=1']);
-  // Replacing a cookie keeps its creation time, hence its place.
+  // Replacing a cookie keeps its creation time, hence its place (RFC 6265, Firefox) ...
   jar.set('old=2; Path=/', U('http://h.example.test/'), 10);
   assert.deepEqual(names(jar, 'http://h.example.test/'), ['old=2', 'root=1']);
+  // ... while Chrome keeps it only for an unchanged value: a new value goes to the end.
+  const chrome = new CookieJar({ keepCreation: 'same-value' });
+  chrome.set('a=1; Path=/', U('http://h.example.test/'), 0);
+  chrome.set('b=1; Path=/', U('http://h.example.test/'), 1);
+  chrome.set('a=1; Path=/', U('http://h.example.test/'), 2);
+  assert.deepEqual(names(chrome, 'http://h.example.test/'), ['a=1', 'b=1']);
+  chrome.set('a=2; Path=/', U('http://h.example.test/'), 3);
+  assert.deepEqual(names(chrome, 'http://h.example.test/'), ['b=1', 'a=2']);
   // Two cookies of one name (parent domain and host-only): both sent, the older first.
   jar.set('sso=staging; Domain=.example.test; Path=/', U('http://wiki-stg.example.test/'), 20);
   jar.set('sso=prod; Path=/', U('http://h.example.test/'), 30);
@@ -100,6 +114,47 @@ test('the matrix: at least 150 variants, every class in every export, three topo
 });
 
 const byId = (id) => listVariants().find((v) => v.id === id);
+
+/**
+ * Every recorded scenario's own script (scenarios/*.mjs, through sim/page-adapter.mjs) on the browser
+ * model gives what Chromium recorded (tests/fixtures/testbed): the same entries in the same order, each with
+ * its status, user, cache hit, the names of the cookies sent (in order) and set, the server address, and
+ * the same loss entries.
+ */
+test("the browser model replays every recorded scenario as Chromium recorded it", async () => {
+  const hdr = (hs, n) => hs.filter((h) => h.name.toLowerCase() === n).map((h) => h.value);
+  const shape = (e) => {
+    const u = new URL(e.request.url);
+    const ip = e._fromCache ? '' : e.serverIPAddress;
+    return [e.request.method, u.pathname, e.response.status, hdr(e.response.headers, 'x-ausername')[0], e._fromCache || '', ip, hdr(e.request.headers, 'cookie').join('').split('; ').map((c) => c.split('=')[0]).join(','), hdr(e.response.headers, 'set-cookie').map((c) => c.split('=')[0]).join(',')].join(' ');
+  };
+  for (const scenario of SCENARIOS) {
+    const dir = new URL(`../fixtures/testbed/${scenario.name}/`, import.meta.url);
+    const recorded = JSON.parse(readFileSync(new URL('recording.har', dir), 'utf8')).log.entries;
+    const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8'));
+    const clock = new SteppedClock(EPOCH);
+    const world = new World({ seed: scenario.name, clock });
+    const ctx = scenario.build(world, {});
+    await world.start();
+    let browser;
+    try {
+      // Chromium resolved *.example.test to 127.0.0.1, or to localhost (::1 first) for client-address-change.
+      const addresses = scenario.resolverRules?.includes('localhost') ? ['::1', '127.0.0.1'] : ['127.0.0.1'];
+      const net = new Network();
+      for (const server of world.servers) {
+        if (!server.forward) continue; // proxies and balancers are what the browser can reach
+        for (const host of ['jira.example.test', 'wiki.example.test', 'wiki-stg.example.test', 'tools.example.test']) net.add(`${host}:${server.port}`, addresses, () => server.port);
+      }
+      browser = new SimBrowser({ kind: 'chrome', clock, network: net, seed: 'replay' });
+      await scenario.run(new PageAdapter(browser.newTab()), ctx, world, {});
+    } finally {
+      await world.close();
+    }
+    assert.deepEqual(chromeHar(browser).log.entries.map(shape), recorded.map(shape), scenario.name);
+    const losses = browser.trace.flatMap((ex, i) => (ex.loss ? [i] : []));
+    assert.deepEqual(losses, expected.all_loss_entries, `${scenario.name}: loss entries`);
+  }
+});
 
 test('a seed gives byte-identical exports; the exports look like the real tools', async () => {
   const v = byId('proxy-address-change--dc--chrome');

@@ -131,7 +131,7 @@ export class SimBrowser {
     this.ua = this.profile.ua(this.version);
     this.client = { ...client };
     this.keepAliveMs = keepAliveMs;
-    this.jar = new CookieJar();
+    this.jar = new CookieJar({ keepCreation: kind === 'chrome' ? 'same-value' : 'always' });
     this.diskCache = new Map();
     this.connections = new Map(); // authority -> [{id, address, freeAt}]
     this.dnsUntil = new Map(); // host -> virtual ms until which the lookup is cached

@@ -1,7 +1,9 @@
 // The browser model's cookie store, after RFC 6265 section 5 as Chrome and Firefox apply it: host-only and
 // domain cookies, default-path, Path matching and the Cookie header's order (longer paths first, then
 // older cookies first), Max-Age over Expires, deletion by a past expiry, replacement keeping the creation
-// time, Secure cookies refused from http: origins (both browsers' "strict secure cookies"). Ports are not
+// time (Firefox, as RFC 6265 5.3 says; Chrome only when the value is unchanged, as its recording in
+// tests/fixtures/testbed shows), Secure cookies refused from http: origins (both browsers' "strict secure
+// cookies"). Ports are not
 // part of a cookie's identity: two apps on one host with different ports share one jar, which is what
 // makes the port form of session-cookie-collision real.
 import net from 'node:net';
@@ -57,9 +59,16 @@ export function pathMatch(reqPath, cookiePath) {
 }
 
 export class CookieJar {
-  constructor() {
+  /**
+   * @param {object} [o]
+   * @param {'always'|'same-value'} [o.keepCreation] when a replaced cookie's creation time (its place in the
+   *        Cookie header among cookies of the same path length) carries over: 'always' (RFC 6265, Firefox)
+   *        or only for an unchanged value ('same-value', Chrome: a new session id moves to the end)
+   */
+  constructor({ keepCreation = 'always' } = {}) {
     this.cookies = []; // {name, value, domain, path, hostOnly, secure, httpOnly, sameSite, expiry|null, created, seq}
     this.seq = 0;
+    this.keepCreation = keepCreation;
   }
 
   /**
@@ -89,6 +98,7 @@ export class CookieJar {
     if (old && old.secure && !secureOrigin) return { stored: false, reason: 'secure', cookie: c };
     this.cookies = this.cookies.filter((x) => !same(x));
     if (expiry !== null && expiry <= now) return { stored: false, reason: 'expired', cookie: c };
+    const inherit = old && (this.keepCreation === 'always' || old.value === c.value);
     this.cookies.push({
       name: c.name,
       value: c.value,
@@ -99,8 +109,8 @@ export class CookieJar {
       httpOnly: c.attrs.httpOnly,
       sameSite: c.attrs.sameSite,
       expiry,
-      created: old ? old.created : now,
-      seq: old ? old.seq : this.seq++,
+      created: inherit ? old.created : now,
+      seq: inherit ? old.seq : this.seq++,
     });
     return { stored: true, cookie: c };
   }
