@@ -1,8 +1,9 @@
 // The browser model's cookie store, after RFC 6265 section 5 as Chrome and Firefox apply it: host-only and
 // domain cookies, default-path, Path matching and the Cookie header's order (longer paths first, then
 // older cookies first), Max-Age over Expires, deletion by a past expiry, replacement keeping the creation
-// time (Firefox, as RFC 6265 5.3 says; Chrome only when the value is unchanged, as its recording in
-// tests/fixtures/testbed shows), Secure cookies refused from http: origins (both browsers' "strict secure
+// time (RFC 6265 5.3 and Firefox's CookieStorage: "preserve creation time of cookie for ordering
+// purposes"; Chromium's CookieMonster only when the value is unchanged, which the recordings in
+// tests/fixtures/testbed show), Secure cookies refused from http: origins (both browsers' "strict secure
 // cookies"). Ports are not
 // part of a cookie's identity: two apps on one host with different ports share one jar, which is what
 // makes the port form of session-cookie-collision real.
