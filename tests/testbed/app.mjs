@@ -38,9 +38,19 @@ export class AtlassianApp {
    * @param {object|null} [o.serverTimeMs] real milliseconds spent per request before answering, by kind:
    *                                 {page, rest, static}. Zero by default (recordings and checks want speed);
    *                                 the extension's page-load benchmark sets a real Jira's to weigh its cost.
+   * @param {string|null} [o.sessionCookiePath] Path of JSESSIONID; default the context path. "/" for an app
+   *                                 under a context path is Tomcat's sessionCookiePath="/" (or a proxy that
+   *                                 rewrites cookie paths): two such apps on one host overwrite each other.
+   * @param {'last'|'all'} [o.seraphHeaders] how X-Seraph-LoginReason is written when one request is both
+   *                                 logged out and logged in again (a new SSO token, remember-me): 'last'
+   *                                 keeps only the final reason (the test bed's recorded scenarios); 'all'
+   *                                 adds one header line per reason, OUT then OK, as public HARs of Jira show
+   *                                 (Seraph stamps each LoginReason with addHeader). In 'all', a session whose
+   *                                 SSO cookie now holds another valid token is logged out and in again.
    */
-  constructor({ product, contextPath = '', state, clock, rng, users, nodeId = null, jvmRoute = nodeId, sso = null, sessionTimeoutMs = 300 * MINUTE, secureCookies = false, serverId = 'BWP3-NZB2-6EDY-6C7K', counterStart = 107900, host = '127.0.0.1', port = 0, tomcatPort = 8080, serverTimeMs = null }) {
-    Object.assign(this, { product, ctx: contextPath, state, clock, rng, users, nodeId, jvmRoute, sso, sessionTimeoutMs, secureCookies, serverId, host, port, tomcatPort, serverTimeMs });
+  constructor({ product, contextPath = '', state, clock, rng, users, nodeId = null, jvmRoute = nodeId, sso = null, sessionTimeoutMs = 300 * MINUTE, secureCookies = false, serverId = 'BWP3-NZB2-6EDY-6C7K', counterStart = 107900, host = '127.0.0.1', port = 0, tomcatPort = 8080, serverTimeMs = null, sessionCookiePath = null, seraphHeaders = 'last' }) {
+    Object.assign(this, { product, ctx: contextPath, state, clock, rng, users, nodeId, jvmRoute, sso, sessionTimeoutMs, secureCookies, serverId, host, port, tomcatPort, serverTimeMs, seraphHeaders });
+    this.sessionCookiePath = sessionCookiePath || contextPath || '/';
     this.sessions = new Map();
     this.counter = counterStart;
     this.inFlight = 0;
@@ -67,7 +77,7 @@ export class AtlassianApp {
     const id = this.rng.hex(32).toUpperCase() + (this.jvmRoute ? `.${this.jvmRoute}` : '');
     const s = { id, user: null, token: null, validatedAt: 0, lastAccess: this.clock.now() };
     this.sessions.set(id, s);
-    rq.setCookies.push(setCookie('JSESSIONID', id, { path: this.ctx || '/', secure: this.secureCookies }));
+    rq.setCookies.push(setCookie('JSESSIONID', id, { path: this.sessionCookiePath, secure: this.secureCookies }));
     rq.session = s;
     rq.asession = asessionId(id);
     return s;
@@ -96,8 +106,20 @@ export class AtlassianApp {
     return CrowdClient.factors(rq.remote, rq.xff);
   }
 
+  /** Seraph's X-Seraph-LoginReason stamp for this response (see seraphHeaders). */
+  stamp(rq, reason) {
+    if (this.seraphHeaders === 'all') rq.loginReasons.push(reason);
+    else rq.loginReasons = [reason];
+  }
+
+  /** A login on a request that was just logged out: 'all' adds OK after OUT, 'last' keeps no reason. */
+  stampRelogin(rq) {
+    if (this.seraphHeaders === 'all') rq.loginReasons.push('OK');
+    else rq.loginReasons = [];
+  }
+
   ssoCookie(value, maxAge) {
-    return setCookie('crowd.token_key', value, { path: '/', domain: this.sso.cookieDomain, secure: this.sso.secure, maxAge, expires: maxAge === 0 ? 0 : undefined });
+    return setCookie(this.sso.cookieName, value, { path: '/', domain: this.sso.cookieDomain, secure: this.sso.secure, maxAge, expires: maxAge === 0 ? 0 : undefined });
   }
 
   async validateToken(rq, token) {
@@ -116,8 +138,9 @@ export class AtlassianApp {
 
   async authenticate(rq) {
     const s = rq.session;
-    const token = this.sso ? cookie(rq.cookies, 'crowd.token_key') : undefined;
+    const token = this.sso ? cookie(rq.cookies, this.sso.cookieName) : undefined;
     let failedToken = null;
+    let loggedOut = false;
     if (s?.user) {
       if (!this.sso) {
         rq.user = s.user;
@@ -126,7 +149,15 @@ export class AtlassianApp {
         // cookie never came back). The authenticator logs the user out of this app too.
         this.log(rq, 'INFO', 'c.a.c.i.seraph.CrowdSSOAuthenticator', `No SSO token cookie for session user ${s.user}: logging out`);
         s.user = null;
-        rq.loginReason = 'OUT';
+        this.stamp(rq, 'OUT');
+      } else if (token !== s.token && this.seraphHeaders === 'all') {
+        // The cookie holds another token than the one this session signed on with (another app issued
+        // it): Crowd's authenticator logs the session's user out, then signs on with the cookie below.
+        this.log(rq, 'INFO', 'c.a.c.i.seraph.CrowdSSOAuthenticator', `SSO token changed for session user ${s.user}: logging out, then in with the new token`);
+        s.user = null;
+        s.token = null;
+        loggedOut = true;
+        this.stamp(rq, 'OUT');
       } else if (token !== s.token || this.clock.now() - s.validatedAt >= this.sso.validationIntervalMs) {
         const user = await this.validateToken(rq, token);
         if (user === s.user) {
@@ -136,7 +167,7 @@ export class AtlassianApp {
           failedToken = token;
           s.user = null;
           s.token = null;
-          rq.loginReason = 'OUT';
+          this.stamp(rq, 'OUT');
         }
       } else {
         rq.user = s.user;
@@ -146,7 +177,10 @@ export class AtlassianApp {
       // A token but no logged-in session: single sign-on from another app (or a stale token,
       // which the client keeps sending: it never deletes the cookie on failure).
       const user = await this.validateToken(rq, token);
-      if (user) this.logUserIn(rq, user, token);
+      if (user) {
+        this.logUserIn(rq, user, token);
+        if (loggedOut) this.stampRelogin(rq);
+      }
     }
     if (!rq.user) await this.rememberMeLogin(rq);
   }
@@ -167,7 +201,7 @@ export class AtlassianApp {
     }
     this.log(rq, 'INFO', 'c.a.j.s.login.JiraSeraphAuthenticator', `User ${entry.user} logged in with remember-me cookie`);
     this.state.events.push({ at: this.clock.now(), node: this.nodeId, op: 'remember-me', user: entry.user });
-    rq.loginReason = undefined;
+    this.stampRelogin(rq);
     this.logUserIn(rq, entry.user, token);
   }
 
@@ -198,14 +232,14 @@ export class AtlassianApp {
   }
 
   async logout(rq) {
-    const token = this.sso ? cookie(rq.cookies, 'crowd.token_key') : undefined;
+    const token = this.sso ? cookie(rq.cookies, this.sso.cookieName) : undefined;
     if (token) await this.sso.crowd.invalidate(token, (l, c, m) => this.log(rq, l, c, m));
     if (rq.session) this.sessions.delete(rq.session.id);
     rq.session = null;
     rq.asession = undefined;
     rq.user = null;
     rq.isLogout = true;
-    rq.loginReason = 'OUT';
+    this.stamp(rq, 'OUT');
     if (this.sso) rq.setCookies.push(this.ssoCookie('', 0));
     const rm = cookie(rq.cookies, 'seraph.rememberme.cookie');
     if (rm) {
@@ -243,7 +277,7 @@ export class AtlassianApp {
       res.writeHead(404, { Date: httpDate(this.clock.now()), 'Content-Type': 'text/plain', 'Content-Length': 9 });
       return res.end('Not Found');
     }
-    const startReal = Date.now();
+    const startReal = this.clock.realNow();
     const start = this.clock.now();
     this.counter++;
     this.inFlight++;
@@ -259,6 +293,7 @@ export class AtlassianApp {
       xff: req.headers['x-forwarded-for'],
       cookies: parseCookies(req.headers.cookie),
       setCookies: [],
+      loginReasons: [],
       user: null,
     };
     const body = await readBody(req);
@@ -295,7 +330,7 @@ export class AtlassianApp {
     if (this.product === 'jira') headers.push(['X-AREQUESTID', rq.requestId]);
     if (this.nodeId) headers.push([this.product === 'jira' ? 'X-ANODEID' : 'X-Confluence-Cluster-Node', this.nodeId]);
     headers.push(['X-XSS-Protection', '1; mode=block'], ['X-Content-Type-Options', 'nosniff'], ['X-Frame-Options', 'SAMEORIGIN'], ['Content-Security-Policy', "frame-ancestors 'self'"]);
-    if (rq.loginReason) headers.push(['X-Seraph-LoginReason', rq.loginReason]);
+    for (const reason of rq.loginReasons) headers.push(['X-Seraph-LoginReason', reason]);
     if (rq.asession) headers.push(['X-ASESSIONID', rq.asession]);
     headers.push(['X-AUSERNAME', user ? encodeURIComponent(user) : 'anonymous']);
     if (this.product === 'confluence' && !out.passive) headers.push(['X-Confluence-Request-Time', String(start)]);
@@ -331,7 +366,7 @@ export class AtlassianApp {
         protocol: `HTTP/${rq.req.httpVersion}`,
         status: out.status,
         bytes: body.length,
-        millis: Date.now() - startReal,
+        millis: this.clock.realNow() - startReal,
         referer: rq.req.headers.referer,
         userAgent: rq.req.headers['user-agent'],
         asessionId: rq.asession,
@@ -375,10 +410,10 @@ export class AtlassianApp {
     if ((jira && r === '/login.jsp' && method === 'POST') || (!jira && r === '/dologin.action' && method === 'POST')) {
       const ok = await this.login(rq, form.get('os_username'), form.get('os_password'), form.get('os_cookie') === 'true');
       if (!ok) {
-        rq.loginReason = 'AUTHENTICATED_FAILED';
+        this.stamp(rq, 'AUTHENTICATED_FAILED');
         return this.html(rq, 'Log in', loginForm({ action: `${this.ctx}${r}`, destination: form.get('os_destination'), failed: true }));
       }
-      rq.loginReason = 'OK';
+      this.stamp(rq, 'OK');
       const dest = form.get('os_destination');
       return this.redirect(`${this.ctx}${dest && dest.startsWith('/') ? dest : home}`);
     }
@@ -430,6 +465,18 @@ export class AtlassianApp {
       this.state.comments.push(form.get('comment') || '');
       const id = 10000 + this.state.comments.length - 1;
       return this.redirect(`${this.ctx}/browse/${form.get('id')}?focusedCommentId=${id}#comment-${id}`);
+    }
+    // Answers that are 4xx for a known user and mean no session loss (the matrix's noise).
+    if (jira && r === '/rest/api/2/group/member') {
+      // Permission-checked: the user is not an administrator.
+      if (!rq.user) return this.json(401, { errorMessages: ['You are not authenticated. Authentication required to perform this operation.'], errors: {} });
+      return this.json(403, { errorMessages: ['You do not have the permission to see the specified group.'], errors: {} });
+    }
+    if (jira && r.startsWith('/rest/api/2/universal_avatar/view/type/user/avatar/')) {
+      return this.json(404, { errorMessages: ['Avatar not found.'], errors: {} }); // a deleted avatar
+    }
+    if (!jira && r.startsWith('/rest/api/content/')) {
+      return this.json(404, { statusCode: 404, data: { authorized: !!rq.user, valid: true, errors: [], successful: false }, message: `No content found with id: ContentId{id=${r.split('/').pop()}}` });
     }
     return { status: 404, type: 'text/plain', body: 'Not Found' };
   }

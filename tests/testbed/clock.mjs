@@ -25,6 +25,11 @@ export class VirtualClock {
     return this.virtualAt(Date.now());
   }
 
+  /** Real milliseconds, for durations a server measures itself (Tomcat's access-log %D). */
+  realNow() {
+    return Date.now();
+  }
+
   /**
    * Jump `virtualMs` into the future. Callers make sure no request is in flight (the scenario
    * waits for the page to be idle first), so no response straddles the jump. A 5 ms real pause on
@@ -41,3 +46,39 @@ export class VirtualClock {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
+
+/**
+ * A clock that never moves on its own: the browser model (sim/) sets the virtual time of every request
+ * before sending it and jumps over the user's pauses. Nothing real-time leaks into what the servers
+ * write, so the same seed gives byte-identical HARs and logs. Requests are then handled one at a time
+ * (the model dispatches them in order of their simulated start), so every server sees a consistent now().
+ */
+export class SteppedClock {
+  /** @param {number} epochMs virtual time at the start */
+  constructor(epochMs) {
+    this.t = epochMs;
+  }
+
+  now() {
+    return this.t;
+  }
+
+  /** Durations measured by a server (access-log %D) are zero: no time passes while a request is handled. */
+  realNow() {
+    return this.t;
+  }
+
+  /** Move to `ms` if it is later than now (time never goes back). */
+  advanceTo(ms) {
+    if (ms > this.t) this.t = ms;
+  }
+
+  async skip(virtualMs) {
+    this.t += virtualMs;
+  }
+
+  /** HAR timestamps are already virtual. */
+  virtualAt(ms) {
+    return ms;
+  }
+}

@@ -36,9 +36,11 @@ export class CrowdServer {
    * @param {'documented'|'all-or-nothing'} [o.rule]
    * @param {boolean} [o.includeIpAddress] "Require consistent client IP address"
    * @param {number} [o.sessionTimeoutMs] Crowd session (token) idle timeout, virtual ms
+   * @param {string} [o.publicUrl] the base URL Crowd writes into its answers (links, Location), e.g.
+   *                               http://crowd.example.test:8095; default the URL it listens on
    */
-  constructor({ clock, rng, users, trustedProxies = [], rule = 'documented', includeIpAddress = true, sessionTimeoutMs = 30 * MINUTE, host = '127.0.0.1', port = 0 }) {
-    Object.assign(this, { clock, rng, users, rule, includeIpAddress, sessionTimeoutMs, host, port });
+  constructor({ clock, rng, users, trustedProxies = [], rule = 'documented', includeIpAddress = true, sessionTimeoutMs = 30 * MINUTE, host = '127.0.0.1', port = 0, publicUrl = null }) {
+    Object.assign(this, { clock, rng, users, rule, includeIpAddress, sessionTimeoutMs, host, port, publicUrl });
     this.trusted = new TrustedProxies(trustedProxies);
     this.tokens = new Map(); // token -> {user, address, lastAccess}
     this.log = new LogSink();
@@ -97,7 +99,7 @@ export class CrowdServer {
 
   sessionXml(token, t) {
     const now = this.clock.now();
-    return `${XML_HEAD}<session expand="user"><token>${token}</token><user name="${t.user}"><link rel="self" href="${this.url}/crowd/rest/usermanagement/1/user?username=${t.user}"/></user><created-date>${new Date(t.created).toISOString()}</created-date><expiry-date>${new Date(now + this.sessionTimeoutMs).toISOString()}</expiry-date></session>`;
+    return `${XML_HEAD}<session expand="user"><token>${token}</token><user name="${t.user}"><link rel="self" href="${this.publicUrl || this.url}/crowd/rest/usermanagement/1/user?username=${t.user}"/></user><created-date>${new Date(t.created).toISOString()}</created-date><expiry-date>${new Date(now + this.sessionTimeoutMs).toISOString()}</expiry-date></session>`;
   }
 
   expired(t) {
@@ -124,7 +126,7 @@ export class CrowdServer {
       this.tokens.set(t, { user, address, created: now, lastAccess: now });
       this.events.push({ at: now, op: 'create', user, address, ok: true, token: t });
       this.logLine(thread, 'INFO', 'crowd.manager.token.TokenAuthenticationManagerImpl', `Created token for user <${user}> bound to client address <${address}>`);
-      return this.send(res, 201, this.sessionXml(t, this.tokens.get(t)), { Location: `${this.url}${BASE}/${t}` });
+      return this.send(res, 201, this.sessionXml(t, this.tokens.get(t)), { Location: `${this.publicUrl || this.url}${BASE}/${t}` });
     }
 
     const t = this.tokens.get(token);

@@ -16,9 +16,12 @@ export class ReverseProxy {
    * @param {(req) => {host: string, port: number}} o.upstream  where to send a request
    * @param {string} o.localAddress  source address of upstream connections
    * @param {string} [o.via]  Via header value to add (only edges that really add one)
+   * @param {boolean} [o.foldRepeated] combine repeated response header lines into one comma-separated
+   *                            line (RFC 9110 section 5.3 allows it, Set-Cookie excepted), as proxies that
+   *                            keep headers in a map do: X-Seraph-LoginReason "OUT" and "OK" become "OUT, OK"
    */
-  constructor({ name, host = '127.0.0.1', port = 0, upstream, localAddress, via, hosts = [host] }) {
-    Object.assign(this, { name, host, port, upstream, localAddress, via, hosts });
+  constructor({ name, host = '127.0.0.1', port = 0, upstream, localAddress, via, hosts = [host], foldRepeated = false }) {
+    Object.assign(this, { name, host, port, upstream, localAddress, via, hosts, foldRepeated });
     this.servers = hosts.map(() => createServer((req, res) => this.forward(req, res)));
     this.seen = []; // {peer, xffOut} per request, for the checks
   }
@@ -67,7 +70,7 @@ export class ReverseProxy {
     const up = http.request({ host: target.host, port: target.port, method: req.method, path: req.url, headers, localAddress: this.localAddress, agent: false }, (ur) => {
       const out = [];
       for (let i = 0; i < ur.rawHeaders.length; i += 2) if (!HOP_BY_HOP.has(ur.rawHeaders[i].toLowerCase())) out.push(ur.rawHeaders[i], ur.rawHeaders[i + 1]);
-      res.writeHead(ur.statusCode, out);
+      res.writeHead(ur.statusCode, this.foldRepeated ? fold(out) : out);
       ur.pipe(res);
     });
     up.on('error', () => {
@@ -76,4 +79,19 @@ export class ReverseProxy {
     });
     req.pipe(up);
   }
+}
+
+/** Raw header list [name, value, ...] with repeated names (except Set-Cookie) joined into the first line. */
+function fold(raw) {
+  const out = [];
+  const at = new Map();
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i].toLowerCase();
+    if (key !== 'set-cookie' && at.has(key)) out[at.get(key) + 1] += `, ${raw[i + 1]}`;
+    else {
+      at.set(key, out.length);
+      out.push(raw[i], raw[i + 1]);
+    }
+  }
+  return out;
 }

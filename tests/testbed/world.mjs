@@ -19,9 +19,11 @@ export class World {
    * @param {string} o.seed          scenario name: seeds every id
    * @param {boolean} [o.fixedPorts] recordings use fixed public ports so URLs are reproducible;
    *                                 the checks use ephemeral ones
+   * @param {object} [o.clock]       another clock (the browser model's SteppedClock); default a
+   *                                 VirtualClock running at real speed from EPOCH
    */
-  constructor({ seed, fixedPorts = false }) {
-    this.clock = new VirtualClock(EPOCH);
+  constructor({ seed, fixedPorts = false, clock = null }) {
+    this.clock = clock || new VirtualClock(EPOCH);
     this.rng = new SeededRandom(seed);
     this.fixedPorts = fixedPorts;
     this.servers = []; // in start order
@@ -48,11 +50,12 @@ export class World {
 
   /**
    * SSO settings for an app: its own Crowd client (application name) against this world's Crowd
-   * (or `server`). `cookieDomain: null` makes crowd.token_key a host-only cookie.
+   * (or `server`). `cookieDomain: null` makes crowd.token_key a host-only cookie. `cookieName` is Crowd's
+   * `cookie.tokenkey` (crowd.token_key unless renamed, e.g. studio.crowd.tokenkey).
    */
-  sso(appName, { cookieDomain = '.example.test', secure = false, validationIntervalMs, server, hostHeader = 'crowd.example.test:8095' } = {}) {
+  sso(appName, { cookieDomain = '.example.test', secure = false, validationIntervalMs, server, hostHeader = 'crowd.example.test:8095', cookieName = 'crowd.token_key' } = {}) {
     const crowd = new CrowdClient({ baseUrl: () => (server || this.crowd).url, hostHeader, appName });
-    return { crowd, cookieDomain, secure, validationIntervalMs };
+    return { crowd, cookieDomain, secure, validationIntervalMs, cookieName };
   }
 
   addApp(name, opts) {
@@ -62,11 +65,28 @@ export class World {
     return app;
   }
 
-  /** A proxy hop forwarding to `target` (an app, proxy or LB object: its port is read when forwarding). */
-  addProxy({ target, ...opts }) {
-    const p = new ReverseProxy({ upstream: () => ({ host: target.host, port: target.port }), ...opts });
+  /**
+   * A proxy hop forwarding to `target` (an app, proxy or LB object: its port is read when forwarding),
+   * or, with `routes` ([[pathPrefix, target], ...]), to the target of the first prefix the request path
+   * starts with (one reverse proxy in front of several context paths; unmatched paths go to the last).
+   */
+  addProxy({ target, routes, ...opts }) {
+    const pick = routes ? (req) => (routes.find(([prefix]) => req.url === prefix || req.url.startsWith(`${prefix}/`)) || routes.at(-1))[1] : () => target;
+    const p = new ReverseProxy({
+      upstream: (req) => {
+        const t = pick(req);
+        return { host: t.host, port: t.port };
+      },
+      ...opts,
+    });
     this.servers.push(p);
     return p;
+  }
+
+  /** A server that is not part of the Atlassian stack (the matrix's other applications), started with the rest. */
+  addServer(server) {
+    this.servers.push(server);
+    return server;
   }
 
   addLoadBalancer({ nodes, ...opts }) {
