@@ -167,3 +167,48 @@ fn the_kb_case_with_logs_is_a_snapshot() {
     let dir = scenarios().into_iter().find(|d| d.ends_with("proxy-address-change")).unwrap();
     insta::assert_snapshot!("proxy-address-change__with-logs", report_with_logs(&dir).to_json().unwrap());
 }
+
+/// Every sentence of a report: explanations, evidence, fixes, what to confirm and to collect.
+fn sentences(r: &harlens::Report) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &r.findings {
+        out.push(f.title.clone());
+        out.push(f.explanation.clone());
+        out.extend(f.evidence.iter().map(|e| e.detail.clone()));
+        out.extend(f.fix.iter().cloned());
+        out.extend(f.confirm.iter().cloned());
+    }
+    for l in &r.losses {
+        out.extend(l.collect.iter().cloned());
+    }
+    out
+}
+
+#[test]
+fn prose_is_clean_and_never_contradicts_the_har() {
+    for dir in scenarios() {
+        let name = expected(&dir).name;
+        for (file, cookies) in [("recording.har", true), ("recording.nocookies.har", false)] {
+            let r = report(&dir, file);
+            for s in sentences(&r).iter().chain(&sentences(&report_with_logs(&dir))) {
+                assert!(!s.contains("  "), "{name} {file}: a run of spaces in {s:?}");
+                assert!(!s.contains(" ,") && !s.ends_with(' '), "{name} {file}: {s:?}");
+            }
+            if cookies {
+                for s in sentences(&r) {
+                    assert!(!s.contains("without cookies"), "{name} {file}: the HAR has cookies: {s:?}");
+                }
+            }
+            // A login is a login request: evidence that names one points at a request to a login form.
+            for f in &r.findings {
+                for e in f.evidence.iter().filter(|e| e.detail.contains("login succeeded")) {
+                    let har: serde_json::Value =
+                        serde_json::from_slice(&std::fs::read(dir.join(file)).unwrap()).unwrap();
+                    let url =
+                        har["log"]["entries"][e.entry.unwrap() as usize]["request"]["url"].as_str().unwrap();
+                    assert!(url.contains("login") || url.contains("j_atl_security_check"), "{name}: {url}");
+                }
+            }
+        }
+    }
+}
