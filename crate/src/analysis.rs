@@ -4,7 +4,6 @@
 //! give the same report everywhere: `begin_input`, any number of `push`es of any size, `end_input`, and
 //! finally `finish`.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 use crate::har::Warning;
@@ -322,7 +321,7 @@ fn losses_of(ctx: &rules::Context<'_>, diagnosis: &rules::Diagnosis) -> Vec<Loss
 }
 
 fn observe(entry: &Entry<'_>, input_origins: &mut HashSet<Box<str>>, all_origins: &mut HashSet<Box<str>>) {
-    let Some(origin) = entry.request.url.as_str().and_then(origin_of) else {
+    let Some(origin) = entry.request.url.as_str().and_then(crate::url::origin_of) else {
         return;
     };
     // Look up before inserting so the common case (an origin already seen) allocates nothing.
@@ -331,55 +330,5 @@ fn observe(entry: &Entry<'_>, input_origins: &mut HashSet<Box<str>>, all_origins
     }
     if !all_origins.contains(origin.as_ref()) {
         all_origins.insert(origin.as_ref().into());
-    }
-}
-
-/// The origin (`scheme://host[:port]`, lower-case, default port dropped) of an http(s) or ws(s) URL.
-pub fn origin_of(url: &str) -> Option<Cow<'_, str>> {
-    let (scheme, rest) = url.split_once("://")?;
-    let default_port = match scheme.to_ascii_lowercase().as_str() {
-        "http" | "ws" => "80",
-        "https" | "wss" => "443",
-        _ => return None,
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if host_port.is_empty() {
-        return None;
-    }
-    let host_port = match host_port.rsplit_once(':') {
-        // `]` guards against cutting an IPv6 literal without a port.
-        Some((host, port)) if port == default_port && !port.contains(']') => host,
-        _ => host_port,
-    };
-    let end = scheme.len() + 3 + host_port.len();
-    let canonical =
-        authority.len() == host_port.len() && !url.bytes().take(end).any(|b| b.is_ascii_uppercase());
-    if canonical {
-        Some(Cow::Borrowed(&url[..end]))
-    } else {
-        Some(Cow::Owned(format!("{}://{}", scheme.to_ascii_lowercase(), host_port.to_ascii_lowercase())))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::origin_of;
-
-    #[test]
-    fn origins_are_canonical() {
-        let cases = [
-            ("https://jira.example.test/track/browse/X-1", Some("https://jira.example.test")),
-            ("HTTPS://Jira.Example.TEST:443/x", Some("https://jira.example.test")),
-            ("http://jira.example.test:8080?x=1", Some("http://jira.example.test:8080")),
-            ("http://user:pw@jira.example.test/x", Some("http://jira.example.test")),
-            ("https://[2001:db8::1]:8443/x", Some("https://[2001:db8::1]:8443")),
-            ("https://[2001:db8::1]/x", Some("https://[2001:db8::1]")),
-            ("data:image/png;base64,xyz", None),
-            ("about:blank", None),
-        ];
-        for (url, want) in cases {
-            assert_eq!(origin_of(url).as_deref(), want, "{url}");
-        }
     }
 }

@@ -14,6 +14,7 @@ pub mod report;
 pub mod rules;
 pub mod signals;
 pub mod timeline;
+pub mod url;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

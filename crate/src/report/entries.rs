@@ -12,9 +12,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::analysis::origin_of;
 use crate::har::Entry;
 use crate::signals::{self, CookieKind, LoginReason, User};
+use crate::url::origin_of;
 
 /// Rows kept at most; later entries are counted, not indexed.
 pub const MAX_ROWS: usize = 400_000;

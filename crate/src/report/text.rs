@@ -72,7 +72,7 @@ fn write_loss(out: &mut String, n: usize, loss: &Loss, inputs: &[InputReport]) {
         "{n}. {input}entry {}{at}: {} {} -> {status}, on {}",
         loss.entry,
         loss.method,
-        crate::signals::path_of(&loss.url),
+        crate::url::path_of(&loss.url),
         loss.origin,
     );
     let _ = writeln!(out, "{}", wrap(&head, "  "));

@@ -366,13 +366,8 @@ pub(crate) fn evidence(o: &Observation, detail: impl Into<String>) -> Evidence {
 /// "entry 17 (GET …/issue/summary, 400)": how evidence names a request in prose.
 pub(crate) fn describe(o: &Observation) -> String {
     let status = o.status.map_or_else(|| "no response".to_owned(), |s| s.to_string());
-    format!("entry {} ({} {}, {status})", o.entry, o.method, short_path(&o.url))
-}
-
-fn short_path(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let path = rest.find('/').map_or("/", |i| &rest[i..]);
-    path.split('?').next().unwrap_or(path)
+    let path = crate::url::path_of(&o.url);
+    format!("entry {} ({} {}, {status})", o.entry, o.method, if path.is_empty() { "/" } else { path })
 }
 
 /// A duration for people: "7 minutes", "6.0 hours".

@@ -65,7 +65,7 @@ fn ppm_login<'a>(v: &LossView<'a>) -> Option<(&'a Timeline, &'a Observation)> {
     // On the same host name both applications share one cookie jar: a login there that replaced this
     // application's session cookie is session-cookie-collision. Only a session that demonstrably survived
     // (or the new token seen arriving) leaves the token to blame.
-    let host = |o: &Observation| o.host.split(':').next().unwrap_or_default().to_owned();
+    let host = |o: &Observation| crate::url::host_name(&o.host).to_owned();
     if host(issued) == host(v.at) && v.session_changed() != Some(false) && !carried(v, issued) {
         return None;
     }

@@ -33,7 +33,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn host_name(o: &Observation) -> &str {
-    o.host.split(':').next().unwrap_or(&o.host)
+    crate::url::host_name(&o.host)
 }
 
 /// The first `JSESSIONID` this timeline set, with its path.

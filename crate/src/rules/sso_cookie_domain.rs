@@ -34,7 +34,7 @@ pub const RULE: Rule = Rule {
 
 /// RFC 6265 domain matching: the host equals the domain or ends with "." + domain.
 pub(crate) fn domain_matches(host: &str, domain: &str) -> bool {
-    let host = host.split(':').next().unwrap_or(host).trim_end_matches('.').to_ascii_lowercase();
+    let host = crate::url::host_name(host).trim_end_matches('.').to_ascii_lowercase();
     let domain = domain.trim_start_matches('.').trim_end_matches('.').to_ascii_lowercase();
     host == domain || host.ends_with(&format!(".{domain}"))
 }
@@ -85,7 +85,7 @@ fn check(ctx: &Context<'_>, won: &[Won<'_>]) -> Vec<Finding> {
     if let Some((loss, o)) = seen {
         let Some(cookie) = foreign_domain(o) else { return Vec::new() };
         let domain = cookie.domain.as_deref().unwrap_or_default();
-        let host = o.host.split(':').next().unwrap_or(&o.host).to_owned();
+        let host = crate::url::host_name(&o.host).to_owned();
         let mut ev = vec![evidence(
             o,
             format!("Set-Cookie: {sso} with Domain={domain} from host {host}: the browser rejects it"),

@@ -124,9 +124,7 @@ impl Story {
     }
 
     fn context(&self, app: AppId) -> String {
-        let base = &self.apps[app].base;
-        let rest = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
-        rest.find('/').map_or(String::new(), |i| rest[i..].to_owned())
+        crate::url::path_of(&self.apps[app].base).to_owned()
     }
 
     fn session_value(&self, app: AppId) -> String {
@@ -449,7 +447,7 @@ impl Story {
 
 /// The host name of a URL, without port.
 fn host_name(url: &str) -> String {
-    url.split("://").nth(1).unwrap_or_default().split(['/', ':']).next().unwrap_or_default().to_owned()
+    crate::url::Url::parse(url).host().to_owned()
 }
 
 /// What a rule's tests check: `cause` explains the first loss (and is the primary cause), or it explains

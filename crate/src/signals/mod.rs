@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 
 use crate::har::Entry;
+use crate::url::path_of;
 
 pub use cookies::{parse_cookie_header, parse_set_cookie, CookieKind, SetCookie};
 pub use time::{format_iso8601, parse_iso8601};
@@ -305,15 +306,6 @@ pub fn percent_decode(text: &str) -> Cow<'_, str> {
     Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
-/// The path of a URL (without query or fragment); "" for URLs without one.
-pub fn path_of(url: &str) -> &str {
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path_start = after_scheme.find('/').map_or(after_scheme.len(), |i| i);
-    let path = &after_scheme[path_start..];
-    let end = path.find(['?', '#']).unwrap_or(path.len());
-    &path[..end]
-}
-
 fn is_static(path: &str) -> bool {
     const DIRS: [&str; 4] = ["/s/", "/download/resources/", "/download/batch/", "/download/contextbatch/"];
     const EXTS: [&str; 12] =
@@ -391,8 +383,6 @@ mod tests {
 
     #[test]
     fn paths_and_kinds_of_requests() {
-        assert_eq!(path_of("https://h/track/rest/x?y=1#z"), "/track/rest/x");
-        assert_eq!(path_of("https://h?x"), "");
         assert!(is_static("/track/s/d41d8/-1c3s9z/820010/_/download/batch/x.js"));
         assert!(!is_static("/track/rest/dev-status/1.0/issue/summary"));
         assert!(is_logout_path("/wiki/logout.action"));

@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::har::Entry;
-use crate::signals::{self, path_of, CookieKind, LoginReason, Signals, User};
+use crate::signals::{self, CookieKind, LoginReason, Signals, User};
+use crate::url::{host_of, path_of, Url};
 
 pub use origin::ContextPaths;
 
@@ -416,7 +417,7 @@ fn observation(
         Some((i, _)) => format!("{}…", &url[..i]),
         None => url.to_owned(),
     };
-    let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
+    let scheme = Url::parse(url).scheme;
     let mut tokens_sent = Vec::new();
     let mut session_sent = None;
     let mut xsrf_logged_in = None;
@@ -493,14 +494,6 @@ fn xsrf_state(value: &str) -> Option<bool> {
     } else {
         None
     }
-}
-
-/// The host (with port) of a URL.
-pub fn host_of(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    (!host.is_empty()).then_some(host)
 }
 
 /// Walks one application's observations: the user is known, then a response says the server does not know

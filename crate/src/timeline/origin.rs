@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::signals::path_of;
+use crate::url::{path_of, strip_default_port};
 
 /// Top-level path segments of Jira, Confluence and Bitbucket served at the root context: a URL starting with
 /// one of these has no context path.
@@ -135,13 +135,6 @@ impl ContextPaths {
 fn is_root_segment(segment: &str) -> bool {
     let lower = segment.to_ascii_lowercase();
     ROOT_SEGMENTS.contains(&lower.as_str())
-}
-
-fn strip_default_port<'h>(scheme: &str, host: &'h str) -> &'h str {
-    match (scheme, host.rsplit_once(':')) {
-        ("https", Some((h, "443"))) | ("http", Some((h, "80"))) => h,
-        _ => host,
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,145 @@
+//! URLs as the analysis reads them: one splitter for scheme, host, port, path and query, used by every reader
+//! (the timeline, the signals, the rules, the report), so that "the same application" and "the same path"
+//! mean the same thing everywhere.
+//!
+//! HAR URLs are absolute (`https://jira.example.test:8443/jira/browse/X-1?a=b#c`); redirect targets may be
+//! relative (`/jira/login.jsp?...`). Nothing here allocates unless an origin must be lower-cased.
+
+use std::borrow::Cow;
+
+/// The parts of a URL, borrowed from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Url<'a> {
+    /// `https`, as written (empty for a relative URL).
+    pub scheme: &'a str,
+    /// `host[:port]` without user information (empty for a relative URL).
+    pub authority: &'a str,
+    /// The path, without query or fragment (empty when the URL has none).
+    pub path: &'a str,
+    /// The query, without `?` or fragment (empty when the URL has none).
+    pub query: &'a str,
+}
+
+impl<'a> Url<'a> {
+    pub fn parse(url: &'a str) -> Self {
+        let (scheme, rest) = match url.split_once("://") {
+            Some((scheme, rest)) if !scheme.contains(['/', '?', '#']) => (scheme, rest),
+            _ => ("", url),
+        };
+        let (authority, tail) = if scheme.is_empty() {
+            ("", rest)
+        } else {
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            (&rest[..end], &rest[end..])
+        };
+        let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+        let tail = tail.split_once('#').map_or(tail, |(before, _)| before);
+        let (path, query) = tail.split_once('?').unwrap_or((tail, ""));
+        Url { scheme, authority, path, query }
+    }
+
+    /// The host without its port: `jira.example.test`, `[2001:db8::1]`.
+    pub fn host(&self) -> &'a str {
+        host_name(self.authority)
+    }
+}
+
+/// The path of a URL (without query or fragment); "" for URLs without one.
+pub fn path_of(url: &str) -> &str {
+    Url::parse(url).path
+}
+
+/// The host with its port (`jira.example.test:8443`) of an absolute URL.
+pub fn host_of(url: &str) -> Option<&str> {
+    Some(Url::parse(url).authority).filter(|a| !a.is_empty())
+}
+
+/// A host without its port (`host:port` -> `host`), IPv6 literals kept whole (`[::1]:8080` -> `[::1]`).
+/// Cookies ignore ports, so this is the unit the browser's cookie jar shares.
+pub fn host_name(host_port: &str) -> &str {
+    if host_port.starts_with('[') {
+        return host_port.find(']').map_or(host_port, |end| &host_port[..=end]);
+    }
+    host_port.split(':').next().unwrap_or(host_port)
+}
+
+/// `host` without the scheme's default port (`h:443` for https is `h`).
+pub fn strip_default_port<'h>(scheme: &str, host: &'h str) -> &'h str {
+    let default = match scheme.to_ascii_lowercase().as_str() {
+        "http" | "ws" => "80",
+        "https" | "wss" => "443",
+        _ => return host,
+    };
+    match host.rsplit_once(':') {
+        // `]` guards against cutting an IPv6 literal without a port.
+        Some((h, port)) if port == default && !port.contains(']') => h,
+        _ => host,
+    }
+}
+
+/// The origin (`scheme://host[:port]`, lower-case, default port dropped) of an http(s) or ws(s) URL.
+pub fn origin_of(url: &str) -> Option<Cow<'_, str>> {
+    let u = Url::parse(url);
+    if !matches!(u.scheme.to_ascii_lowercase().as_str(), "http" | "https" | "ws" | "wss")
+        || u.authority.is_empty()
+    {
+        return None;
+    }
+    let host_port = strip_default_port(u.scheme, u.authority);
+    let end = u.scheme.len() + 3 + host_port.len();
+    // Borrowed when the URL already starts with its canonical origin (the common case: nothing to allocate).
+    let canonical = url.len() >= end
+        && url[u.scheme.len()..].starts_with("://")
+        && url[u.scheme.len() + 3..].starts_with(host_port)
+        && !url.bytes().take(end).any(|b| b.is_ascii_uppercase());
+    if canonical {
+        Some(Cow::Borrowed(&url[..end]))
+    } else {
+        Some(Cow::Owned(format!("{}://{}", u.scheme.to_ascii_lowercase(), host_port.to_ascii_lowercase())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_of_absolute_and_relative_urls() {
+        let u = Url::parse("https://user:pw@Jira.example.test:8443/jira/browse/X-1?a=b&c#frag");
+        assert_eq!(
+            (u.scheme, u.authority, u.path, u.query, u.host()),
+            ("https", "Jira.example.test:8443", "/jira/browse/X-1", "a=b&c", "Jira.example.test")
+        );
+        let rel = Url::parse("/jira/login.jsp?os_destination=%2Fbrowse%2FX-1");
+        assert_eq!(
+            (rel.scheme, rel.authority, rel.path, rel.query),
+            ("", "", "/jira/login.jsp", "os_destination=%2Fbrowse%2FX-1")
+        );
+        assert_eq!(path_of("https://h/track/rest/x?y=1#z"), "/track/rest/x");
+        assert_eq!(path_of("https://h?x"), "");
+        assert_eq!(path_of("https://h#x"), "");
+        assert_eq!(host_of("https://h:1/x"), Some("h:1"));
+        assert_eq!(host_of("/relative"), None);
+        assert_eq!(host_name("[2001:db8::1]:8443"), "[2001:db8::1]");
+        assert_eq!(host_name("tools.example.test:8080"), "tools.example.test");
+    }
+
+    #[test]
+    fn origins_are_canonical() {
+        let cases = [
+            ("https://jira.example.test/track/browse/X-1", Some("https://jira.example.test")),
+            ("HTTPS://Jira.Example.TEST:443/x", Some("https://jira.example.test")),
+            ("http://jira.example.test:8080?x=1", Some("http://jira.example.test:8080")),
+            ("http://user:pw@jira.example.test/x", Some("http://jira.example.test")),
+            ("https://[2001:db8::1]:8443/x", Some("https://[2001:db8::1]:8443")),
+            ("https://[2001:db8::1]/x", Some("https://[2001:db8::1]")),
+            ("https://jira.example.test:443", Some("https://jira.example.test")),
+            ("data:image/png;base64,xyz", None),
+            ("about:blank", None),
+        ];
+        for (url, want) in cases {
+            assert_eq!(origin_of(url).as_deref(), want, "{url}");
+        }
+        assert!(matches!(origin_of("https://jira.example.test/x"), Some(Cow::Borrowed(_))));
+    }
+}
