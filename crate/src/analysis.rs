@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use crate::calendar::format_iso8601;
 use crate::har::Warning;
 use crate::har::{Entry, HarError, Scanner};
 use crate::logs::{LogCollector, LogError, LogInputError};
@@ -13,7 +14,6 @@ use crate::net::{TrustedListError, TrustedProxies};
 use crate::report::entries::EntryIndex;
 use crate::report::{InputReport, Loss, Report, SsoCookie, Summary, SCHEMA};
 use crate::rules;
-use crate::signals::format_iso8601;
 use crate::timeline::TimelineBuilder;
 
 /// An input that could not be read, named so the user knows which file to look at.

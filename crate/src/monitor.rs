@@ -7,11 +7,11 @@
 
 use serde::Serialize;
 
+use crate::calendar::format_iso8601;
 use crate::har::{Entry, HarError, Location};
 use crate::net::TrustedProxies;
 use crate::report::{Basis, Confidence};
 use crate::rules;
-use crate::signals::format_iso8601;
 use crate::timeline::{Observation, TimelineBuilder};
 
 /// Observations kept for diagnosis: hours of Jira traffic (a poll a minute, a few page loads), plenty for

@@ -372,7 +372,7 @@ impl EntryIndex {
             row: i,
             input: r.input,
             entry: r.entry,
-            time: r.time_ms.map(signals::format_iso8601),
+            time: r.time_ms.map(crate::calendar::format_iso8601),
             time_ms: r.time_ms,
             method: self.strings.get(r.method).unwrap_or(""),
             url: &self.urls[r.url.0 as usize..(r.url.0 + r.url.1) as usize],
@@ -448,7 +448,11 @@ impl EntryIndex {
             if let Some(p) = prev_time {
                 if t - p > GAP_MS {
                     let mut d = String::new();
-                    let _ = write!(d, "{} without a request to this origin", human_gap(t - p));
+                    let _ = write!(
+                        d,
+                        "{} without a request to this origin",
+                        crate::calendar::human_duration(t - p)
+                    );
                     plot.events.push(PlotEvent {
                         kind: "gap",
                         t: p,
@@ -577,15 +581,6 @@ fn reason_text(r: LoginReason) -> &'static str {
         LoginReason::AuthenticatedFailed => "AUTHENTICATED_FAILED",
         LoginReason::AuthenticationDenied => "AUTHENTICATION_DENIED",
         LoginReason::AuthorisationFailed => "AUTHORISATION_FAILED",
-    }
-}
-
-fn human_gap(ms: i64) -> String {
-    let minutes = ms / 60_000;
-    if minutes < 120 {
-        format!("{minutes} minutes")
-    } else {
-        format!("{:.1} hours", ms as f64 / 3_600_000.0)
     }
 }
 

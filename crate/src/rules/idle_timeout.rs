@@ -15,9 +15,8 @@
 //! domain.md sections 3 and 4.8.
 
 use super::facts::IDLE_MS;
-use super::{
-    describe, evidence, human_duration, indices, refs, strongest, Claim, Context, LossView, Rule, Won,
-};
+use super::{describe, evidence, indices, refs, strongest, Claim, Context, LossView, Rule, Won};
+use crate::calendar::human_duration;
 use crate::report::{Confidence, Finding, Severity};
 
 pub const RULE: Rule = Rule {

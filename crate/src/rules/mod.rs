@@ -24,10 +24,10 @@ mod user_logout;
 mod validations;
 mod xsrf_after_session_loss;
 
+use crate::calendar::format_iso8601;
 use crate::logs::ParsedLogs;
 use crate::net::TrustedProxies;
 use crate::report::{Basis, Confidence, Evidence, Finding, Severity};
-use crate::signals::format_iso8601;
 use crate::timeline::{Observation, Timeline};
 
 pub use facts::LossView;
@@ -368,18 +368,6 @@ pub(crate) fn describe(o: &Observation) -> String {
     let status = o.status.map_or_else(|| "no response".to_owned(), |s| s.to_string());
     let path = crate::url::path_of(&o.url);
     format!("entry {} ({} {}, {status})", o.entry, o.method, if path.is_empty() { "/" } else { path })
-}
-
-/// A duration for people: "7 minutes", "6.0 hours".
-pub(crate) fn human_duration(ms: i64) -> String {
-    let minutes = ms as f64 / 60_000.0;
-    if minutes < 1.0 {
-        format!("{} seconds", ms / 1000)
-    } else if minutes < 120.0 {
-        format!("{:.0} minutes", minutes)
-    } else {
-        format!("{:.1} hours", minutes / 60.0)
-    }
 }
 
 /// Public pages a finding can cite.

@@ -105,7 +105,8 @@ fn check(ctx: &Context<'_>, won: &[Won<'_>]) -> Vec<Finding> {
     for again in won.iter().skip(1) {
         ev.push(evidence(again.view.at, "the same loss again after logging in anew"));
     }
-    let idle = first.idle_before_ms().map(super::human_duration).unwrap_or_else(|| "unknown".to_owned());
+    let idle =
+        first.idle_before_ms().map(crate::calendar::human_duration).unwrap_or_else(|| "unknown".to_owned());
     let explanation = format!(
         "The user was logged out at {} on {} while working (last request {idle} before), and nothing in the \
          browser's view changed: same HTTP session, same node, same server address, no logout or login in \

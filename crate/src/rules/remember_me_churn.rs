@@ -15,7 +15,8 @@
 //! ## Sources
 //! domain.md sections 2 and 4.9.
 
-use super::{evidence, human_duration, indices, refs, Claim, Context, LossView, Rule, Won};
+use super::{evidence, indices, refs, Claim, Context, LossView, Rule, Won};
+use crate::calendar::human_duration;
 use crate::report::{Confidence, Finding, Severity};
 use crate::timeline::{Observation, Timeline};
 

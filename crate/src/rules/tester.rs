@@ -206,7 +206,7 @@ impl Story {
         }
         let url = format!("{}{}", a.base, path);
         self.entries.push(json!({
-            "startedDateTime": crate::signals::format_iso8601(self.now),
+            "startedDateTime": crate::calendar::format_iso8601(self.now),
             "time": 40,
             "request": {"method": method, "url": url, "httpVersion": "HTTP/1.1", "headers": request_headers,
                         "cookies": [], "queryString": [], "headersSize": -1, "bodySize": 0},

@@ -5,7 +5,6 @@
 //! Atlassian's response headers first and cookies when they are there.
 
 mod cookies;
-mod time;
 
 use std::borrow::Cow;
 use std::net::IpAddr;
@@ -14,7 +13,6 @@ use crate::har::Entry;
 use crate::url::path_of;
 
 pub use cookies::{parse_cookie_header, parse_set_cookie, CookieKind, SetCookie};
-pub use time::{format_iso8601, parse_iso8601};
 
 /// Who the server says the request ran as (`X-AUSERNAME`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,7 +145,7 @@ pub fn decode<'a>(entry: &'a Entry<'_>) -> Signals<'a> {
 /// (Crowd's `cookie.tokenkey` renames it); `None` recognises it by its known names.
 pub fn decode_with<'a>(entry: &'a Entry<'_>, sso_cookie: Option<&str>) -> Signals<'a> {
     let mut s = Signals {
-        time_ms: entry.started_date_time.as_str().and_then(parse_iso8601),
+        time_ms: entry.started_date_time.as_str().and_then(crate::calendar::parse_iso8601),
         from_cache: entry.from_cache(),
         ..Signals::default()
     };
