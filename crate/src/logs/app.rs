@@ -177,7 +177,7 @@ pub fn redact_tokens(message: &str) -> String {
         if value_len >= 16 {
             let token = &rest[value_start..value_start + value_len];
             out.push_str("token:");
-            out.push_str(&super::wire::token_fingerprint(token));
+            out.push_str(&token_fingerprint(token));
         } else {
             out.push_str(&rest[value_start..value_start + value_len]);
         }
@@ -391,6 +391,17 @@ pub fn is_request_id(word: &str) -> bool {
 
 fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
+}
+
+/// A short, stable stand-in for a Crowd SSO token (`crowd.token_key`): 8 hex digits of its FNV-1a hash. The
+/// same function applied to a HAR's cookie value joins the two without anyone keeping the secret.
+pub fn token_fingerprint(token: &str) -> Box<str> {
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in token.bytes() {
+        hash ^= u32::from(b);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    format!("{hash:08x}").into()
 }
 
 #[cfg(test)]

@@ -23,13 +23,14 @@ mod wire;
 use serde::Serialize;
 
 pub use access::{parse_access_line, parse_bitbucket_line, parse_confluence_access_line, AccessRecord};
+pub use app::token_fingerprint;
 pub use app::{is_request_id, AppLogRecord, Factors, Level, MAX_MESSAGE};
 pub use error::{LogError, LogInputError, EXPECTED_FORMATS};
 pub use lines::MAX_LINE;
 pub use reader::{LogKind, LogReader, LogRecord};
 pub use time::LogTime;
 pub use warnings::{LogWarning, LogWarnings};
-pub use wire::{token_fingerprint, CrowdValidation, SessionOp, UntrustedProxies};
+pub use wire::{CrowdValidation, SessionOp, UntrustedProxies};
 
 /// What one log input held.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::app::{AppLine, Factors};
+use super::app::{token_fingerprint, AppLine, Factors};
 use super::time::LogTime;
 
 /// Bytes kept per direction of one exchange. A session call is well under 2 KB; anything past this is a large
@@ -109,17 +109,6 @@ pub fn parse_untrusted_proxies(line: u64, time: LogTime, message: &str) -> Optio
         request_address: request_address.trim().into(),
         xff: xff.map(str::trim).filter(|x| !x.is_empty() && *x != "null").map(Into::into),
     })
-}
-
-/// A short, stable stand-in for a Crowd SSO token (`crowd.token_key`): 8 hex digits of its FNV-1a hash. The
-/// same function applied to a HAR's cookie value joins the two without anyone keeping the secret.
-pub fn token_fingerprint(token: &str) -> Box<str> {
-    let mut hash: u32 = 0x811c_9dc5;
-    for b in token.bytes() {
-        hash ^= u32::from(b);
-        hash = hash.wrapping_mul(0x0100_0193);
-    }
-    format!("{hash:08x}").into()
 }
 
 /// Whether a logger name is HttpClient's wire logger, full or abbreviated: HttpClient 4
