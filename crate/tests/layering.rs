@@ -138,10 +138,9 @@ fn no_import_cycle_between_folders_or_between_the_files_of_a_folder() {
             } else if module.len() >= 2
                 && known.len() >= 2
                 && known[..known.len() - 1] == module[..module.len() - 1]
+                && known != module
             {
-                if known != module {
-                    siblings.entry(module.join("::")).or_default().insert(known.join("::"));
-                }
+                siblings.entry(module.join("::")).or_default().insert(known.join("::"));
             }
         }
     }
