@@ -10,14 +10,17 @@ use serde::Serialize;
 use crate::har::{Entry, HarError, Location};
 use crate::net::TrustedProxies;
 use crate::rules;
-use crate::signals::format_iso8601;
-use crate::timeline::{Observation, TimelineBuilder};
+use crate::signals::{format_iso8601, path_of};
+use crate::timeline::{Observation, Timeline, TimelineBuilder};
 
 /// Observations kept for diagnosis: hours of Jira traffic (a poll a minute, a few page loads), plenty for
 /// the rules, which look at the moments before a loss. A diagnosis walks all of them, so this bounds the
 /// alert latency: the alerting push takes about 15 ms at this size (scripts/bench-monitor.mjs), where a
 /// history of 20,000 took over 100 ms.
 const HISTORY: usize = 4_000;
+
+/// Login redirects remembered for [`Alert::login_url`]: a loss is diagnosed within a few entries of it.
+const LOGIN_LOCATIONS: usize = 64;
 
 /// A session loss, as the extension shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,6 +37,10 @@ pub struct Alert {
     pub title: Option<String>,
     pub explanation: Option<String>,
     pub fix: Vec<String>,
+    /// Where the user logs in again: the loss's own login redirect (`Location`) when it has one, else the
+    /// origin plus the product's login page (Jira `/login.jsp`, Confluence `/login.action`, Bitbucket
+    /// `/login`). The extension's in-page banner offers it in a new tab, so a half-written form survives.
+    pub login_url: String,
 }
 
 /// Watches a stream of entries for session losses.
@@ -48,6 +55,8 @@ pub struct Monitor {
     /// Between [`Monitor::begin_replay`] and [`Monitor::end_replay`]: entries rebuild the history only.
     replaying: bool,
     trusted: Option<TrustedProxies>,
+    /// The newest login redirects' absolute `Location`s, by entry index.
+    login_locations: Vec<(u64, String)>,
 }
 
 impl Monitor {
@@ -129,6 +138,16 @@ impl Monitor {
             if o.logout_request {
                 self.armed.retain(|h| h != host);
             }
+            if o.login_redirect {
+                if let Some(url) =
+                    location_of(&entry).and_then(|l| absolute_url(&o.scheme, &o.host, &o.url, l))
+                {
+                    if self.login_locations.len() == LOGIN_LOCATIONS {
+                        self.login_locations.remove(0);
+                    }
+                    self.login_locations.push((o.entry, url));
+                }
+            }
         }
         if self.timelines.len() > HISTORY + HISTORY / 4 {
             self.timelines.keep_last(HISTORY);
@@ -174,8 +193,78 @@ impl Monitor {
                 title: primary.map(|f| f.title.clone()),
                 explanation: primary.map(|f| f.explanation.clone()),
                 fix: primary.map(|f| f.fix.clone()).unwrap_or_default(),
+                login_url: self
+                    .login_locations
+                    .iter()
+                    .find(|(entry, _)| *entry == o.entry)
+                    .map_or_else(|| format!("{}{}", t.origin, login_path(t)), |(_, url)| url.clone()),
             })
             .collect()
+    }
+}
+
+/// The `Location` header of an entry's response.
+fn location_of<'e>(entry: &'e Entry<'_>) -> Option<&'e str> {
+    entry.response.headers.iter().find_map(|h| {
+        let name = h.name.as_str()?;
+        name.eq_ignore_ascii_case("location").then(|| h.value.as_str()).flatten()
+    })
+}
+
+/// `location` resolved against the request it answered (`scheme://host` and its URL); None unless http(s).
+fn absolute_url(scheme: &str, host: &str, request_url: &str, location: &str) -> Option<String> {
+    let location = location.trim();
+    let lower = location.get(..8).unwrap_or(location).to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Some(location.to_owned());
+    }
+    if !(scheme == "http" || scheme == "https") || host.is_empty() {
+        return None;
+    }
+    Some(if let Some(rest) = location.strip_prefix("//") {
+        format!("{scheme}://{rest}")
+    } else if location.starts_with('/') {
+        format!("{scheme}://{host}{location}")
+    } else if location.contains(':') {
+        return None; // another scheme (javascript:, data:): never a login page to open
+    } else {
+        let path = path_of(request_url);
+        let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
+        format!("{scheme}://{host}{dir}{location}")
+    })
+}
+
+/// The login page of the product a timeline's URLs show (paths under its context path), Jira's when unsure.
+fn login_path(t: &Timeline) -> &'static str {
+    let context = path_of(&t.origin);
+    let (mut jira, mut confluence, mut bitbucket) = (0, 0, 0);
+    for o in &t.observations {
+        let path = path_of(&o.url);
+        let path = path.strip_prefix(context).unwrap_or(path);
+        if path.ends_with(".action")
+            || ["/display/", "/pages/", "/spaces/"].iter().any(|p| path.starts_with(p))
+        {
+            confluence += 1;
+        } else if path.ends_with(".jsp")
+            || path.ends_with(".jspa")
+            || ["/browse/", "/secure/", "/rest/api/2/", "/rest/dev-status/"]
+                .iter()
+                .any(|p| path.starts_with(p))
+        {
+            jira += 1;
+        } else if ["/projects/", "/scm/", "/users/", "/rest/api/1.0/", "/mvc/"]
+            .iter()
+            .any(|p| path.starts_with(p))
+        {
+            bitbucket += 1;
+        }
+    }
+    if confluence > jira && confluence >= bitbucket {
+        "/login.action"
+    } else if bitbucket > jira && bitbucket > confluence {
+        "/login"
+    } else {
+        "/login.jsp"
     }
 }
 
@@ -232,6 +321,89 @@ mod tests {
             .map(|a| a.entry)
             .collect();
         assert_eq!(live, [22]);
+    }
+
+    /// A minimal entry: `X-AUSERNAME` (the user, or `anonymous`) and an optional `Location`.
+    fn entry(second: u32, url: &str, status: u16, user: &str, location: Option<&str>) -> String {
+        let mut headers = vec![serde_json::json!({"name": "X-AUSERNAME", "value": user})];
+        if let Some(l) = location {
+            headers.push(serde_json::json!({"name": "Location", "value": l}));
+        }
+        serde_json::json!({
+            "startedDateTime": format!("2026-10-19T14:00:{second:02}.000Z"),
+            "request": {"method": "GET", "url": url, "headers": []},
+            "response": {"status": status, "headers": headers},
+        })
+        .to_string()
+    }
+
+    fn login_urls(entries: &[String]) -> Vec<String> {
+        let mut monitor = Monitor::new();
+        entries.iter().flat_map(|e| monitor.push_entry(e.as_bytes()).unwrap()).map(|a| a.login_url).collect()
+    }
+
+    #[test]
+    fn an_alert_says_where_to_log_in() {
+        // No redirect (the KB's 400 poll): Jira's login page under the context path.
+        assert_eq!(
+            alerts_of("proxy-address-change")[0].login_url,
+            "http://jira.example.test:18080/track/login.jsp"
+        );
+        // The loss is a login redirect: its own Location, with the way back to the page.
+        assert_eq!(
+            alerts_of("idle-timeout")[0].login_url,
+            "http://jira.example.test:18080/jira/login.jsp?permissionViolation=true&os_destination=%2Fbrowse%2FAPS-3982&page_caps=&user_role="
+        );
+        // Confluence and Bitbucket, known by their paths; a relative Location resolved against the request.
+        let wiki = "https://apps.example.test/wiki";
+        assert_eq!(
+            login_urls(&[
+                entry(1, &format!("{wiki}/display/DOC/Home"), 200, "v3ry8", None),
+                entry(
+                    2,
+                    &format!("{wiki}/rest/mywork/latest/status/notification/count"),
+                    401,
+                    "anonymous",
+                    None
+                ),
+            ]),
+            ["https://apps.example.test/wiki/login.action"]
+        );
+        let git = "https://git.example.test";
+        assert_eq!(
+            login_urls(&[
+                entry(1, &format!("{git}/projects/APS/repos/core/browse"), 200, "v3ry8", None),
+                entry(2, &format!("{git}/rest/api/1.0/projects/APS/repos"), 401, "anonymous", None),
+            ]),
+            ["https://git.example.test/login"]
+        );
+        let jira = "https://jira.example.test/jira";
+        assert_eq!(
+            login_urls(&[
+                entry(1, &format!("{jira}/browse/APS-1"), 200, "v3ry8", None),
+                entry(
+                    2,
+                    &format!("{jira}/secure/Dashboard.jspa"),
+                    302,
+                    "anonymous",
+                    Some("../login.jsp?os_destination=x")
+                ),
+            ]),
+            ["https://jira.example.test/jira/secure/../login.jsp?os_destination=x"]
+        );
+    }
+
+    #[test]
+    fn only_web_locations_are_login_urls() {
+        assert_eq!(
+            absolute_url("https", "h", "https://h/a/b", "//idp.example.test/login").as_deref(),
+            Some("https://idp.example.test/login")
+        );
+        assert_eq!(absolute_url("https", "h", "https://h/a/b", "javascript:alert(1)"), None);
+        assert_eq!(
+            absolute_url("https", "h", "https://h/a/b", "HTTPS://h/login.jsp").as_deref(),
+            Some("HTTPS://h/login.jsp")
+        );
     }
 
     #[test]
