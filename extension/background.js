@@ -5,7 +5,7 @@
 import init from './pkg/harlens.js';
 import { Recorder } from './recorder.js';
 import { Monitor, announce, clearAlerts } from './monitor.js';
-import { appendEntries, recentEntries, clearAll } from './storage.js';
+import { appendEntries, recentEntries, clearAll, pruneEntries } from './storage.js';
 import { loadSettings, watchedBy } from './settings.js';
 
 let settings = null;
@@ -17,6 +17,9 @@ let monitor = null;
  * recording every time would cost seconds of CPU and delay the first alert.
  */
 const REPLAY = 5000;
+/** The alarm that enforces the recording's age bound even when nothing is being recorded. */
+const PRUNE_ALARM = 'harlens-prune';
+const PRUNE_EVERY_MINUTES = 30;
 
 /** Replays the newest stored entries into a fresh monitor, so a restarted worker keeps its history. */
 async function rebuildMonitor() {
@@ -29,6 +32,8 @@ const ready = (async () => {
   await init({ module_or_path: new URL('./pkg/harlens_bg.wasm', import.meta.url) });
   settings = await loadSettings();
   await rebuildMonitor();
+  await chrome.alarms.create(PRUNE_ALARM, { periodInMinutes: PRUNE_EVERY_MINUTES });
+  await pruneEntries(settings);
 })();
 ready.catch((err) => console.error('harlens: failed to start', err));
 
@@ -71,6 +76,15 @@ chrome.storage.onChanged.addListener(
       await chrome.storage.local.set({ trustedProxiesError: error });
     }
     if (changes.recording && !settings.recording) recorder.inflight.clear();
+  }),
+);
+
+chrome.alarms.onAlarm.addListener(
+  afterReady(async (alarm) => {
+    if (alarm.name !== PRUNE_ALARM) return;
+    // A one-off alarm of that name (a test's, to prune now) replaced the periodic one: bring it back.
+    if (!alarm.periodInMinutes) await chrome.alarms.create(PRUNE_ALARM, { periodInMinutes: PRUNE_EVERY_MINUTES });
+    await pruneEntries(settings);
   }),
 );
 

@@ -85,7 +85,9 @@ $('export').addEventListener('click', (e) => run(e.target, async () => {
   $('message').textContent = `Exported ${summary.entries} entries; ${summary.cookies ?? 0} cookies and ${summary.tokens ?? 0} tokens replaced.`;
 }));
 $('export-raw').addEventListener('click', (e) => run(e.target, async () => {
-  if (!confirm('The raw HAR holds your cookies and session tokens: anyone who gets it can act as you. Export it anyway?')) return;
+  const warning = 'The raw HAR holds your cookies and session tokens: anyone who gets it can act as you. ' +
+    'It also holds what you posted in forms as you sent it (harlens blanks password fields and Authorization values when it records them, but a password typed into any other field stays). Export it anyway?';
+  if (!confirm(warning)) return;
   await exportRaw();
 }));
 render();

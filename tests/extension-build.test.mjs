@@ -21,7 +21,7 @@ test('the shipped manifests ask for nothing broad and allow no remote code', () 
     const m = manifest(browser);
     assert.equal(m.manifest_version, 3);
     assert.equal(m.version, version);
-    assert.deepEqual(m.permissions, ['webRequest', 'storage', 'notifications']);
+    assert.deepEqual(m.permissions, ['webRequest', 'storage', 'notifications', 'alarms']);
     assert.equal(m.host_permissions, undefined, 'sites are optional host permissions, requested at runtime');
     assert.equal(m.web_accessible_resources, undefined);
     assert.match(m.content_security_policy.extension_pages, /^script-src 'self' 'wasm-unsafe-eval';/);
