@@ -156,10 +156,13 @@ export class Recorder {
   /**
    * @param {(url: string) => string|null} watch  the watched site a URL belongs to, or null
    * @param {(site: string, entry: object, finishedAt: number) => void} onEntry  each finished entry
+   * @param {(details: object, outcome: {redirectURL: string, error?: string}) => void} [onDocument]  each
+   *   top-level document's redirect, completion or error, recorded or not (a submitted form's fate)
    */
-  constructor(watch, onEntry) {
+  constructor(watch, onEntry, onDocument = () => {}) {
     this.watch = watch;
     this.onEntry = onEntry;
+    this.onDocument = onDocument;
     /** requestId -> in-flight record */
     this.inflight = new Map();
   }
@@ -222,6 +225,7 @@ export class Recorder {
   }
 
   finish(d, { redirectURL = '', error }) {
+    if (d.type === 'main_frame') this.onDocument(d, { redirectURL, error });
     const r = this.record(d);
     if (!r) return;
     this.inflight.delete(d.requestId);
