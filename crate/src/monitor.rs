@@ -19,9 +19,6 @@ use crate::timeline::{Observation, Timeline, TimelineBuilder};
 /// history of 20,000 took over 100 ms.
 const HISTORY: usize = 4_000;
 
-/// Login redirects remembered for [`Alert::login_url`]: a loss is diagnosed within a few entries of it.
-const LOGIN_LOCATIONS: usize = 64;
-
 /// A session loss, as the extension shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
@@ -55,8 +52,9 @@ pub struct Monitor {
     /// Between [`Monitor::begin_replay`] and [`Monitor::end_replay`]: entries rebuild the history only.
     replaying: bool,
     trusted: Option<TrustedProxies>,
-    /// The newest login redirects' absolute `Location`s, by entry index.
-    login_locations: Vec<(u64, String)>,
+    /// The newest login redirect: its entry index and absolute `Location` (a login redirect that is a loss is
+    /// diagnosed as it arrives, so the newest is the one an alert needs).
+    login_redirect: Option<(u64, String)>,
 }
 
 impl Monitor {
@@ -139,14 +137,9 @@ impl Monitor {
                 self.armed.retain(|h| h != host);
             }
             if o.login_redirect {
-                if let Some(url) =
-                    location_of(&entry).and_then(|l| absolute_url(&o.scheme, &o.host, &o.url, l))
-                {
-                    if self.login_locations.len() == LOGIN_LOCATIONS {
-                        self.login_locations.remove(0);
-                    }
-                    self.login_locations.push((o.entry, url));
-                }
+                self.login_redirect = location_of(&entry)
+                    .and_then(|l| absolute_url(&o.scheme, &o.host, l))
+                    .map(|u| (o.entry, u));
             }
         }
         if self.timelines.len() > HISTORY + HISTORY / 4 {
@@ -193,11 +186,10 @@ impl Monitor {
                 title: primary.map(|f| f.title.clone()),
                 explanation: primary.map(|f| f.explanation.clone()),
                 fix: primary.map(|f| f.fix.clone()).unwrap_or_default(),
-                login_url: self
-                    .login_locations
-                    .iter()
-                    .find(|(entry, _)| *entry == o.entry)
-                    .map_or_else(|| format!("{}{}", t.origin, login_path(t)), |(_, url)| url.clone()),
+                login_url: match &self.login_redirect {
+                    Some((entry, url)) if *entry == o.entry => url.clone(),
+                    _ => t.origin.clone() + login_path(t),
+                },
             })
             .collect()
     }
@@ -211,27 +203,18 @@ fn location_of<'e>(entry: &'e Entry<'_>) -> Option<&'e str> {
     })
 }
 
-/// `location` resolved against the request it answered (`scheme://host` and its URL); None unless http(s).
-fn absolute_url(scheme: &str, host: &str, request_url: &str, location: &str) -> Option<String> {
+/// `location` as an absolute URL: as sent when it is one, else on the request's `scheme://host` when it is an
+/// absolute path (Seraph's and Confluence's login redirects are one or the other); None for anything else.
+fn absolute_url(scheme: &str, host: &str, location: &str) -> Option<String> {
     let location = location.trim();
-    let lower = location.get(..8).unwrap_or(location).to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
-        return Some(location.to_owned());
-    }
-    if !(scheme == "http" || scheme == "https") || host.is_empty() {
-        return None;
-    }
-    Some(if let Some(rest) = location.strip_prefix("//") {
-        format!("{scheme}://{rest}")
-    } else if location.starts_with('/') {
-        format!("{scheme}://{host}{location}")
-    } else if location.contains(':') {
-        return None; // another scheme (javascript:, data:): never a login page to open
+    let starts_with = |p: &str| location.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
+    if starts_with("http://") || starts_with("https://") {
+        Some(location.to_owned())
+    } else if location.starts_with('/') && !location.starts_with("//") && matches!(scheme, "http" | "https") {
+        Some(format!("{scheme}://{host}{location}"))
     } else {
-        let path = path_of(request_url);
-        let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
-        format!("{scheme}://{host}{dir}{location}")
-    })
+        None
+    }
 }
 
 /// The login page of the product a timeline's URLs show (paths under its context path), Jira's when unsure.
@@ -354,7 +337,7 @@ mod tests {
             alerts_of("idle-timeout")[0].login_url,
             "http://jira.example.test:18080/jira/login.jsp?permissionViolation=true&os_destination=%2Fbrowse%2FAPS-3982&page_caps=&user_role="
         );
-        // Confluence and Bitbucket, known by their paths; a relative Location resolved against the request.
+        // Confluence and Bitbucket, known by their paths.
         let wiki = "https://apps.example.test/wiki";
         assert_eq!(
             login_urls(&[
@@ -377,6 +360,7 @@ mod tests {
             ]),
             ["https://git.example.test/login"]
         );
+        // A Location that is neither an absolute URL nor an absolute path: the product's login page instead.
         let jira = "https://jira.example.test/jira";
         assert_eq!(
             login_urls(&[
@@ -386,24 +370,19 @@ mod tests {
                     &format!("{jira}/secure/Dashboard.jspa"),
                     302,
                     "anonymous",
-                    Some("../login.jsp?os_destination=x")
+                    Some("login.jsp?os_destination=x")
                 ),
             ]),
-            ["https://jira.example.test/jira/secure/../login.jsp?os_destination=x"]
+            ["https://jira.example.test/jira/login.jsp"]
         );
     }
 
     #[test]
     fn only_web_locations_are_login_urls() {
-        assert_eq!(
-            absolute_url("https", "h", "https://h/a/b", "//idp.example.test/login").as_deref(),
-            Some("https://idp.example.test/login")
-        );
-        assert_eq!(absolute_url("https", "h", "https://h/a/b", "javascript:alert(1)"), None);
-        assert_eq!(
-            absolute_url("https", "h", "https://h/a/b", "HTTPS://h/login.jsp").as_deref(),
-            Some("HTTPS://h/login.jsp")
-        );
+        assert_eq!(absolute_url("https", "h", "/login.jsp").as_deref(), Some("https://h/login.jsp"));
+        assert_eq!(absolute_url("https", "h", "HTTPS://idp/login").as_deref(), Some("HTTPS://idp/login"));
+        assert_eq!(absolute_url("https", "h", "javascript:alert(1)"), None);
+        assert_eq!(absolute_url("https", "h", "//idp.example.test/login"), None);
     }
 
     #[test]
