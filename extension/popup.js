@@ -71,7 +71,7 @@ async function renderDrafts(settings) {
   $('drafts-none').hidden = drafts.length > 0;
   const bySite = new Map();
   for (const d of drafts) {
-    const site = watchedBy(settings.sites, d.page)?.replace(/\/\*$/, '') ?? d.origin;
+    const site = watchedBy(settings.sites, d.page)?.replace(/\/\*$/, '').replace(/^\*:\/\//, '') ?? d.origin;
     bySite.set(site, [...(bySite.get(site) ?? []), d]);
   }
   const groups = [];
@@ -96,7 +96,7 @@ async function renderDrafts(settings) {
       );
       ul.append(li);
     }
-    groups.push(item('h3', site), ul);
+    groups.push(item('h4', site, 'site'), ul);
   }
   $('drafts').replaceChildren(...groups);
 }

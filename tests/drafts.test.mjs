@@ -305,7 +305,7 @@ test('the popup lists the saved drafts per site (copy, delete); drafts off keeps
 
     await ui.reload();
     await ui.waitForSelector('#drafts li.draft >> nth=1');
-    assert.deepEqual(await ui.$$eval('#drafts h3', (h) => h.map((x) => x.textContent)), ['*://forms.example.test']);
+    assert.deepEqual(await ui.$$eval('#drafts h4', (h) => h.map((x) => x.textContent)), ['forms.example.test']);
     const words = await ui.$$eval('#drafts .words', (w) => w.map((x) => x.textContent));
     assert.deepEqual(words.sort(), ['Summary line', 'The release notes for the first build need a second look before …']);
     assert.match(await ui.textContent('#drafts li.draft .where'), /^\/fields\?id=1 · /);
