@@ -22,8 +22,8 @@ const MAX_FIELD = 500;
 
 /** tabId -> {origin, page, fields, at}: forms submitted and not judged yet. */
 const submits = new Map();
-/** application origin -> its newest alert, while the user has not been seen logged in there again. */
-const lost = new Map();
+/** Application origins whose session was lost, until a response shows the user logged in there again. */
+const lost = new Set();
 
 let registering = Promise.resolve();
 
@@ -180,7 +180,7 @@ export async function warnTabs(alerts, settings) {
   const tabs = await chrome.tabs.query({});
   await Promise.all(
     alerts.map(async (alert) => {
-      lost.set(alert.origin, alert);
+      lost.add(alert.origin);
       const open = tabs.filter((t) => t.url && inApp(alert.origin, t.url) && !isLoginPage(t.url));
       await Promise.all(
         open.map(async (tab) => {
@@ -203,7 +203,7 @@ export async function noticeBack(entry) {
   if (!lost.size || entry._fromCache) return;
   const user = entry.response.headers.find((h) => h.name.toLowerCase() === 'x-ausername')?.value ?? '';
   if (!user || user === 'anonymous' || entry.response.status >= 400) return;
-  for (const origin of lost.keys()) {
+  for (const origin of lost) {
     if (!inApp(origin, entry.request.url)) continue;
     lost.delete(origin);
     for (const tab of await chrome.tabs.query({})) {
