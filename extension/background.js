@@ -1,12 +1,16 @@
 // The service worker (an event page in Firefox): records the watched sites, feeds the live monitor, stores
-// finished entries. Listeners are registered synchronously at the top level so that events wake the
-// worker; the WASM core and the settings load once (`ready`) and every listener awaits that, never the
-// top level (a top-level await stops a service worker from registering).
+// finished entries, and runs the background's half of drafts (drafts-background.js). Listeners are registered
+// synchronously at the top level so that events wake the worker; the WASM core and the settings load once
+// (`ready`) and every listener awaits that, never the top level (a top-level await stops a service worker
+// from registering).
 import init from './pkg/harlens.js';
 import { Recorder } from './recorder.js';
 import { Monitor, announce, clearAlerts } from './monitor.js';
-import { appendEntries, recentEntries, clearAll } from './storage.js';
-import { loadSettings, watchedBy } from './settings.js';
+import { appendEntries, recentEntries, clearAll, pruneEntries } from './storage.js';
+import { loadSettings } from './settings.js';
+import { watchedBy } from './urls.js';
+import { pruneDrafts } from './drafts-store.js';
+import { contentMessage, noticeBack, pageDocument, registerContentScript, warnTabs } from './drafts-background.js';
 
 let settings = null;
 let monitor = null;
@@ -17,6 +21,9 @@ let monitor = null;
  * recording every time would cost seconds of CPU and delay the first alert.
  */
 const REPLAY = 5000;
+/** The alarm that enforces the age bounds (recording and drafts) even when nothing is being recorded. */
+const PRUNE_ALARM = 'harlens-prune';
+const PRUNE_EVERY_MINUTES = 30;
 
 /** Replays the newest stored entries into a fresh monitor, so a restarted worker keeps its history. */
 async function rebuildMonitor() {
@@ -25,16 +32,24 @@ async function rebuildMonitor() {
   monitor.replay((await recentEntries(REPLAY)).map(({ entry }) => entry));
 }
 
+async function prune() {
+  await pruneEntries(settings);
+  await pruneDrafts();
+}
+
 const ready = (async () => {
   await init({ module_or_path: new URL('./pkg/harlens_bg.wasm', import.meta.url) });
   settings = await loadSettings();
   await rebuildMonitor();
+  await chrome.alarms.create(PRUNE_ALARM, { periodInMinutes: PRUNE_EVERY_MINUTES });
+  await registerContentScript(settings);
+  await prune();
 })();
 ready.catch((err) => console.error('harlens: failed to start', err));
 
 /** Runs `fn` after `ready`; handlers chained on one promise run in event order. */
-const afterReady = (fn) => (details) => {
-  ready.then(() => fn(details)).catch((err) => console.error('harlens:', err));
+const afterReady = (fn) => (...args) => {
+  ready.then(() => fn(...args)).catch((err) => console.error('harlens:', err));
 };
 
 // The monitor runs first: the alert never waits for the disk. Entries finished while a write is under way
@@ -56,9 +71,16 @@ const recorder = new Recorder(
   (url) => (settings.recording ? watchedBy(settings.sites, url) : null),
   (site, entry, finishedAt) => {
     const alerts = monitor.push(entry);
-    if (alerts.length) announce(alerts, finishedAt).catch((err) => console.error('harlens: alert failed', err));
+    if (alerts.length) {
+      // The page's warning first: the user may be about to press Save.
+      warnTabs(alerts, settings).catch((err) => console.error('harlens: in-page warning failed', err));
+      announce(alerts, finishedAt).catch((err) => console.error('harlens: alert failed', err));
+    } else {
+      noticeBack(entry).catch((err) => console.error('harlens:', err));
+    }
     store(site, entry);
   },
+  (d, outcome) => pageDocument(d, outcome, settings),
 );
 recorder.listen(chrome.webRequest, afterReady);
 
@@ -71,29 +93,57 @@ chrome.storage.onChanged.addListener(
       await chrome.storage.local.set({ trustedProxiesError: error });
     }
     if (changes.recording && !settings.recording) recorder.inflight.clear();
+    if (changes.sites || changes.drafts || changes.recording) await registerContentScript(settings);
   }),
 );
 
-// Messages from the popup and the options page.
+// A site granted from the popup's "Watch this site": Firefox closes the popup when its prompt opens, so the
+// popup cannot save the site itself once the permission is granted; it leaves the pattern here first.
+chrome.permissions.onAdded.addListener(
+  afterReady(async ({ origins = [] }) => {
+    const { pendingWatch } = await chrome.storage.local.get('pendingWatch');
+    if (!pendingWatch || !origins.includes(pendingWatch)) return;
+    await chrome.storage.local.remove('pendingWatch');
+    const { sites } = await loadSettings();
+    if (!sites.includes(pendingWatch)) await chrome.storage.local.set({ sites: [...sites, pendingWatch] });
+  }),
+);
+chrome.permissions.onRemoved.addListener(afterReady(() => registerContentScript(settings)));
+
+chrome.alarms.onAlarm.addListener(
+  afterReady(async (alarm) => {
+    if (alarm.name !== PRUNE_ALARM) return;
+    // A one-off alarm of that name (a test's, to prune now) replaced the periodic one: bring it back.
+    if (!alarm.periodInMinutes) await chrome.alarms.create(PRUNE_ALARM, { periodInMinutes: PRUNE_EVERY_MINUTES });
+    await prune();
+  }),
+);
+
+/** Messages of the extension's own pages (popup, options, report). */
+async function pageMessage(message) {
+  if (message.type === 'clear') {
+    await writes;
+    pending = [];
+    recorder.inflight.clear();
+    await clearAll();
+    monitor.reset();
+    await clearAlerts();
+    return { ok: true };
+  }
+  if (message.type === 'flush') {
+    await writes; // the popup exports only what is on disk
+    return { ok: true };
+  }
+  return { ok: false, error: `unknown message ${message.type}` };
+}
+
+// Messages from the extension's pages and from drafts.js in the watched sites' tabs. A content script runs
+// in a web page's process: it may only ask about drafts, never clear or export anything.
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  if (sender.id !== chrome.runtime.id) return false;
+  if (sender.id !== chrome.runtime.id || typeof message?.type !== 'string') return false;
+  const fromPage = Boolean(sender.url?.startsWith(chrome.runtime.getURL('')));
   ready
-    .then(async () => {
-      if (message.type === 'clear') {
-        await writes;
-        pending = [];
-        recorder.inflight.clear();
-        await clearAll();
-        monitor.reset();
-        await clearAlerts();
-        return { ok: true };
-      }
-      if (message.type === 'flush') {
-        await writes; // the popup exports only what is on disk
-        return { ok: true };
-      }
-      return { ok: false, error: `unknown message ${message.type}` };
-    })
+    .then(() => (fromPage ? pageMessage(message) : contentMessage(message, sender, settings)))
     .then(sendResponse, (err) => sendResponse({ ok: false, error: err.message }));
   return true; // answered asynchronously
 });

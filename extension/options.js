@@ -1,19 +1,30 @@
 // The options page: the watched sites (each asks for its host permission at runtime), Crowd's trusted
-// proxies, the storage bounds, recording on/off. Everything is saved as it changes.
-import { loadSettings, saveSettings, sitePattern, DEFAULTS } from './settings.js';
+// proxies, the storage bounds, recording on/off, drafts on/off and "delete all drafts". Everything is saved
+// as it changes.
+import { loadSettings, saveSettings, DEFAULTS } from './settings.js';
+import { sitePattern } from './urls.js';
+import { allDrafts, clearDrafts } from './drafts-store.js';
 
 const $ = (id) => document.getElementById(id);
 
+function span(className, text) {
+  const node = document.createElement('span');
+  node.className = className;
+  node.textContent = text;
+  return node;
+}
+
 async function renderSites() {
   const { sites } = await loadSettings();
-  const list = $('sites');
-  list.replaceChildren();
+  const items = [];
   for (const site of sites) {
     const li = document.createElement('li');
     const granted = await chrome.permissions.contains({ origins: [site] });
-    li.append(site.replace(/\/\*$/, ''), granted ? '' : ' (permission missing: remove and add again)');
+    li.dataset.status = granted ? 'ok' : 'missing';
+    li.append(span('grow', site.replace(/\/\*$/, '')), granted ? '' : span('status', 'permission missing: remove and add again'));
     const remove = document.createElement('button');
     remove.type = 'button';
+    remove.className = 'small danger';
     remove.textContent = 'Remove';
     remove.addEventListener('click', async () => {
       const current = (await loadSettings()).sites.filter((s) => s !== site);
@@ -21,9 +32,16 @@ async function renderSites() {
       await chrome.permissions.remove({ origins: [site] }).catch(() => false);
       await renderSites();
     });
-    li.append(' ', remove);
-    list.append(li);
+    li.append(remove);
+    items.push(li);
   }
+  $('sites').replaceChildren(...items); // at once: two renders at the same time cannot interleave their items
+}
+
+async function renderDrafts() {
+  const n = (await allDrafts()).length;
+  $('drafts-count').textContent = n ? `${n} kept now` : 'none kept now';
+  $('clear-drafts').disabled = n === 0;
 }
 
 function saved(text = 'Saved.') {
@@ -58,9 +76,16 @@ $('trusted').addEventListener('change', async () => {
   await saveSettings({ trustedProxies: $('trusted').value.trim() });
   saved();
 });
-$('recording').addEventListener('change', async () => {
-  await saveSettings({ recording: $('recording').checked });
-  saved();
+for (const key of ['recording', 'drafts']) {
+  $(key).addEventListener('change', async () => {
+    await saveSettings({ [key]: $(key).checked });
+    saved();
+  });
+}
+$('clear-drafts').addEventListener('click', async () => {
+  const n = await clearDrafts();
+  await renderDrafts();
+  saved(`${n} draft${n === 1 ? '' : 's'} deleted.`);
 });
 for (const [id, key, min] of [['max-entries', 'maxEntries', 100], ['max-age', 'maxAgeHours', 1]]) {
   $(id).addEventListener('change', async () => {
@@ -72,12 +97,15 @@ for (const [id, key, min] of [['max-entries', 'maxEntries', 100], ['max-age', 'm
 }
 chrome.storage.onChanged.addListener((changes) => {
   if ('trustedProxiesError' in changes) $('trusted-error').textContent = changes.trustedProxiesError.newValue ?? '';
+  if ('sites' in changes) renderSites();
 });
 
 const settings = await loadSettings();
 $('trusted').value = settings.trustedProxies;
 $('recording').checked = settings.recording;
+$('drafts').checked = settings.drafts;
 $('max-entries').value = settings.maxEntries;
 $('max-age').value = settings.maxAgeHours;
 $('trusted-error').textContent = (await chrome.storage.local.get('trustedProxiesError')).trustedProxiesError ?? '';
 await renderSites();
+await renderDrafts();

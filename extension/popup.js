@@ -1,16 +1,27 @@
-// The popup: is the recorder on, which sites, the last session loss (verdict, evidence, fix), and the
-// buttons: start/stop, clear, full report, export (sanitized by default; raw only after a confirmation).
+// The popup: is the recorder on, which sites, the last session loss (verdict, evidence, fix), the buttons
+// (start/stop, clear, full report, export: sanitized by default, raw only after a warning), the saved drafts
+// per site (copy, delete), and, on an Atlassian page that is not watched yet, "Watch this site".
 import { loadSettings, saveSettings } from './settings.js';
 import { stats } from './storage.js';
 import { exportRaw, exportSanitized } from './export.js';
 import { hostOf } from './monitor.js';
+import { patternOf, siteCovers, watchedBy } from './urls.js';
+import { allDrafts, deleteDrafts } from './drafts-store.js';
 
 const $ = (id) => document.getElementById(id);
 
-function item(tag, text) {
+function item(tag, text, className) {
   const node = document.createElement(tag);
   node.textContent = text;
+  if (className) node.className = className;
   return node;
+}
+
+function smallButton(text, onClick) {
+  const b = item('button', text, 'small');
+  b.type = 'button';
+  b.addEventListener('click', () => run(b, onClick));
+  return b;
 }
 
 async function render() {
@@ -21,17 +32,17 @@ async function render() {
   $('state').dataset.on = String(settings.recording);
   $('toggle').textContent = settings.recording ? 'Stop recording' : 'Start recording';
   $('counts').textContent = `${entries} requests recorded${dropped ? `, ${dropped} oldest dropped` : ''}`;
-  const sites = $('sites');
-  sites.replaceChildren();
-  if (!settings.sites.length) sites.append(item('li', 'None yet: add your Atlassian sites in the options.'));
+  const sites = [];
+  if (!settings.sites.length) sites.push(item('li', 'None yet: open your Atlassian site and click "Watch this site", or add it in the options.', 'meta'));
   for (const site of settings.sites) {
     const granted = await chrome.permissions.contains({ origins: [site] });
-    const lost = alerts.filter((a) => matches(site, a.origin));
-    const status = !granted ? 'permission missing' : lost.length ? `session lost ${lost.length}×` : 'ok';
-    const li = item('li', `${site.replace(/\/\*$/, '')}: ${status}`);
+    const lost = alerts.filter((a) => siteCovers(site, a.origin));
+    const li = document.createElement('li');
     li.dataset.status = !granted ? 'missing' : lost.length ? 'lost' : 'ok';
-    sites.append(li);
+    li.append(item('span', site.replace(/\/\*$/, ''), 'grow'), item('span', !granted ? 'permission missing' : lost.length ? `session lost ${lost.length}×` : 'ok', 'status'));
+    sites.push(li);
   }
+  $('sites').replaceChildren(...sites);
   const last = alerts.at(-1);
   $('alert').hidden = !last;
   $('quiet').hidden = Boolean(last);
@@ -45,16 +56,87 @@ async function render() {
     );
     $('fix').replaceChildren(...last.fix.map((f) => item('li', f)));
   }
+  await renderDrafts(settings);
+  await renderWatchOffer(settings);
 }
 
-function matches(site, origin) {
-  try {
-    const host = new URL(origin).hostname;
-    const m = /^[^:]+:\/\/(\*\.)?([^/]+)\/\*$/.exec(site);
-    return m && (host === m[2] || (m[1] && host.endsWith(`.${m[2]}`)));
-  } catch {
-    return false;
+/** The first words of a draft, for recognizing it. */
+function firstWords(text, words = 12) {
+  const all = text.trim().split(/\s+/);
+  return all.slice(0, words).join(' ') + (all.length > words ? ' …' : '');
+}
+
+async function renderDrafts(settings) {
+  const drafts = await allDrafts();
+  $('drafts-none').hidden = drafts.length > 0;
+  const bySite = new Map();
+  for (const d of drafts) {
+    const site = watchedBy(settings.sites, d.page)?.replace(/\/\*$/, '').replace(/^\*:\/\//, '') ?? d.origin;
+    bySite.set(site, [...(bySite.get(site) ?? []), d]);
   }
+  const groups = [];
+  for (const [site, list] of bySite) {
+    const ul = item('ul', '', 'list');
+    ul.setAttribute('aria-label', `Drafts on ${site}`);
+    for (const d of list) {
+      const li = item('li', '', 'draft');
+      const u = new URL(d.page);
+      const text = item('span', '', 'grow');
+      text.append(item('span', firstWords(d.text), 'words'), item('span', `${u.pathname}${u.search} · ${new Date(d.savedAt).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}`, 'where'));
+      li.append(
+        text,
+        smallButton('Copy', async () => {
+          await navigator.clipboard.writeText(d.text);
+          $('message').textContent = 'Draft copied.';
+        }),
+        smallButton('Delete', async () => {
+          await deleteDrafts([d]);
+          await render();
+        }),
+      );
+      ul.append(li);
+    }
+    groups.push(item('h4', site, 'site'), ul);
+  }
+  $('drafts').replaceChildren(...groups);
+}
+
+/** Whether the tab shows Jira, Confluence or Bitbucket: their pages name themselves in meta tags. */
+function atlassianProduct() {
+  const app = document.querySelector('meta[name="application-name"]')?.content ?? '';
+  const known = /jira|confluence|bitbucket/i.exec(app);
+  if (known) return known[0];
+  return document.querySelector('meta[name="ajs-context-path"], meta[name^="ajs-"], meta[name="confluence-request-time"]') ? 'an Atlassian application' : null;
+}
+
+/** "Watch this site" for the current tab, when it is an Atlassian page and not watched yet. */
+async function renderWatchOffer(settings) {
+  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  const pattern = tab?.url && patternOf(tab.url); // the URL is known for the current tab (activeTab)
+  let product = null;
+  if (pattern && !watchedBy(settings.sites, tab.url)) {
+    const [result] = await chrome.scripting.executeScript({ target: { tabId: tab.id }, func: atlassianProduct }).catch(() => []);
+    product = result?.result ?? null;
+  }
+  $('watch-offer').hidden = !product;
+  if (!product) return;
+  $('watch-text').textContent = `${new URL(tab.url).host} looks like ${product}. harlens does not watch it yet: it would record it, tell you when the session is lost and why, and keep your drafts.`;
+  $('watch').onclick = () => {
+    $('message').textContent = '';
+    // The permission request must come straight from the click. Firefox closes the popup when its prompt
+    // opens: the background adds the site when the permission arrives (pendingWatch).
+    chrome.storage.local.set({ pendingWatch: pattern });
+    chrome.permissions.request({ origins: [pattern] }).then(async (granted) => {
+      if (!granted) {
+        $('message').textContent = `Not watched: the browser did not allow ${pattern}.`;
+        return;
+      }
+      const { sites } = await loadSettings();
+      if (!sites.includes(pattern)) await saveSettings({ sites: [...sites, pattern] });
+      await chrome.storage.local.remove('pendingWatch');
+      $('message').textContent = `Watching ${pattern.replace(/\/\*$/, '')}.`;
+    }, (err) => { $('message').textContent = err.message; });
+  };
 }
 
 async function run(button, fn) {
@@ -75,7 +157,7 @@ $('toggle').addEventListener('click', (e) => run(e.target, async () => {
   await render();
 }));
 $('clear').addEventListener('click', (e) => run(e.target, async () => {
-  if (!confirm('Delete the whole recording and the alerts?')) return;
+  if (!confirm('Delete the whole recording and the alerts? (Saved drafts stay.)')) return;
   await chrome.runtime.sendMessage({ type: 'clear' });
   await render();
 }));
@@ -85,8 +167,20 @@ $('export').addEventListener('click', (e) => run(e.target, async () => {
   $('message').textContent = `Exported ${summary.entries} entries; ${summary.cookies ?? 0} cookies and ${summary.tokens ?? 0} tokens replaced.`;
 }));
 $('export-raw').addEventListener('click', (e) => run(e.target, async () => {
-  if (!confirm('The raw HAR holds your cookies and session tokens: anyone who gets it can act as you. Export it anyway?')) return;
+  const warning = 'The raw HAR holds your cookies and session tokens: anyone who gets it can act as you. ' +
+    'It also holds what you posted in forms as you sent it (harlens blanks password fields and Authorization values when it records them, but a password typed into any other field stays). Export it anyway?';
+  if (!confirm(warning)) return;
   await exportRaw();
 }));
-render();
-chrome.storage.onChanged.addListener(() => render());
+// Serialized: storage changes come in bursts, and two renders must not interleave their lists.
+let rendering = Promise.resolve();
+const rerender = () => {
+  rendering = rendering.then(render).catch((err) => {
+    $('message').textContent = err.message;
+  });
+};
+rerender();
+chrome.storage.onChanged.addListener(rerender);
+// The popup shown in a tab (as the tests open it) follows the tab the user switches to.
+chrome.tabs.onActivated.addListener(rerender);
+chrome.tabs.onUpdated.addListener((tabId, change) => change.status === 'complete' && rerender());

@@ -1,6 +1,6 @@
 // The recorder: webRequest events over the watched sites become HAR 1.2 entries. Requests in flight live in
 // memory (a service worker stopped mid-request loses only those); each finished one is handed to `onEntry`.
-// Observing only: no listener blocks or changes a request.
+// Observing only: no listener blocks or changes a request. Credentials are replaced before an entry exists.
 
 /** `extraHeaders` exists in Chromium only; without it Chromium hides Cookie and Set-Cookie. */
 function extraHeaders(options) {
@@ -57,6 +57,67 @@ function responseCookies(headers) {
     });
 }
 
+// Credentials are never stored, not even in the raw recording: the diagnosis reads none of them, and a
+// recording (or a raw export) must not hand anyone the user's password. Replaced as each entry is recorded:
+/** form fields and JSON members of posted bodies whose names look like credentials (`os_password`, `token`), */
+const CREDENTIAL_FIELD = /pass|pwd|secret|token|otp|credential|api[-_]?key/i;
+/** query parameters that carry a password (Jira accepts `os_password` in the URL), */
+const PASSWORD_PARAM = /pass|pwd|secret/i;
+/** and the credentials of `Authorization` and `Proxy-Authorization` (the scheme stays). */
+const AUTHORIZATION = /^(proxy-)?authorization$/i;
+export const REDACTED = 'redacted';
+
+function redactHeaders(headers) {
+  return headers.map(({ name, value }) => (AUTHORIZATION.test(name) ? { name, value: value.replace(/^(\S+\s+)?.*$/s, (_, scheme = '') => `${scheme}${REDACTED}`) } : { name, value }));
+}
+
+/** The URL with password parameters' values replaced (unchanged when it has none). */
+function redactUrl(url) {
+  if (!url.includes('?')) return url;
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  let changed = false;
+  for (const [k] of [...u.searchParams]) {
+    if (PASSWORD_PARAM.test(k)) {
+      u.searchParams.set(k, REDACTED);
+      changed = true;
+    }
+  }
+  return changed ? u.href : url;
+}
+
+function redactJson(value) {
+  if (Array.isArray(value)) return value.map(redactJson);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, CREDENTIAL_FIELD.test(k) && (typeof v === 'string' || typeof v === 'number') ? REDACTED : redactJson(v)]));
+  }
+  return value;
+}
+
+function formPostData(mimeType, params) {
+  const safe = params.map(({ name, value }) => ({ name, value: CREDENTIAL_FIELD.test(name) ? REDACTED : value }));
+  return { mimeType, params: safe, text: new URLSearchParams(safe.map((p) => [p.name, p.value])).toString() };
+}
+
+/** A raw body, its credentials replaced when it is a form or JSON (other bodies are kept as they are). */
+function redactRaw(mimeType, text) {
+  if (/application\/x-www-form-urlencoded/i.test(mimeType)) {
+    return formPostData(mimeType, [...new URLSearchParams(text)].map(([name, value]) => ({ name, value })));
+  }
+  if (/json/i.test(mimeType) || /^\s*[[{]/.test(text)) {
+    try {
+      return { mimeType, text: JSON.stringify(redactJson(JSON.parse(text))) };
+    } catch {
+      // not JSON after all: kept as sent
+    }
+  }
+  return { mimeType, text };
+}
+
 function queryString(url) {
   try {
     return [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
@@ -70,12 +131,12 @@ function postData(body, headers) {
   const mimeType = header(headers, 'content-type') ?? '';
   if (body.formData) {
     const params = Object.entries(body.formData).flatMap(([name, values]) => values.map((value) => ({ name, value })));
-    return { mimeType: mimeType || 'application/x-www-form-urlencoded', params, text: new URLSearchParams(params.map((p) => [p.name, p.value])).toString() };
+    return formPostData(mimeType || 'application/x-www-form-urlencoded', params);
   }
   if (body.raw) {
     const decoder = new TextDecoder('utf-8', { fatal: false });
     const text = body.raw.map((part) => (part.bytes ? decoder.decode(part.bytes, { stream: true }) : '')).join('') + decoder.decode();
-    return { mimeType, text };
+    return redactRaw(mimeType, text);
   }
   return undefined;
 }
@@ -95,10 +156,13 @@ export class Recorder {
   /**
    * @param {(url: string) => string|null} watch  the watched site a URL belongs to, or null
    * @param {(site: string, entry: object, finishedAt: number) => void} onEntry  each finished entry
+   * @param {(details: object, outcome: {redirectURL: string, error?: string}) => void} [onDocument]  each
+   *   top-level document's redirect, completion or error, recorded or not (a submitted form's fate)
    */
-  constructor(watch, onEntry) {
+  constructor(watch, onEntry, onDocument = () => {}) {
     this.watch = watch;
     this.onEntry = onEntry;
+    this.onDocument = onDocument;
     /** requestId -> in-flight record */
     this.inflight = new Map();
   }
@@ -161,12 +225,14 @@ export class Recorder {
   }
 
   finish(d, { redirectURL = '', error }) {
+    if (d.type === 'main_frame') this.onDocument(d, { redirectURL, error });
     const r = this.record(d);
     if (!r) return;
     this.inflight.delete(d.requestId);
     const end = d.timeStamp;
     const responseHeaders = splitHeaders(d.responseHeaders);
-    const requestHeaders = splitHeaders(r.requestHeaders);
+    const requestHeaders = redactHeaders(splitHeaders(r.requestHeaders));
+    const url = redactUrl(r.url);
     const { httpVersion, statusText, status } = error ? { httpVersion: '', statusText: '', status: 0 } : statusParts(d.statusLine, d.statusCode);
     const timings = {
       blocked: ms(r.sent - r.start),
@@ -183,11 +249,11 @@ export class Recorder {
       time: ms(timings.blocked + timings.wait + timings.receive),
       request: {
         method: r.method,
-        url: r.url,
+        url,
         httpVersion: httpVersion || 'HTTP/1.1',
         cookies: requestCookies(requestHeaders),
         headers: requestHeaders,
-        queryString: queryString(r.url),
+        queryString: queryString(url),
         headersSize: -1,
         bodySize: -1,
       },

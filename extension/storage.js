@@ -1,6 +1,7 @@
 // The recording on disk: finished HAR entries appended to IndexedDB one by one, so a service-worker restart
-// loses nothing already finished. Bounded by count and age; what the bounds drop is counted and said in
-// the exported HAR ("N oldest entries dropped").
+// loses nothing already finished. Bounded by count (on every write) and age (on writes, and by an alarm in
+// background.js, so that a stopped recording does not keep old entries forever); what the bounds drop is
+// counted and said in the exported HAR ("N oldest entries dropped").
 const DB = 'harlens';
 const ENTRIES = 'entries';
 const META = 'meta';
@@ -70,16 +71,32 @@ export async function appendEntries(items, { maxEntries, maxAgeHours }) {
   }
   if (Date.now() - lastAgePrune > AGE_PRUNE_EVERY_MS) {
     lastAgePrune = Date.now();
-    const tooOld = IDBKeyRange.upperBound(Date.now() - maxAgeHours * 3600e3, true);
-    const keys = await result(store.index('t').getAllKeys(tooOld));
-    dropped += keys.length;
-    for (const k of keys) store.delete(k);
+    dropped += await dropOlderThan(store, maxAgeHours);
   }
-  if (dropped > 0) {
-    const before = (await result(meta.get('dropped'))) ?? 0;
-    meta.put(before + dropped, 'dropped');
-  }
+  await countDropped(meta, dropped);
   await done(tx);
+}
+
+/** Deletes the entries that started more than `maxAgeHours` ago, inside `store`'s transaction; returns how many. */
+async function dropOlderThan(store, maxAgeHours) {
+  const tooOld = IDBKeyRange.upperBound(Date.now() - maxAgeHours * 3600e3, true);
+  const keys = await result(store.index('t').getAllKeys(tooOld));
+  for (const k of keys) store.delete(k);
+  return keys.length;
+}
+
+async function countDropped(meta, dropped) {
+  if (dropped > 0) meta.put(((await result(meta.get('dropped'))) ?? 0) + dropped, 'dropped');
+}
+
+/** Enforces the age bound on its own (the alarm's job, whether or not anything is being recorded). */
+export async function pruneEntries({ maxAgeHours }) {
+  const db = await openDb();
+  const tx = db.transaction([ENTRIES, META], 'readwrite');
+  const dropped = await dropOlderThan(tx.objectStore(ENTRIES), maxAgeHours);
+  await countDropped(tx.objectStore(META), dropped);
+  await done(tx);
+  return dropped;
 }
 
 /** Every stored entry, oldest first, as `{site, entry}`. */

@@ -6,9 +6,13 @@
 //   page-load cost  Jira's issue page (document, CSS and JS batches, the XHR poll) loaded alternately in a
 //                   profile without the extension and one recording it; median of N, with a fast Jira's
 //                   server time (the budget) and with none (the worst case, reported)  budget: < 5 %
+//   drafts          scripts/bench-extension-drafts.mjs: drafts.js's cost per page load (< 2 ms), the in-page
+//                   banner's latency after the loss's response (< 1 s), typing a long comment (no long task
+//                   over 50 ms)
 //
 // Needs www/pkg (bash scripts/build.sh wasm). Options: --runs N (page loads per profile and setting, default 40),
-// --json FILE. BENCH_RECORDING=0 loads the extension with recording off: what event delivery alone costs.
+// --typing-chars N (the typed comment, default 10,000: 500 s at 20 characters a second), --json FILE.
+// BENCH_RECORDING=0 loads the extension with recording off: what event delivery alone costs.
 // Timings are only meaningful on an otherwise idle machine (the median hides some noise, not a load of 7).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,11 +26,13 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../tests/lib/browser.mjs';
 import { World } from '../tests/testbed/world.mjs';
 import { open, submitLogin } from '../tests/testbed/actions.mjs';
 import proxyAddressChange from '../tests/testbed/scenarios/proxy-address-change.mjs';
+import { benchDrafts } from './bench-extension-drafts.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const RUNS = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 40;
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
+const TYPING_CHARS = args.includes('--typing-chars') ? Number(args[args.indexOf('--typing-chars') + 1]) : 10_000;
 const extensionDir = join(root, 'extension/dist/chromium-test');
 const RESOLVER = '--host-resolver-rules=MAP *.example.test 127.0.0.1';
 // A fast Jira's own time per request, in real milliseconds: rendering the issue view, a REST call, a static
@@ -125,6 +131,8 @@ try {
     server.postMessage('close');
     await new Promise((resolve) => server.once('exit', resolve));
   }
+  // Drafts: drafts.js on page load, the in-page banner, typing (its own profile).
+  figures.drafts = await benchDrafts({ runs: RUNS, typingChars: TYPING_CHARS });
 } finally {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }

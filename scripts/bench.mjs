@@ -9,6 +9,9 @@
 //                 and its WASM memory peak                                          budget: < 64 MB
 //   extension     scripts/bench-extension.mjs: alert latency                        budget: < 100 ms
 //                 and the page-load overhead of recording (Jira-like server time)   budget: < 5 %
+//                 drafts.js per page load (scripts/bench-extension-drafts.mjs)      budget: < 2 ms
+//                 the in-page banner after the loss's response                      budget: < 1 s
+//                 typing a 10,000-character comment at 20/s: long tasks > 50 ms     budget: none
 //                 scripts/bench-monitor.mjs: the alerting push with a full history  budget: < 100 ms
 //
 // Each timing is the fastest of several runs after a warm-up (the file is in the page cache for both tools):
@@ -104,9 +107,9 @@ if (!quick) {
 }
 
 /** Runs a benchmark script of scripts/ that writes its figures with `--json`; null (and a failed row) if it fails. */
-function figuresOf(script) {
+function figuresOf(script, extra = []) {
   const out = join(benchDir, script.replace(/\.mjs$/, '.json'));
-  const run = spawnSync(process.execPath, [join(root, 'scripts', script), '--json', out], { stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [join(root, 'scripts', script), '--json', out, ...extra], { stdio: 'inherit' });
   if (run.status === 0) return JSON.parse(readFileSync(out, 'utf8'));
   check(script, `failed (exit ${run.status})`, 'runs', false);
   return null;
@@ -122,13 +125,23 @@ if (existsSync(wasm)) {
 }
 if (existsSync(wasm)) {
   // The extension in headless Chromium against the test bed (its own script: two browser profiles).
-  const e = figuresOf('bench-extension.mjs');
+  // --quick types a 2,000-character comment instead of 10,000 (100 s instead of 500 s at 20 characters a second).
+  const e = figuresOf('bench-extension.mjs', quick ? ['--typing-chars', '2000'] : []);
   if (e) {
     const worst = Math.max(...e.alertLatencyMs);
     check('extension: alert latency after the response', `${e.alertLatencyMs.join(', ')} ms`, '< 100 ms', e.alertLatencyMs.length > 0 && worst < 100);
     const { jira, loopback } = e.pageLoad;
     check('extension: page-load overhead of recording', `${jira.overheadPct.toFixed(1)} % (${jira.without.toFixed(1)} -> ${jira.recording.toFixed(1)} ms)`, '< 5 %', jira.overheadPct < 5);
     check('extension: same, server answering at once', `${loopback.overheadPct.toFixed(1)} % (${loopback.without.toFixed(1)} -> ${loopback.recording.toFixed(1)} ms)`, 'reported', true);
+    const { loadCost, bannerLatencyMs, typing } = e.drafts;
+    check('extension: drafts.js per load of the issue page (median)', `${loadCost.withoutDrafts.toFixed(2)} ms (${loadCost.withDraft.toFixed(2)} ms offering a draft)`, '< 2 ms', loadCost.withoutDrafts < 2);
+    check('extension: in-page banner after the loss\'s response', `${bannerLatencyMs.map((x) => x.toFixed(0)).join(', ')} ms`, '< 1000 ms', bannerLatencyMs.length > 0 && Math.max(...bannerLatencyMs) < 1000);
+    check(
+      `extension: typing ${typing.chars} characters at 20/s, tasks over 50 ms caused by drafts.js`,
+      `${typing.longTasksCausedByDrafts} (drafts.js's longest event ${typing.draftsLongestEventMs.toFixed(1)} ms; the page's tasks over 50 ms: ${typing.longTasksOver50}, ${typing.longTasksWithDrafts} with drafts.js in them for ${typing.draftsMsInLongTasks.toFixed(1)} ms; draft kept ${typing.keptChars} characters)`,
+      '0',
+      typing.longTasksCausedByDrafts === 0 && typing.keptChars >= typing.chars * 0.99,
+    );
   }
   // The live monitor at full history (Node, same WASM): a worker restart's replay, and the alerting push.
   const m = figuresOf('bench-monitor.mjs');

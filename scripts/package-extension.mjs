@@ -22,7 +22,11 @@ const args = new Set(process.argv.slice(2));
 const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'crate/Cargo.toml'), 'utf8'))[1];
 
 // The extension's own files (one per feature), the analyzer page's files (the full report), the WASM core.
-const OWN = ['background.js', 'recorder.js', 'storage.js', 'monitor.js', 'settings.js', 'export.js', 'popup.html', 'popup.js', 'options.html', 'options.js', 'report-recording.js', 'ui.css'];
+const OWN = [
+  'background.js', 'recorder.js', 'storage.js', 'monitor.js', 'settings.js', 'urls.js', 'export.js',
+  'drafts.js', 'drafts-store.js', 'drafts-background.js',
+  'popup.html', 'popup.js', 'options.html', 'options.js', 'report-recording.js', 'ui.css',
+];
 const PAGE = ['app.js', 'worker.js', 'style.css'];
 /** The page's module folders, copied whole so that a new module of the page needs no change here. */
 const PAGE_DIRS = ['js'];

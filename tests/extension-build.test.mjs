@@ -21,8 +21,12 @@ test('the shipped manifests ask for nothing broad and allow no remote code', () 
     const m = manifest(browser);
     assert.equal(m.manifest_version, 3);
     assert.equal(m.version, version);
-    assert.deepEqual(m.permissions, ['webRequest', 'storage', 'notifications']);
+    // No permission that grants a site or warns at install: scripting registers drafts.js for granted sites
+    // only, activeTab lasts while the popup is open on a tab.
+    assert.deepEqual(m.permissions, ['webRequest', 'storage', 'notifications', 'scripting', 'alarms', 'activeTab']);
     assert.equal(m.host_permissions, undefined, 'sites are optional host permissions, requested at runtime');
+    assert.equal(m.content_scripts, undefined, 'drafts.js is registered at run time for the watched sites, never for all');
+    assert.ok(existsSync(join(dist, browser, 'drafts.js')));
     assert.equal(m.web_accessible_resources, undefined);
     assert.match(m.content_security_policy.extension_pages, /^script-src 'self' 'wasm-unsafe-eval';/);
     assert.ok(existsSync(join(dist, browser, 'pkg/harlens_bg.wasm')));
@@ -40,6 +44,25 @@ test('no extension source writes HTML', () => {
   const sources = readdirSync(join(root, 'extension')).filter((f) => /\.(js|html)$/.test(f));
   assert.ok(sources.length > 5);
   for (const f of sources) assert.doesNotMatch(readFileSync(join(root, 'extension', f), 'utf8'), sinks, f);
+});
+
+test('the popup and options pages use the analyzer page\'s palette, light and dark', () => {
+  // Each `--name: value` of a rule, per rule kind (the light :root, the dark media query).
+  const palette = (css, selector) => {
+    const at = css.indexOf(selector);
+    assert.ok(at >= 0, selector);
+    const block = css.slice(css.indexOf('{', at + selector.length - 1) + 1, css.indexOf('}', at));
+    return Object.fromEntries([...block.matchAll(/--([a-z-]+):\s*([^;]+);/g)].map((m) => [m[1], m[2].trim()]));
+  };
+  const page = readFileSync(join(root, 'www/style.css'), 'utf8');
+  const ui = readFileSync(join(root, 'extension/ui.css'), 'utf8');
+  const light = palette(ui, ':root {');
+  const dark = palette(ui.slice(ui.indexOf('@media (prefers-color-scheme: dark)')), ':root {');
+  assert.ok(Object.keys(light).length >= 12 && Object.keys(dark).length >= 10);
+  const pageLight = palette(page, ':root {');
+  const pageDark = palette(page.slice(page.indexOf('@media (prefers-color-scheme: dark)')), ':root:not([data-theme="light"]) {');
+  for (const [k, v] of Object.entries(light)) assert.equal(v, pageLight[k], `--${k} (light)`);
+  for (const [k, v] of Object.entries(dark)) assert.equal(v, pageDark[k], `--${k} (dark)`);
 });
 
 const webExt = join(root, 'node_modules/.bin/web-ext');

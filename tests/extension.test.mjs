@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { CHROMIUM, CHROMIUM_ARGS } from './lib/browser.mjs';
-import { World } from './testbed/world.mjs';
+import { World, USERS } from './testbed/world.mjs';
 import { open, poll, submitLogin, commentRest } from './testbed/actions.mjs';
 import proxyAddressChange from './testbed/scenarios/proxy-address-change.mjs';
 import healthyLongUse from './testbed/scenarios/healthy-long-use.mjs';
@@ -274,6 +274,72 @@ test('the options page adds a site through its permission request, and a stopped
       await open(page, `${base()}/browse/APS-3982`);
     });
     assert.equal((await exported()).entries, 0);
+  } finally {
+    await ui.evaluate(() => chrome.storage.local.set({ recording: true }));
+  }
+});
+
+// Issue 13, part 11: the recording never keeps credentials, and its age bound holds while nothing is recorded.
+test('login passwords and Authorization values never reach the recording', { timeout: 90_000 }, async () => {
+  await watch(['*://jira.example.test/*']);
+  const basic = Buffer.from(`v3ry8:${USERS.v3ry8}`).toString('base64');
+  await runScenario(proxyAddressChange, async (page, { base }) => {
+    await open(page, `${base()}/browse/APS-3982`);
+    await submitLogin(page); // the login form posts os_username and os_password
+    await page.evaluate(async ([auth, password]) => {
+      await fetch(`${AJS.contextPath}/rest/api/2/issue/APS-3982`, { headers: { Authorization: `Basic ${auth}` } });
+      await fetch(`${AJS.contextPath}/rest/auth/1/session?os_password=${password}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'v3ry8', password, nested: { token: 'abc123secret' } }) });
+    }, [basic, USERS.v3ry8]);
+  });
+  const { raw } = await exported();
+  assert.ok(!raw.includes(USERS.v3ry8), 'the password is nowhere in the recording');
+  assert.ok(!raw.includes(basic) && !raw.includes('abc123secret'), 'no credential is in the recording');
+  const entries = JSON.parse(raw).log.entries;
+  const login = entries.find((e) => e.request.method === 'POST' && /\/login\.jsp$/.test(e.request.url));
+  const param = (name) => login.request.postData.params.find((p) => p.name === name)?.value;
+  assert.equal(param('os_password'), 'redacted');
+  assert.equal(param('os_username'), 'v3ry8', 'what is not a credential stays');
+  assert.match(login.request.postData.text, /os_password=redacted/);
+  const issue = entries.find((e) => e.request.url.endsWith('/rest/api/2/issue/APS-3982'));
+  assert.equal(issue.request.headers.find((h) => h.name.toLowerCase() === 'authorization').value, 'Basic redacted');
+  const session = entries.find((e) => e.request.url.includes('/rest/auth/1/session'));
+  assert.deepEqual(JSON.parse(session.request.postData.text), { username: 'v3ry8', password: 'redacted', nested: { token: 'redacted' } });
+  assert.deepEqual(session.request.queryString, [{ name: 'os_password', value: 'redacted' }]);
+});
+
+test('the age bound holds while the recorder is stopped (an alarm, not the next write, enforces it)', { timeout: 90_000 }, async () => {
+  await watch(['*://jira.example.test/*']);
+  await runScenario(proxyAddressChange, async (page, { base }) => {
+    await open(page, `${base()}/browse/APS-3982`);
+  });
+  await ui.evaluate(() => chrome.storage.local.set({ recording: false }));
+  try {
+    // An entry recorded 100 hours ago (the bound is 72), stored as the recorder stores it.
+    await ui.evaluate(async () => {
+      const db = await new Promise((resolve, reject) => {
+        const r = indexedDB.open('harlens');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const tx = db.transaction('entries', 'readwrite');
+      const t = Date.now() - 100 * 3600e3;
+      tx.objectStore('entries').add({ t, site: '*://jira.example.test/*', entry: { startedDateTime: new Date(t).toISOString(), request: { method: 'GET', url: 'http://jira.example.test/old' } } });
+      await new Promise((resolve) => (tx.oncomplete = resolve));
+      db.close();
+    });
+    const urls = async () => JSON.parse((await exported()).raw).log.entries.map((e) => e.request.url);
+    const before = await urls();
+    assert.ok(before.includes('http://jira.example.test/old'));
+    // The background's periodic alarm, fired now (an unpacked extension's alarms may fire at once).
+    await ui.evaluate(() => chrome.alarms.create('harlens-prune', { when: Date.now() }));
+    const deadline = Date.now() + 10_000;
+    while ((await urls()).includes('http://jira.example.test/old') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const after = await urls();
+    assert.ok(!after.includes('http://jira.example.test/old'), 'the 100-hour-old entry is gone');
+    assert.equal(after.length, before.length - 1, 'the recent entries stay');
+    assert.match(JSON.parse((await exported()).raw).log.comment, /^1 oldest entries dropped/);
+    // The periodic alarm is back after the one-off one fired.
+    assert.equal((await ui.evaluate(() => chrome.alarms.get('harlens-prune'))).periodInMinutes, 30);
   } finally {
     await ui.evaluate(() => chrome.storage.local.set({ recording: true }));
   }

@@ -13,13 +13,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'crate/Cargo.toml'), 'utf8'))[1];
 
-test('the packaged Firefox build installs in firefox-esr, asks for the watched site, and records it', { skip: !existsSync(FIREFOX) && `no ${FIREFOX}`, timeout: 80_000 }, () => {
+test('the packaged Firefox build installs in firefox-esr, asks for the watched site, records it, and keeps and restores a draft', { skip: !existsSync(FIREFOX) && `no ${FIREFOX}`, timeout: 80_000 }, () => {
   // `npm run package` minus the WASM build (www/pkg must exist, as for every extension test).
   execFileSync(process.execPath, [join(root, 'scripts/package-extension.mjs'), '--zip'], { stdio: 'inherit' });
   const zip = join(root, `extension/dist/harlens-firefox-${version}.zip`);
   const flags = typeof WebSocket === 'undefined' ? ['--experimental-websocket'] : [];
   const out = execFileSync(process.execPath, [...flags, join(root, 'tests/lib/firefox-bidi.mjs'), zip], { encoding: 'utf8', timeout: 70_000 });
-  const { installed, manifest, grantedBefore, prompt, listed, sites, grantedAfter, site, entries } = JSON.parse(out.trim().split('\n').at(-1));
+  const { installed, manifest, grantedBefore, prompt, listed, sites, grantedAfter, site, entries, draft, offered, restored } = JSON.parse(out.trim().split('\n').at(-1));
   assert.equal(installed.extension, 'harlens@harlens.invalid');
   // The shipped manifest as Firefox read it (absent keys normalized to [] and null): sites only as optional
   // hosts, nothing web-accessible (both of which the old test build added).
@@ -43,4 +43,9 @@ test('the packaged Firefox build installs in firefox-esr, asks for the watched s
   assert.deepEqual(entry.response.cookies.map((c) => c.name), ['JSESSIONID', 'seraph.rememberme.cookie']);
   assert.equal(entry.response.headers.filter((h) => h.name.toLowerCase() === 'set-cookie').length, 2);
   assert.equal(entry.serverIPAddress, '127.0.0.1');
+
+  // The draft: kept in the extension's storage for that page and field, offered back, restored.
+  assert.deepEqual(draft && { page: draft.page, field: draft.field, text: draft.text, kind: draft.kind }, { page: `${site}/form`, field: '#comment', text: 'Kept by Firefox', kind: 'text' });
+  assert.equal(offered, 'yes');
+  assert.equal(restored, 'Kept by Firefox');
 });

@@ -12,7 +12,8 @@ use crate::har::{Entry, HarError, Location};
 use crate::net::TrustedProxies;
 use crate::report::{Basis, Confidence};
 use crate::rules;
-use crate::timeline::{Observation, TimelineBuilder};
+use crate::timeline::{Observation, Timeline, TimelineBuilder};
+use crate::url::path_of;
 
 /// Observations kept for diagnosis: hours of Jira traffic (a poll a minute, a few page loads), plenty for
 /// the rules, which look at the moments before a loss. A diagnosis walks all of them, so this bounds the
@@ -44,6 +45,10 @@ pub struct Alert {
     pub title: Option<String>,
     pub explanation: Option<String>,
     pub fix: Vec<String>,
+    /// Where the user logs in again: the loss's own login redirect (`Location`) when it has one, else the
+    /// origin plus the product's login page (Jira `/login.jsp`, Confluence `/login.action`, Bitbucket
+    /// `/login`). The extension's in-page banner offers it in a new tab, so a half-written form survives.
+    pub login_url: String,
 }
 
 /// Watches a stream of entries for session losses.
@@ -61,6 +66,9 @@ pub struct Monitor {
     /// Between [`Monitor::begin_replay`] and [`Monitor::end_replay`]: entries rebuild the history only.
     replaying: bool,
     trusted: Option<TrustedProxies>,
+    /// The newest login redirect: its entry index and absolute `Location` (a login redirect that is a loss is
+    /// diagnosed as it arrives, so the newest is the one an alert needs).
+    login_redirect: Option<(u64, String)>,
 }
 
 /// One cause of losses in one application, announced once and counted after.
@@ -158,6 +166,11 @@ impl Monitor {
             if o.logout_request {
                 self.armed.retain(|a| *a != app);
             }
+            if o.login_redirect {
+                self.login_redirect = location_of(&entry)
+                    .and_then(|l| absolute_url(&o.scheme, &o.host, l))
+                    .map(|u| (o.entry, u));
+            }
         }
         if self.timelines.len() > HISTORY + HISTORY / 4 {
             self.timelines.keep_last(HISTORY);
@@ -217,11 +230,71 @@ impl Monitor {
                 title: finding.map(|f| f.title.clone()),
                 explanation: finding.map(|f| f.explanation.clone()),
                 fix: finding.map(|f| f.fix.clone()).unwrap_or_default(),
+                login_url: match &self.login_redirect {
+                    Some((entry, url)) if *entry == v.at.entry => url.clone(),
+                    _ => v.timeline.origin.clone() + login_path(v.timeline),
+                },
             });
         }
         drop(ctx);
         self.trusted = trusted;
         alerts
+    }
+}
+
+/// The `Location` header of an entry's response.
+fn location_of<'e>(entry: &'e Entry<'_>) -> Option<&'e str> {
+    entry.response.headers.iter().find_map(|h| {
+        let name = h.name.as_str()?;
+        name.eq_ignore_ascii_case("location").then(|| h.value.as_str()).flatten()
+    })
+}
+
+/// `location` as an absolute URL: as sent when it is one, else on the request's `scheme://host` when it is an
+/// absolute path (Seraph's and Confluence's login redirects are one or the other); None for anything else.
+fn absolute_url(scheme: &str, host: &str, location: &str) -> Option<String> {
+    let location = location.trim();
+    let starts_with = |p: &str| location.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
+    if starts_with("http://") || starts_with("https://") {
+        Some(location.to_owned())
+    } else if location.starts_with('/') && !location.starts_with("//") && matches!(scheme, "http" | "https") {
+        Some(format!("{scheme}://{host}{location}"))
+    } else {
+        None
+    }
+}
+
+/// The login page of the product a timeline's URLs show (paths under its context path), Jira's when unsure.
+fn login_path(t: &Timeline) -> &'static str {
+    let context = path_of(&t.origin);
+    let (mut jira, mut confluence, mut bitbucket) = (0, 0, 0);
+    for o in &t.observations {
+        let path = path_of(&o.url);
+        let path = path.strip_prefix(context).unwrap_or(path);
+        if path.ends_with(".action")
+            || ["/display/", "/pages/", "/spaces/"].iter().any(|p| path.starts_with(p))
+        {
+            confluence += 1;
+        } else if path.ends_with(".jsp")
+            || path.ends_with(".jspa")
+            || ["/browse/", "/secure/", "/rest/api/2/", "/rest/dev-status/"]
+                .iter()
+                .any(|p| path.starts_with(p))
+        {
+            jira += 1;
+        } else if ["/projects/", "/scm/", "/users/", "/rest/api/1.0/", "/mvc/"]
+            .iter()
+            .any(|p| path.starts_with(p))
+        {
+            bitbucket += 1;
+        }
+    }
+    if confluence > jira && confluence >= bitbucket {
+        "/login.action"
+    } else if bitbucket > jira && bitbucket > confluence {
+        "/login"
+    } else {
+        "/login.jsp"
     }
 }
 
@@ -332,6 +405,85 @@ mod tests {
             .all(|a| a.id == alerts[0].id && a.cause.as_deref() == Some("sso-cookie-domain")));
         assert_eq!(alerts.iter().map(|a| a.repeats).collect::<Vec<_>>(), (1..=9).collect::<Vec<_>>());
         assert!(alerts.iter().all(|a| a.origin.ends_with("/jira")), "the wiki's first visit is no loss");
+    }
+
+    /// A minimal entry: `X-AUSERNAME` (the user, or `anonymous`) and an optional `Location`.
+    fn entry(second: u32, url: &str, status: u16, user: &str, location: Option<&str>) -> String {
+        let mut headers = vec![serde_json::json!({"name": "X-AUSERNAME", "value": user})];
+        if let Some(l) = location {
+            headers.push(serde_json::json!({"name": "Location", "value": l}));
+        }
+        serde_json::json!({
+            "startedDateTime": format!("2026-10-19T14:00:{second:02}.000Z"),
+            "request": {"method": "GET", "url": url, "headers": []},
+            "response": {"status": status, "headers": headers},
+        })
+        .to_string()
+    }
+
+    fn login_urls(entries: &[String]) -> Vec<String> {
+        let mut monitor = Monitor::new();
+        entries.iter().flat_map(|e| monitor.push_entry(e.as_bytes()).unwrap()).map(|a| a.login_url).collect()
+    }
+
+    #[test]
+    fn an_alert_says_where_to_log_in() {
+        // No redirect (the KB's 400 poll): Jira's login page under the context path.
+        assert_eq!(
+            alerts_of("proxy-address-change")[0].login_url,
+            "http://jira.example.test:18080/track/login.jsp"
+        );
+        // The loss is a login redirect: its own Location, with the way back to the page.
+        assert_eq!(
+            alerts_of("idle-timeout")[0].login_url,
+            "http://jira.example.test:18080/jira/login.jsp?permissionViolation=true&os_destination=%2Fbrowse%2FAPS-3982&page_caps=&user_role="
+        );
+        // Confluence and Bitbucket, known by their paths.
+        let wiki = "https://apps.example.test/wiki";
+        assert_eq!(
+            login_urls(&[
+                entry(1, &format!("{wiki}/display/DOC/Home"), 200, "v3ry8", None),
+                entry(
+                    2,
+                    &format!("{wiki}/rest/mywork/latest/status/notification/count"),
+                    401,
+                    "anonymous",
+                    None
+                ),
+            ]),
+            ["https://apps.example.test/wiki/login.action"]
+        );
+        let git = "https://git.example.test";
+        assert_eq!(
+            login_urls(&[
+                entry(1, &format!("{git}/projects/APS/repos/core/browse"), 200, "v3ry8", None),
+                entry(2, &format!("{git}/rest/api/1.0/projects/APS/repos"), 401, "anonymous", None),
+            ]),
+            ["https://git.example.test/login"]
+        );
+        // A Location that is neither an absolute URL nor an absolute path: the product's login page instead.
+        let jira = "https://jira.example.test/jira";
+        assert_eq!(
+            login_urls(&[
+                entry(1, &format!("{jira}/browse/APS-1"), 200, "v3ry8", None),
+                entry(
+                    2,
+                    &format!("{jira}/secure/Dashboard.jspa"),
+                    302,
+                    "anonymous",
+                    Some("login.jsp?os_destination=x")
+                ),
+            ]),
+            ["https://jira.example.test/jira/login.jsp"]
+        );
+    }
+
+    #[test]
+    fn only_web_locations_are_login_urls() {
+        assert_eq!(absolute_url("https", "h", "/login.jsp").as_deref(), Some("https://h/login.jsp"));
+        assert_eq!(absolute_url("https", "h", "HTTPS://idp/login").as_deref(), Some("HTTPS://idp/login"));
+        assert_eq!(absolute_url("https", "h", "javascript:alert(1)"), None);
+        assert_eq!(absolute_url("https", "h", "//idp.example.test/login"), None);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 // Drives Debian's firefox-esr headless over WebDriver BiDi (its own remote protocol; Playwright needs a
 // patched Firefox) through what a user does with the packaged Firefox build: installs the zip that
 // `npm run package` writes, opens the options page, types the watched site and clicks "Add site", answers
-// Firefox's permission prompt with "Allow", browses the site in another tab, and prints what the extension
-// recorded, with what each step showed, as JSON on stdout. Run by tests/firefox.test.mjs in a child
+// Firefox's permission prompt with "Allow", browses the site in another tab, types a comment there (a draft),
+// comes back and restores it, and prints what the extension recorded and kept, with what each step showed, as
+// JSON on stdout. Run by tests/firefox.test.mjs in a child
 // process: Node 20 has WebSocket only behind --experimental-websocket.
 //
 //   node --experimental-websocket tests/lib/firefox-bidi.mjs EXTENSION_ZIP
@@ -22,7 +23,8 @@ const server = http.createServer((req, res) => {
   // Two cookies in one response: Firefox hands them to webRequest joined by "\n".
   res.setHeader('Set-Cookie', ['JSESSIONID=1A2B3C4D5E6F; Path=/; HttpOnly', 'seraph.rememberme.cookie=xyz%3A123; Path=/']);
   res.setHeader('Content-Type', 'text/html');
-  res.end('<!doctype html><title>site</title><link rel="icon" href="data:,">');
+  // /form: a comment box, where the extension keeps a draft and offers it back.
+  res.end(req.url === '/form' ? '<!doctype html><title>form</title><link rel="icon" href="data:,"><textarea id="comment"></textarea>' : '<!doctype html><title>site</title><link rel="icon" href="data:,">');
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const site = `http://127.0.0.1:${server.address().port}`;
@@ -150,7 +152,34 @@ try {
     if (entries.some((e) => e.request.url === `${site}/recorded?q=1`)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  process.stdout.write(`${JSON.stringify({ installed, manifest, grantedBefore, prompt, listed, sites, grantedAfter, site, entries })}\n`);
+
+  // A draft: typed into the site's comment box (drafts.js, registered for the site when it was added), kept,
+  // then offered back on the next visit and restored from the keyboard (Tab to the offer, Enter).
+  const DRAFT = 'Kept by Firefox';
+  const keys = (values) => send('input.performActions', { context: siteTab, actions: [{ type: 'key', id: 'keyboard', actions: values.flatMap((value) => [{ type: 'keyDown', value }, { type: 'keyUp', value }]) }] });
+  const focusComment = () => send('input.performActions', {
+    context: siteTab,
+    actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [{ type: 'pointerMove', x: 0, y: 0, origin: { type: 'element', element: { sharedId: commentNode } } }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }] }],
+  });
+  const drafts = () => evaluate(tab, `import('./drafts-store.js').then((m) => m.allDrafts())`);
+  let commentNode;
+  let draft = null;
+  for (let attempt = 0; attempt < 5 && !draft; attempt++) {
+    await send('browsingContext.navigate', { context: siteTab, url: `${site}/form`, wait: 'complete' });
+    commentNode = (await send('browsingContext.locateNodes', { context: siteTab, locator: { type: 'css', value: '#comment' } })).nodes[0].sharedId;
+    await new Promise((r) => setTimeout(r, 300)); // the content script starts at document_idle
+    await focusComment();
+    await keys([...DRAFT]);
+    await evaluate(siteTab, `document.getElementById('comment').blur()`);
+    draft = await until('the draft', async () => (await drafts()).find((d) => d.text === DRAFT) ?? null, 3000).catch(() => null);
+  }
+  await send('browsingContext.navigate', { context: siteTab, url: `${site}/form`, wait: 'complete' });
+  const offered = await until('the restore offer', () => evaluate(siteTab, `document.querySelector('harlens-draft') ? 'yes' : null`), 5000).catch(() => 'no');
+  commentNode = (await send('browsingContext.locateNodes', { context: siteTab, locator: { type: 'css', value: '#comment' } })).nodes[0].sharedId;
+  await focusComment();
+  await keys(['\uE004', '\uE007']); // Tab, Enter
+  const restored = await until('the restored text', () => evaluate(siteTab, `document.getElementById('comment').value || null`), 5000).catch(() => '');
+  process.stdout.write(`${JSON.stringify({ installed, manifest, grantedBefore, prompt, listed, sites, grantedAfter, site, entries, draft, offered, restored })}\n`);
 } finally {
   ws?.close();
   firefox.kill();

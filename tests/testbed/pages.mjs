@@ -66,7 +66,32 @@ export function issueBody({ ctx, key, summary, xsrf, comments }) {
 <input type="hidden" name="id" value="${key}"><input type="hidden" name="atl_token" value="${esc(xsrf)}">
 <textarea id="comment" name="comment"></textarea><input id="issue-comment-add-submit" type="submit" value="Add">
 </form>
-<a id="log_out" href="${ctx}/secure/Logout!default.jspa?atl_token=${encodeURIComponent(xsrf)}">Log Out</a>`;
+<a id="log_out" href="${ctx}/secure/Logout!default.jspa?atl_token=${encodeURIComponent(xsrf)}">Log Out</a>
+${commentEditor()}`;
+}
+
+/**
+ * The issue page's comment editor, as Jira's issue view has it: a text mode (a textarea) and a visual mode,
+ * a contenteditable body inside a srcdoc iframe (no request, like the editor's about:blank frame). Saved by
+ * REST: a 401 (session lost) sends the user to the login page and back to the issue, a 201 reloads the issue.
+ * The browser extension's draft tests type here (tests/drafts.test.mjs).
+ */
+function commentEditor() {
+  return `<form id="comment-form">
+<textarea id="comment-text" aria-label="Comment (text)"></textarea>
+<iframe id="comment-editor" title="Comment (visual)" srcdoc="<body contenteditable></body>"></iframe>
+<input id="comment-save" type="submit" value="Save">
+</form>
+<script>document.getElementById('comment-form').addEventListener('submit', function (e) {
+  e.preventDefault();
+  var key = document.querySelector('meta[name="ajs-issue-key"]').content, issue = '/browse/' + key;
+  var text = document.getElementById('comment-text').value || document.getElementById('comment-editor').contentDocument.body.innerText;
+  AJS.addComment(text).then(function (status) {
+    if (status === 201) location.assign(AJS.contextPath + issue);
+    else if (status === 401) location.assign(AJS.contextPath + '/login.jsp?permissionViolation=true&os_destination=' + encodeURIComponent(issue));
+    else e.target.setAttribute('data-status', String(status));
+  });
+});</script>`;
 }
 
 export function xsrfBody() {
