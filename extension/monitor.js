@@ -45,7 +45,11 @@ export class Monitor {
 
 let announcing = Promise.resolve();
 
-/** Shows new alerts: badge, notification, and the list the popup reads (one update at a time). */
+/**
+ * Shows alerts: badge, notification, and the list the popup reads (one update at a time). The core gives each
+ * problem an id; a repeat of a known problem (a login loop, the same cause after each new login) updates its
+ * alert (count, latest loss) without a second notification or badge count.
+ */
 export function announce(alerts, finishedAt) {
   announcing = announcing.catch(() => {}).then(() => show(alerts, finishedAt)); // a failed update does not block the next
   return announcing;
@@ -55,6 +59,12 @@ async function show(alerts, finishedAt) {
   const stored = (await chrome.storage.local.get('alerts')).alerts ?? [];
   for (const a of alerts) {
     const alert = { ...a, latencyMs: Math.round(Date.now() - finishedAt), raisedAt: new Date().toISOString() };
+    const known = stored.findIndex((s) => s.id === a.id);
+    if (known >= 0) {
+      // The same problem again: the newest loss replaces the older one in place, with its count.
+      stored[known] = { ...alert, firstRaisedAt: stored[known].firstRaisedAt ?? stored[known].raisedAt };
+      continue;
+    }
     stored.push(alert);
     const host = hostOf(a.origin);
     chrome.notifications.create(`harlens-${a.origin}-${a.entry}-${Date.now()}`, {

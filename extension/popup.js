@@ -36,10 +36,11 @@ async function render() {
   if (!settings.sites.length) sites.push(item('li', 'None yet: open your Atlassian site and click "Watch this site", or add it in the options.', 'meta'));
   for (const site of settings.sites) {
     const granted = await chrome.permissions.contains({ origins: [site] });
-    const lost = alerts.filter((a) => siteCovers(site, a.origin));
+    // One alert per problem; its repeats are the losses it caused.
+    const lost = alerts.filter((a) => siteCovers(site, a.origin)).reduce((n, a) => n + (a.repeats ?? 1), 0);
     const li = document.createElement('li');
-    li.dataset.status = !granted ? 'missing' : lost.length ? 'lost' : 'ok';
-    li.append(item('span', site.replace(/\/\*$/, ''), 'grow'), item('span', !granted ? 'permission missing' : lost.length ? `session lost ${lost.length}×` : 'ok', 'status'));
+    li.dataset.status = !granted ? 'missing' : lost ? 'lost' : 'ok';
+    li.append(item('span', site.replace(/\/\*$/, ''), 'grow'), item('span', !granted ? 'permission missing' : lost ? `session lost ${lost}×` : 'ok', 'status'));
     sites.push(li);
   }
   $('sites').replaceChildren(...sites);
@@ -48,7 +49,8 @@ async function render() {
   $('quiet').hidden = Boolean(last);
   if (last) {
     $('alert').dataset.cause = last.cause ?? 'unknown';
-    $('verdict').textContent = last.title ? `Logged out of ${hostOf(last.origin)}: ${last.title}` : `Logged out of ${hostOf(last.origin)}; no known cause matched`;
+    const times = last.repeats > 1 ? ` (${last.repeats} times)` : '';
+    $('verdict').textContent = last.title ? `Logged out of ${hostOf(last.origin)}${times}: ${last.title}` : `Logged out of ${hostOf(last.origin)}${times}; no known cause matched`;
     $('explanation').textContent = last.explanation ?? '';
     $('evidence').replaceChildren(
       item('li', `${last.at ?? ''} ${last.status ?? ''} ${last.url}`),

@@ -18,6 +18,9 @@ import { World, USERS } from './testbed/world.mjs';
 import { open, poll, submitLogin, commentRest } from './testbed/actions.mjs';
 import proxyAddressChange from './testbed/scenarios/proxy-address-change.mjs';
 import healthyLongUse from './testbed/scenarios/healthy-long-use.mjs';
+import logoutElsewhere from './testbed/scenarios/logout-elsewhere.mjs';
+import ssoCookieDomain from './testbed/scenarios/sso-cookie-domain.mjs';
+import { MINUTE } from './testbed/clock.mjs';
 
 const { har: validateHar } = createRequire(import.meta.url)('har-validator');
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -141,7 +144,7 @@ test('the popup shows the verdict and fix, exports sanitized, and opens the full
   await ui.reload();
   await ui.waitForSelector('#alert:not([hidden])');
   assert.equal(await ui.getAttribute('#alert', 'data-cause'), 'proxy-address-change');
-  assert.match(await ui.textContent('#verdict'), /^Logged out of jira\.example\.test:\d+: /);
+  assert.match(await ui.textContent('#verdict'), /^Logged out of jira\.example\.test:\d+ \(2 times\): /);
   assert.ok((await ui.$$('#fix li')).length > 0);
   assert.equal(await ui.getAttribute('#sites li', 'data-status'), 'lost');
   const [download] = await Promise.all([ui.waitForEvent('download'), ui.click('#export')]);
@@ -168,6 +171,40 @@ test('the popup shows the verdict and fix, exports sanitized, and opens the full
   await report.waitForSelector('#report[data-state="done"]');
   assert.equal(await report.getAttribute('#report', 'data-primary-cause'), 'proxy-address-change');
   await report.close();
+});
+
+test('two applications losing their sessions at different times get alerts with their own causes', { timeout: 90_000 }, async () => {
+  await watch(['*://jira.example.test/*', '*://wiki.example.test/*']);
+  await runScenario(logoutElsewhere, async (page, ctx, world) => {
+    // Jira loses its session to a logout in Confluence.
+    await logoutElsewhere.run(page, ctx, world);
+    await submitLogin(page);
+    await open(page, `${ctx.wikiBase()}/display/DOC/Home`); // single sign-on with Jira's new token: no loss
+    // Later Confluence's proxy gets an address Crowd does not trust: its next validation refuses the token.
+    ctx.wikiEdge.setLocalAddress('127.0.0.11');
+    await world.clock.skip(6 * MINUTE);
+    await open(page, `${ctx.wikiBase()}/display/DOC/Home`);
+  });
+  const raised = await alerts();
+  assert.deepEqual(raised.map((a) => [new URL(a.origin).host.split(':')[0] + new URL(a.origin).pathname, a.cause]), [
+    ['jira.example.test/jira', 'logout-elsewhere'],
+    ['wiki.example.test/wiki', 'proxy-address-change'],
+  ]);
+  assert.ok(raised.every((a) => a.repeats === 1 && a.title && a.login_url));
+});
+
+test('a login loop is one alert that counts its repeats', { timeout: 90_000 }, async () => {
+  await watch(['*://jira.example.test/*']);
+  await runScenario(ssoCookieDomain, async (page, ctx, world) => {
+    await ssoCookieDomain.run(page, ctx, world);
+    await world.clock.skip(MINUTE);
+    await submitLogin(page); // and once more: still the same problem
+  });
+  const raised = await alerts();
+  assert.equal(raised.length, 1, JSON.stringify(raised.map((a) => [a.cause, a.entry, a.repeats])));
+  assert.equal(raised[0].cause, 'sso-cookie-domain');
+  assert.equal(raised[0].repeats, 3);
+  assert.equal(await ui.evaluate(() => chrome.action.getBadgeText({})), '1');
 });
 
 test('healthy browsing raises no alert', { timeout: 90_000 }, async () => {

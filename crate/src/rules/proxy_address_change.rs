@@ -47,9 +47,11 @@ pub(crate) fn unexplained(v: &LossView<'_>) -> bool {
         && v.edge_change().is_none_or(|(a, b)| a.is_ipv4() == b.is_ipv4())
         && v.idle_before_ms().is_none_or(|ms| ms < IDLE_MS)
         && !v.before.logout_request
-        && !v
-            .elsewhere_since_token()
-            .any(|(_, o)| o.logout_request || o.is_login() || o.token_issued() || o.token_deleted())
+        // A logout elsewhere counts since this application's token was issued (it re-validates only now and
+        // then); a new token elsewhere only after the last request here (a token it has not seen is validated
+        // at once, so one it already accepted explains nothing).
+        && !v.elsewhere_since_token().any(|(_, o)| o.logout_request || o.token_deleted())
+        && !v.elsewhere().any(|(_, o)| o.is_login() || o.token_issued())
         && !super::session_cookie_collision::shares_cookies_with_other_app(v)
         && (!v.at.cookies_visible || !v.at.tokens_sent.is_empty())
         && !v.right_after_login()

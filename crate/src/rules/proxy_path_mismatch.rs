@@ -32,9 +32,11 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// The last login in another application since this one's token was issued, before the loss.
+/// The last login in another application after the last request this one knew the user on. An
+/// application validates a token it has not seen at once, so a login elsewhere before that request left a
+/// token this application accepted.
 fn login_elsewhere<'a>(v: &LossView<'a>) -> Option<(&'a Timeline, &'a Observation)> {
-    v.elsewhere_since_token().filter(|(_, o)| o.is_login()).last()
+    v.elsewhere().filter(|(_, o)| o.is_login()).last()
 }
 
 /// The loss request carried the token that the other application's login issued.
@@ -170,5 +172,19 @@ mod tests {
         s.shared_session_cookie = true;
         s.login(jira).work(jira).login(wiki).work(wiki).session_gone(jira);
         t.not("same host name", &s.report(false));
+        // A login elsewhere whose token this application then accepted explains nothing later: here the
+        // loss, hours later, is the idle timeout.
+        let mut s = Story::new();
+        let (jira, wiki) = (s.jira(), s.wiki());
+        s.login(jira)
+            .sso_login(wiki)
+            .work(wiki)
+            .login(jira)
+            .work(wiki)
+            .work(jira)
+            .wait(360)
+            .sent_to_login(wiki);
+        t.not("token accepted, then idle", &s.report(true)).not("same, sanitized", &s.report(false));
+        Tester::new("idle-timeout").explains("idle", &s.report(true));
     }
 }

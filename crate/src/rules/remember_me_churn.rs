@@ -40,10 +40,11 @@ fn reissue(o: &Observation) -> bool {
         && !o.login_redirect
 }
 
-/// A token re-issued in another application that this loss request carried: the churn logged the user out
-/// here.
+/// A token re-issued in another application after the last request here that knew the user, which this loss
+/// request carried: the churn logged the user out here. (A token this application had already accepted
+/// explains nothing.)
 fn reissued_elsewhere<'a>(v: &LossView<'a>) -> Option<(&'a Timeline, &'a Observation)> {
-    v.elsewhere_since_token().filter(|(_, o)| reissue(o)).last()
+    v.elsewhere().filter(|(_, o)| reissue(o)).last()
 }
 
 fn claim(_: &Context<'_>, v: &LossView<'_>) -> Option<Claim> {
