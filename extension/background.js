@@ -29,6 +29,7 @@ const PRUNE_EVERY_MINUTES = 30;
 async function rebuildMonitor() {
   monitor = new Monitor();
   if (settings.trustedProxies) monitor.setTrustedProxies(settings.trustedProxies);
+  if (settings.ssoCookie) monitor.setSsoCookie(settings.ssoCookie);
   monitor.replay((await recentEntries(REPLAY)).map(({ entry }) => entry));
 }
 
@@ -92,6 +93,8 @@ chrome.storage.onChanged.addListener(
       const error = monitor.setTrustedProxies(settings.trustedProxies);
       await chrome.storage.local.set({ trustedProxiesError: error });
     }
+    // Another SSO cookie name changes how every stored entry reads: the history is read again.
+    if (changes.ssoCookie && settings.ssoCookie !== before.ssoCookie) await rebuildMonitor();
     if (changes.recording && !settings.recording) recorder.inflight.clear();
     if (changes.sites || changes.drafts || changes.recording) await registerContentScript(settings);
   }),

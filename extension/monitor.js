@@ -9,6 +9,13 @@ export class Monitor {
   constructor() {
     this.live = new LiveMonitor();
     this.trusted = '';
+    this.ssoCookie = '';
+  }
+
+  /** The SSO cookie's name (Crowd's cookie.tokenkey); '' lets the core find it. Applies to entries from now on. */
+  setSsoCookie(name) {
+    this.ssoCookie = name;
+    this.live.setSsoCookie(name);
   }
 
   setTrustedProxies(list) {
@@ -25,6 +32,7 @@ export class Monitor {
     this.live.free();
     this.live = new LiveMonitor();
     if (this.trusted) this.setTrustedProxies(this.trusted);
+    if (this.ssoCookie) this.setSsoCookie(this.ssoCookie);
   }
 
   /** Rebuilds the history from stored entries (oldest first); their losses were announced already. */

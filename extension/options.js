@@ -76,6 +76,10 @@ $('trusted').addEventListener('change', async () => {
   await saveSettings({ trustedProxies: $('trusted').value.trim() });
   saved();
 });
+$('sso-cookie').addEventListener('change', async () => {
+  await saveSettings({ ssoCookie: $('sso-cookie').value.trim() });
+  saved();
+});
 for (const key of ['recording', 'drafts']) {
   $(key).addEventListener('change', async () => {
     await saveSettings({ [key]: $(key).checked });
@@ -102,6 +106,7 @@ chrome.storage.onChanged.addListener((changes) => {
 
 const settings = await loadSettings();
 $('trusted').value = settings.trustedProxies;
+$('sso-cookie').value = settings.ssoCookie;
 $('recording').checked = settings.recording;
 $('drafts').checked = settings.drafts;
 $('max-entries').value = settings.maxEntries;

@@ -7,6 +7,8 @@ export const DEFAULTS = Object.freeze({
   sites: [],
   /** Crowd's trusted-proxy list (commas or newlines), as in Crowd's administration. */
   trustedProxies: '',
+  /** The SSO cookie's name when Crowd's cookie.tokenkey renamed it; empty: the core finds it by itself. */
+  ssoCookie: '',
   /** Storage bounds: the oldest entries are dropped beyond either. */
   maxEntries: 20000,
   maxAgeHours: 72,

@@ -98,9 +98,9 @@ function analyze(text) {
   }, text);
 }
 
-async function runScenario(scenario, during) {
+async function runScenario(scenario, during, variant = {}) {
   const world = new World({ seed: scenario.name });
-  const ctx = scenario.build(world, {});
+  const ctx = scenario.build(world, variant);
   await world.start();
   const page = await context.newPage();
   try {
@@ -205,6 +205,20 @@ test('a login loop is one alert that counts its repeats', { timeout: 90_000 }, a
   assert.equal(raised[0].cause, 'sso-cookie-domain');
   assert.equal(raised[0].repeats, 3);
   assert.equal(await ui.evaluate(() => chrome.action.getBadgeText({})), '1');
+});
+
+test('the SSO cookie name set on the options page reaches the live monitor', { timeout: 90_000 }, async () => {
+  await watch(['*://jira.example.test/*']);
+  const options = await context.newPage();
+  await options.goto(`chrome-extension://${extensionId}/options.html`);
+  await options.fill('#sso-cookie', 'acme_session');
+  await options.dispatchEvent('#sso-cookie', 'change');
+  await options.waitForFunction(async () => (await chrome.storage.local.get('ssoCookie')).ssoCookie === 'acme_session');
+  await options.close();
+  await runScenario(proxyAddressChange, undefined, { cookieName: 'acme_session' });
+  const raised = await alerts();
+  assert.equal(raised[0]?.cause, 'proxy-address-change', JSON.stringify(raised.map((a) => a.cause)));
+  await ui.evaluate(() => chrome.storage.local.set({ ssoCookie: '' }));
 });
 
 test('healthy browsing raises no alert', { timeout: 90_000 }, async () => {

@@ -10,9 +10,9 @@ export const publicUrl = (world, host, edge, fixed, ctx) => () => `http://${host
  * The LB is one device, 127.0.0.10, on both sides; the HTTP server connects from 127.0.0.21 (the
  * scenario moves it). Crowd trusts the LB only.
  */
-export function kbTopology(world, { trustedProxies = ['127.0.0.10'], rule = 'documented', validationIntervalMs = 5 * MINUTE } = {}) {
+export function kbTopology(world, { trustedProxies = ['127.0.0.10'], rule = 'documented', validationIntervalMs = 5 * MINUTE, cookieName } = {}) {
   world.addCrowd({ trustedProxies, rule });
-  const jira = world.addApp('jira', { product: 'jira', contextPath: '/track', sso: world.sso('jira', { validationIntervalMs }) });
+  const jira = world.addApp('jira', { product: 'jira', contextPath: '/track', sso: world.sso('jira', { validationIntervalMs, cookieName }) });
   const lbInner = world.addProxy({ name: 'lb (app side)', target: jira, localAddress: '127.0.0.10' });
   const httpd = world.addProxy({ name: 'httpd', target: lbInner, localAddress: '127.0.0.21' });
   const edge = world.addProxy({ name: 'lb (edge)', target: httpd, localAddress: '127.0.0.10', port: world.port(18080) });
