@@ -79,7 +79,7 @@ fn check(ctx: &Context<'_>, won: &[Won<'_>]) -> Vec<Finding> {
         evidence: ev,
         fix: vec![
             "Give users one stable address towards the applications: a single address family (publish only A or only AAAA records for the host, or make both paths end at the same proxy), no rotating NAT pool, a VPN that keeps its address.".to_owned(),
-            "Or turn off \"Require consistent client IP address\" in Crowd's session configuration (less secure).".to_owned(),
+            super::prose::IP_BINDING_OFF.to_owned(),
         ],
         confirm: vec!["In the application's DEBUG org.apache.http log, compare the leftmost X-Forwarded-For entry of the validations before and at the loss: it is the user's address and it changes.".to_owned()],
         references: vec![refs::SESSION_CONFIG.to_owned(), refs::TRUSTED_PROXIES.to_owned()],
@@ -110,7 +110,7 @@ fn confirmed(ctx: &Context<'_>, change: &AddressChange<'_>, won: &[Won<'_>]) -> 
         evidence: ev,
         fix: vec![
             "Give users one stable address towards the applications: one address family, no rotating NAT pool, a VPN that keeps its address.".to_owned(),
-            "Or turn off \"Require consistent client IP address\" in Crowd's session configuration (less secure).".to_owned(),
+            super::prose::IP_BINDING_OFF.to_owned(),
         ],
         references: vec![refs::SESSION_CONFIG.to_owned()],
         ..RULE.finding(Claim::observed(Confidence::High), explanation)

@@ -84,8 +84,10 @@ fn check(ctx: &Context<'_>, won: &[Won<'_>]) -> Vec<Finding> {
     vec![Finding {
         losses: indices(won),
         evidence: ev,
-        fix: vec!["Nothing to fix: logging out of one SSO application logs out of all. Users who want to stay in one application should close the other one's tab instead of logging out.".to_owned()],
-        confirm: vec!["Ask the user whether they clicked \"Log out\" in the other application at that time.".to_owned()],
+        fix: vec![super::prose::SSO_LOGOUT_IS_GLOBAL.to_owned()],
+        confirm: vec![
+            "Ask the user whether they clicked \"Log out\" in the other application at that time.".to_owned()
+        ],
         ..RULE.finding(claim, explanation)
     }]
 }
@@ -112,7 +114,7 @@ fn vanished(ctx: &Context<'_>, won: &[Won<'_>], v: &LossView<'_>, claim: Claim) 
     Finding {
         losses: indices(won),
         evidence: ev,
-        fix: vec!["Nothing to fix: logging out of one SSO application logs out of all. Users who want to stay in one application should close the other one's tab instead of logging out.".to_owned()],
+        fix: vec![super::prose::SSO_LOGOUT_IS_GLOBAL.to_owned()],
         confirm: vec![
             "Ask the user whether they logged out in another tab or application at that time.".to_owned(),
             "The access logs of the other applications show the logout request (/logout, /secure/Logout!default.jspa, /logout.action).".to_owned(),

@@ -12,6 +12,7 @@ mod facts;
 mod idle_timeout;
 mod logout_elsewhere;
 mod no_session_affinity;
+mod prose;
 mod proxy_address_change;
 mod proxy_path_mismatch;
 mod remember_me_churn;
@@ -327,11 +328,10 @@ pub fn to_collect(ctx: &Context<'_>, v: &LossView<'_>) -> Vec<String> {
         );
     }
     if !ctx.cookies_exported(v.timeline.input) {
-        collect.push(format!(
-            "A HAR with cookies (Chrome DevTools settings: \"Allow to generate HAR with sensitive data\"): the \
-             Cookie and Set-Cookie headers show what happened to JSESSIONID and {}.",
+        collect.push(prose::record_with_cookies(&format!(
+            "the Cookie and Set-Cookie headers show what happened to JSESSIONID and {}",
             ctx.sso_name
-        ));
+        )));
     }
     if ctx.trusted.is_none() {
         collect.push(

@@ -130,7 +130,7 @@ fn check(ctx: &Context<'_>, won: &[Won<'_>]) -> Vec<Finding> {
         fix: vec![
             "In Crowd administration > Trusted proxy servers, add every proxy between the users and the applications (the app-facing load balancer and every HTTP server or proxy in between; their addresses or their subnet in CIDR form). No restart is needed.".to_owned(),
             format!("Ask the affected users to clear the session cookies ({sso}, JSESSIONID) or log in again."),
-            "Alternatively (less secure): Crowd administration > Session configuration > turn off \"Require consistent client IP address\".".to_owned(),
+            super::prose::IP_BINDING_OFF.to_owned(),
         ],
         confirm: vec![
             "Enable DEBUG logging for org.apache.http (and com.atlassian.crowd) in the application and reproduce: compare the validation factors (remote_address, X-Forwarded-For) between a successful validation and the INVALID_SSO_TOKEN one; the hop whose address differs is the proxy to trust. Give harlens that log with --log.".to_owned(),
@@ -170,7 +170,7 @@ fn confirmed(ctx: &Context<'_>, change: &AddressChange<'_>, won: &[Won<'_>]) -> 
         ));
     }
     fix.push(format!("Then ask the affected users to log in again (or clear {}).", ctx.sso_name));
-    fix.push("Alternatively (less secure): turn off \"Require consistent client IP address\" in Crowd's session configuration.".to_owned());
+    fix.push(super::prose::IP_BINDING_OFF.to_owned());
     let after = dedup(&s.after.documented);
     let explanation = format!(
             "The server log confirms it: Crowd refused the SSO token with INVALID_SSO_TOKEN \"Token doesn't match \

@@ -190,7 +190,7 @@ fn check(ctx: &Context<'_>, won: &[Won<'_>]) -> Vec<Finding> {
         losses: indices(won),
         evidence: ev,
         fix: vec!["Give each application its own host name, context path or session cookie name (Tomcat <Context sessionCookieName=...>).".to_owned()],
-        confirm: vec!["Record a HAR with cookies (Chrome: enable \"Allow to generate HAR with sensitive data\" in DevTools settings) or watch JSESSIONID in the browser while switching applications.".to_owned()],
+        confirm: vec![super::prose::record_with_cookies("JSESSIONID, set by each application for the same host name and path, shows the collision")],
         ..RULE.finding(claim, explanation)
     }]
 }

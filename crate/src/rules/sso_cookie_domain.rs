@@ -146,14 +146,21 @@ fn login_loop(ctx: &Context<'_>, won: &[Won<'_>]) -> Vec<Finding> {
         evidence: won
             .iter()
             .flat_map(|w| {
-                [evidence(w.view.before, "login succeeded"), evidence(w.view.at, "the next request was logged out")]
+                [
+                    evidence(w.view.before, "login succeeded"),
+                    evidence(w.view.at, "the next request was logged out"),
+                ]
             })
             .collect(),
         fix: vec![
             "Set Crowd's SSO domain to the common parent domain of all applications.".to_owned(),
-            "If the site is served over http:, serve it over HTTPS (or turn off the Secure SSO cookie).".to_owned(),
+            "If the site is served over http:, serve it over HTTPS (or turn off the Secure SSO cookie)."
+                .to_owned(),
         ],
-        confirm: vec![format!("Record the HAR with cookies (Chrome DevTools settings: \"Allow to generate HAR with sensitive data\") and analyze it again: the login's Set-Cookie: {} shows its Domain and Secure attributes.", ctx.sso_name)],
+        confirm: vec![super::prose::record_with_cookies(&format!(
+            "the login's Set-Cookie: {} shows its Domain and Secure attributes",
+            ctx.sso_name
+        ))],
         references: vec![refs::SESSION_CONFIG.to_owned()],
         ..RULE.finding(claim, explanation)
     }]
