@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the browser extension from extension/ and the WASM package in www/pkg (build it first:
 // `bash scripts/build.sh wasm`) into extension/dist/chromium and extension/dist/firefox, with the one
-// manifest adjusted per browser, and zips each for the stores.
+// manifest adjusted per browser, and zips each for the stores (with web-ext build).
 //
 //   node scripts/package-extension.mjs [--zip] [--test]
 //
@@ -10,9 +10,9 @@
 //         bed (*.example.test, 127.0.0.1), for tests/extension.test.mjs and the bench, which drive Chromium
 //         and cannot click its permission prompt. Never shipped, never zipped. (Firefox's test installs the
 //         zip itself and allows the prompt.)
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const src = join(root, 'extension');
@@ -84,62 +84,12 @@ function build(name, browser, options) {
   return out;
 }
 
-function files(dir, prefix = '') {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path, `${prefix}${name}/`) : [[`${prefix}${name}`, path]];
-  });
-}
-
-/** A plain zip (deflate), fixed timestamps so the same sources give the same bytes. */
+/** The store archive of a build, made by Mozilla's web-ext (a devDependency): the same zip the stores accept. */
 function zip(dir, target) {
-  const locals = [];
-  const centrals = [];
-  let offset = 0;
-  const DOS_TIME = 0;
-  const DOS_DATE = (1 << 5) | 1; // 1980-01-01
-  for (const [name, path] of files(dir)) {
-    const data = readFileSync(path);
-    const packed = deflateRawSync(data, { level: 9 });
-    const nameBytes = Buffer.from(name);
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, packed);
-    centrals.push(central, nameBytes);
-    offset += local.length + nameBytes.length + packed.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(centrals.length / 2, 8);
-  end.writeUInt16LE(centrals.length / 2, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  writeFileSync(target, Buffer.concat([...locals, cd, end]));
+  const webExt = join(root, 'node_modules', '.bin', 'web-ext');
+  if (!existsSync(webExt)) throw new Error('web-ext is missing: run `bash scripts/bootstrap.sh npm` first');
+  const r = spawnSync(webExt, ['build', '--source-dir', dir, '--artifacts-dir', dirname(target), '--filename', basename(target), '--overwrite-dest', '--no-input'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`web-ext build failed: ${r.stderr || r.stdout}`);
 }
 
 if (args.has('--test')) {
