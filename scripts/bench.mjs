@@ -122,6 +122,13 @@ if (existsSync(wasm)) {
   const b = await benchBrowser({ quick });
   check('browser: page analysis / JSON.parse (200 MB)', `${b.ratio.toFixed(2)} (${b.analyze_s.toFixed(3)} s vs ${b.json_parse_s.toFixed(3)} s)`, '<= 0.5', b.ratio_ok);
   check('WASM memory peak, page 200 MB', `${b.wasm_memory_mb.toFixed(1)} MB`, '< 64 MB', b.wasm_memory_ok);
+  // How the page feels while it works: its main thread during a large analysis, 100k entries scrolled and filtered.
+  const u = figuresOf('bench-page-ui.mjs', quick ? ['--size', '200MB'] : []);
+  if (u) {
+    check(`page: longest main-thread gap analysing ${u.size}`, `${u.maxGapMs.toFixed(0)} ms`, '< 500 ms', u.maxGap_ok);
+    check('page: 100k entries, scroll to row 50,000', `${u.scrollMs.toFixed(0)} ms`, '< 1000 ms', u.scroll_ok);
+    check('page: 100k entries, filter to 4xx', `${u.filterMs.toFixed(0)} ms`, '< 1500 ms', u.filter_ok);
+  }
 }
 if (existsSync(wasm)) {
   // The extension in headless Chromium against the test bed (its own script: two browser profiles).
