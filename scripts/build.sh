@@ -14,9 +14,10 @@ if [ "$what" = all ] || [ "$what" = wasm ]; then
   echo "build: WASM package -> www/pkg" >&2
   wasm-pack --log-level warn build crate --release --target web --out-dir ../www/pkg --out-name harlens --no-pack
   node scripts/wasm-size.mjs
-  # The page's "Try an example": the test bed's recording of the KB case, shipped with the page.
+  # The page's "Try an example": the test bed's recording of the KB case and its settings, shipped with the page.
   mkdir -p www/examples
   cp tests/fixtures/testbed/proxy-address-change/recording.har www/examples/proxy-address-change.har
+  cp tests/fixtures/testbed/example.json www/examples/proxy-address-change.json
 fi
 if [ "$what" = all ] || [ "$what" = cli ]; then
   echo "build: CLI -> target/release/harlens" >&2

@@ -115,18 +115,20 @@ async function runExample() {
   // The example ships with the page (same origin): nothing leaves the machine.
   const name = 'proxy-address-change.har';
   try {
-    const res = await fetch(new URL(`./examples/${name}`, import.meta.url));
-    if (!res.ok) throw new Error(`the example is missing (${res.status}); run npm run build`);
+    const [res, settingsRes] = await Promise.all(
+      [name, name.replace(/\.har$/, '.json')].map((f) => fetch(new URL(`./examples/${f}`, import.meta.url))),
+    );
+    if (!res.ok || !settingsRes.ok) throw new Error(`the example is missing (${res.ok ? settingsRes.status : res.status}); run npm run build`);
     setInputs([new File([await res.blob()], name, { type: 'application/json' })]);
-    // The example's setting, from the test bed: Crowd trusts only the app-facing balancer, and its log shows
-    // the validation that failed (the HTTP server hop had moved from 127.0.0.21 to 127.0.0.22).
-    if (!$('proxies').value.trim()) {
-      $('proxies').value = '127.0.0.10';
+    // The example's settings live beside it (tests/fixtures/testbed/example.json); the user's own win.
+    const settings = await settingsRes.json();
+    if (!$('proxies').value.trim() && settings.trustedProxies) {
+      $('proxies').value = settings.trustedProxies;
       checkProxies();
     }
-    if (!$('crowd-remote').value.trim()) {
-      $('crowd-remote').value = '127.0.0.10';
-      $('crowd-xff').value = '127.0.0.1, 127.0.0.10, 127.0.0.22';
+    if (!$('crowd-remote').value.trim() && settings.crowd) {
+      $('crowd-remote').value = settings.crowd.remote;
+      $('crowd-xff').value = settings.crowd.xff;
     }
     await analyze();
     await resolveCrowd();
