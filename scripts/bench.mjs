@@ -11,6 +11,9 @@
 //                 and the page-load overhead of recording (Jira-like server time)   budget: < 5 %
 //                 scripts/bench-monitor.mjs: the alerting push with a full history  budget: < 100 ms
 //
+//   redact        harlens redact of the same 200 MB HAR (both passes: see src/redact/): time, MB/s, peak RSS
+//                                                                                    budget: < 100 MB, time reported
+//
 // Each timing is the fastest of several runs after a warm-up (the file is in the page cache for both tools):
 // the work is deterministic, so slower runs only measure what else the machine was doing. Both tools are
 // measured the same way, alternately.
@@ -95,6 +98,11 @@ const ratio = python.seconds / native.seconds;
 log(`200 MB: harlens ${native.seconds.toFixed(3)} s (${(mb200 / native.seconds).toFixed(0)} MB/s), python json.load ${python.seconds.toFixed(3)} s`);
 check('speed: python json.load / harlens analyze (200 MB)', `${ratio.toFixed(1)}x (${native.seconds.toFixed(3)} s vs ${python.seconds.toFixed(3)} s)`, '>= 5x', ratio >= 5);
 check('peak RSS, harlens analyze 200 MB', `${native.rssMb.toFixed(1)} MB (python: ${python.rssMb.toFixed(0)} MB)`, '< 100 MB', native.rssMb < 100);
+
+// The sanitizer streams too: two passes over the file (collect the secrets, then rewrite), memory flat.
+const redacted = timed([harlens, 'redact', '-o', '-', har200], RUNS);
+log(`200 MB: harlens redact ${redacted.seconds.toFixed(3)} s (${(mb200 / redacted.seconds).toFixed(0)} MB/s), ${redacted.rssMb.toFixed(1)} MB peak`);
+check('redact 200 MB: time, peak RSS', `${redacted.seconds.toFixed(3)} s (${(mb200 / redacted.seconds).toFixed(0)} MB/s), ${redacted.rssMb.toFixed(1)} MB`, '< 100 MB', redacted.rssMb < 100);
 
 if (!quick) {
   const har1g = generate('1GB');
