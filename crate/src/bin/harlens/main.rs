@@ -3,6 +3,8 @@
 //! Exit status (DESIGN.md): 0 analysis done and no session-loss problem found; 1 a problem found; 2 usage or
 //! input error, with the file, the place and what was expected on stderr.
 
+mod output;
+
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -16,6 +18,7 @@ use harlens::net::{parse_remote_address, Observation, Simulation, TrustedProxies
 use harlens::redact::{Options as RedactOptions, Redactor, Summary as RedactSummary};
 use harlens::report::{render_markdown, render_text};
 use harlens::Analyzer;
+use output::Output;
 
 /// Explains why a user of Jira, Confluence or Bitbucket behind Crowd SSO was logged out, from HAR files.
 #[derive(Debug, Parser)]
@@ -167,6 +170,32 @@ fn analyze(
     logs: &[PathBuf],
     hars: &[PathBuf],
 ) -> Result<ExitCode, String> {
+    // Checked before reading anything: the report must never replace one of the inputs.
+    let out = match output {
+        Some(path) => {
+            let mut inputs: Vec<&Path> = hars.iter().chain(logs).map(PathBuf::as_path).collect();
+            if let Some(list) = trusted.and_then(|t| t.strip_prefix('@')) {
+                inputs.push(Path::new(list));
+            }
+            Output::file(path, &inputs)?
+        }
+        None => Output::stdout(),
+    };
+    let report = match read_all(trusted, logs, hars) {
+        Ok(report) => report,
+        Err(message) => return Err(with_note(message, &out)),
+    };
+    let rendered = match format {
+        Format::Json => report.to_json().map_err(|e| format!("cannot write the JSON report: {e}"))?,
+        Format::Markdown => render_markdown(&report),
+        Format::Text => render_text(&report),
+    };
+    write_whole(out, rendered.as_bytes())?;
+    Ok(if report.has_problem() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Every input through the analysis, in the report's order: the trusted list, the HARs, the logs.
+fn read_all(trusted: Option<&str>, logs: &[PathBuf], hars: &[PathBuf]) -> Result<harlens::Report, String> {
     let mut analyzer = Analyzer::new();
     if let Some(trusted) = trusted {
         let (source, list) = list_argument(trusted, "trusted proxies")?;
@@ -178,27 +207,26 @@ fn analyze(
     for path in logs {
         read_input(&mut analyzer, path, InputKind::Log)?;
     }
-    let report = analyzer.finish();
-    let rendered = match format {
-        Format::Json => report.to_json().map_err(|e| format!("cannot write the JSON report: {e}"))?,
-        Format::Markdown => render_markdown(&report),
-        Format::Text => render_text(&report),
-    };
-    match output {
-        Some(path) => {
-            std::fs::write(path, rendered).map_err(|e| format!("{}: cannot write: {e}", path.display()))?
-        }
-        None => {
-            let mut stdout = io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth reporting.
-            if let Err(e) = stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush()) {
-                if e.kind() != io::ErrorKind::BrokenPipe {
-                    return Err(format!("cannot write to standard output: {e}"));
-                }
-            }
-        }
+    Ok(analyzer.finish())
+}
+
+/// Writes `bytes` and puts the output in place, or says what became of the target.
+fn write_whole(mut out: Output, bytes: &[u8]) -> Result<(), String> {
+    let shown = out.shown().to_owned();
+    match out.write_all(bytes) {
+        // A closed pipe (`| head`) is not an error worth reporting.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe && out.is_stdout() => Ok(()),
+        Err(e) => Err(with_note(format!("{shown}: cannot write: {e}"), &out)),
+        Ok(()) => out.commit(),
     }
-    Ok(if report.has_problem() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// An error message, and what became of the output's target.
+fn with_note(message: String, out: &Output) -> String {
+    match out.abandoned() {
+        Some(note) => format!("{message}\nharlens: {note}"),
+        None => message,
+    }
 }
 
 /// Sanitizes each input into its own output, all with one key (so placeholders match across the files).
@@ -208,27 +236,26 @@ fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Re
             "-o names one output: give one HAR, or none to write NAME.redacted.har for each".to_owned()
         );
     }
+    // No output may replace any input, its own or another's (`harlens redact a.har a.redacted.har`).
+    let inputs: Vec<&Path> = hars.iter().map(PathBuf::as_path).filter(|p| p.as_os_str() != "-").collect();
     let key = random_key()?;
     let mut users: Vec<String> = Vec::new();
     let mut total = RedactSummary::default();
     for path in hars {
         let stdin = path.as_os_str() == "-";
-        let target = match output {
-            Some(out) if out.as_os_str() == "-" => None,
-            Some(out) => Some(out.to_path_buf()),
-            None if stdin => None,
-            None => Some(redacted_name(path)),
+        let out = match output {
+            Some(out) if out.as_os_str() == "-" => Output::stdout(),
+            Some(out) => Output::file(out, &inputs)?,
+            None if stdin => Output::stdout(),
+            None => Output::file(&redacted_name(path), &inputs)?,
         };
-        if target.as_deref().is_some_and(|t| same_file(t, path)) {
-            return Err(format!("{}: the output would overwrite the input", path.display()));
-        }
+        let to = out.shown().to_owned();
         let mut redactor = Redactor::new(options, &key);
         redactor.learn_users(users.iter().map(String::as_str));
-        let summary = redact_one(&mut redactor, path, target.as_deref())?;
+        let summary = redact_one(&mut redactor, path, out)?;
         users.extend(redactor.users().map(str::to_owned));
         users.sort();
         users.dedup();
-        let to = target.as_ref().map_or_else(|| "standard output".to_owned(), |t| t.display().to_string());
         eprintln!("harlens: {} -> {to}: {}", input_display(path), summary.describe());
         total.add(&summary);
     }
@@ -258,13 +285,6 @@ fn redacted_name(path: &Path) -> PathBuf {
     path.with_file_name(format!("{stem}.redacted.har"))
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
 fn input_display(path: &Path) -> String {
     if path.as_os_str() == "-" {
         "<stdin>".to_owned()
@@ -273,26 +293,19 @@ fn input_display(path: &Path) -> String {
     }
 }
 
-/// Streams one input through the redactor into `target` (standard output when `None`). A failed run leaves
-/// no half-written file behind.
-fn redact_one(redactor: &mut Redactor, path: &Path, target: Option<&Path>) -> Result<RedactSummary, String> {
+/// Streams one input through the redactor into `out`, which is put in place only when the whole input was
+/// read; on any failure the target stays as it was.
+fn redact_one(redactor: &mut Redactor, path: &Path, mut out: Output) -> Result<RedactSummary, String> {
     let display = input_display(path);
     let (reader, total) = open_input(path)?;
-    let mut sink: Box<dyn Write> = match target {
-        Some(t) => Box::new(File::create(t).map_err(|e| format!("{}: cannot create: {e}", t.display()))?),
-        None => Box::new(io::stdout().lock()),
-    };
-    let name = display.clone();
-    let mut progress = Progress::new(&name, total);
-    let mut out = Vec::with_capacity(CHUNK);
-    let write_err = |e: io::Error| match target {
-        Some(t) => format!("{}: cannot write: {e}", t.display()),
-        None => format!("cannot write to standard output: {e}"),
-    };
+    let mut progress = Progress::new(&display, total);
+    let mut ready = Vec::with_capacity(CHUNK);
+    let shown = out.shown().to_owned();
+    let write_err = |e: io::Error| format!("{shown}: cannot write: {e}");
     let result = stream_chunks(reader, &display, |chunk| {
-        redactor.push(chunk, &mut out).map_err(|e| format!("{display}: {e}"))?;
-        sink.write_all(&out).map_err(write_err)?;
-        out.clear();
+        redactor.push(chunk, &mut ready).map_err(|e| format!("{display}: {e}"))?;
+        out.write_all(&ready).map_err(write_err)?;
+        ready.clear();
         progress.update(harlens::analysis::Progress {
             bytes: redactor.bytes_consumed(),
             entries: redactor.entries(),
@@ -300,18 +313,15 @@ fn redact_one(redactor: &mut Redactor, path: &Path, target: Option<&Path>) -> Re
         Ok(())
     })
     .and_then(|()| {
-        let summary = redactor.finish(&mut out).map_err(|e| format!("{display}: {e}"))?;
-        sink.write_all(&out).and_then(|()| sink.flush()).map_err(write_err)?;
+        let summary = redactor.finish(&mut ready).map_err(|e| format!("{display}: {e}"))?;
+        out.write_all(&ready).map_err(write_err)?;
         Ok(summary)
     });
     progress.clear();
-    if result.is_err() {
-        if let Some(t) = target {
-            drop(sink);
-            let _ = std::fs::remove_file(t);
-        }
+    match result {
+        Ok(summary) => out.commit().map(|()| summary),
+        Err(message) => Err(with_note(message, &out)),
     }
-    result
 }
 
 fn list_rules(format: TextOrJson) -> Result<ExitCode, String> {
@@ -426,7 +436,9 @@ fn read_input(analyzer: &mut Analyzer, path: &Path, kind: InputKind) -> Result<(
 
 /// Calls `each` with the input's bytes in blocks of [`CHUNK`]. A reader thread overlaps the kernel's copy of
 /// the file with parsing: on two cores that copy is a fifth of the work. Full buffers come back through
-/// `spare` so the two threads reuse a few allocations.
+/// `spare` so the two threads reuse a few allocations. The reader is never waited for: after an error it may
+/// be blocked reading a terminal or a pipe that stays open, and the error must be reported now, not once the
+/// input closes (the thread ends with the process, or at its next read).
 fn stream_chunks(
     mut reader: Box<dyn Read + Send>,
     display: &str,
@@ -434,36 +446,34 @@ fn stream_chunks(
 ) -> Result<(), String> {
     let (full_tx, full_rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(2);
     let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
-    thread::scope(|scope| {
-        scope.spawn(move || loop {
-            let mut buf = spare_rx.try_recv().unwrap_or_else(|_| vec![0; CHUNK]);
-            buf.resize(CHUNK, 0);
-            let n = loop {
-                match reader.read(&mut buf) {
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    other => break other,
-                }
-            };
-            let done = !matches!(n, Ok(n) if n > 0);
-            let sent = n.map(|n| {
-                buf.truncate(n);
-                buf
-            });
-            if full_tx.send(sent).is_err() || done {
-                return;
+    thread::spawn(move || loop {
+        let mut buf = spare_rx.try_recv().unwrap_or_else(|_| vec![0; CHUNK]);
+        buf.resize(CHUNK, 0);
+        let n = loop {
+            match reader.read(&mut buf) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other,
             }
+        };
+        let done = !matches!(n, Ok(n) if n > 0);
+        let sent = n.map(|n| {
+            buf.truncate(n);
+            buf
         });
-        for chunk in full_rx {
-            let chunk = chunk.map_err(|e| format!("{display}: cannot read: {e}"))?;
-            if chunk.is_empty() {
-                break;
-            }
-            each(&chunk)?;
-            // The reader may have finished already; a lost spare buffer is only a missed reuse.
-            let _ = spare_tx.send(chunk);
+        if full_tx.send(sent).is_err() || done {
+            return;
         }
-        Ok(())
-    })
+    });
+    for chunk in full_rx {
+        let chunk = chunk.map_err(|e| format!("{display}: cannot read: {e}"))?;
+        if chunk.is_empty() {
+            break;
+        }
+        each(&chunk)?;
+        // The reader may have finished already; a lost spare buffer is only a missed reuse.
+        let _ = spare_tx.send(chunk);
+    }
+    Ok(())
 }
 
 /// A one-line progress display on stderr, only when stderr is a terminal and the input is big.
