@@ -7,6 +7,7 @@
 //! HAR at all (not JSON, truncated, binary) is an [`HarError`].
 
 mod error;
+pub mod json;
 mod lenient;
 mod model;
 mod scan;

@@ -11,9 +11,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use serde_json::error::Category;
-
 use super::error::{HarError, Location};
+use super::json::{self, Notes};
 use super::lenient::{Flag, LenientStr, SeqCount};
 use super::model::{Entry, Log, NameVersion};
 use super::skim::{count_newlines, skim_entry, Skim};
@@ -131,23 +130,34 @@ pub enum RawPart {
 pub trait RawSink {
     /// A piece of the outer structure; parts and entries arrive in input order.
     fn part(&mut self, part: RawPart);
-    /// Parses the element of `log.entries` number `index` that starts `bytes` (more input may follow it) and
-    /// returns its length. An end-of-input error makes the scanner retry once more bytes are buffered, so the
-    /// sink must not keep anything from a failed attempt.
-    fn entry(&mut self, index: u64, bytes: &[u8]) -> Result<usize, serde_json::Error>;
+    /// Parses the element of `log.entries` number `index` that starts `bytes` and returns its length and the
+    /// deviations it tolerated (read it with [`json::parse_entry`], the policy both modes share). `last`: no
+    /// more input follows `bytes`. An error at the end of the input makes the scanner retry once more bytes are
+    /// buffered, so the sink must not keep anything from a failed attempt.
+    fn entry(&mut self, index: u64, bytes: &[u8], last: bool) -> Result<(usize, Notes), json::Error>;
+}
+
+/// Why an element of `log.entries` was not read.
+#[derive(Debug)]
+enum EntryError {
+    /// Not JSON, even read tolerantly (or cut by the end of the buffer).
+    Json(json::Error),
+    /// JSON, but not shaped like an entry: counted and skipped.
+    Shape(String),
 }
 
 /// How an entry is parsed: into the analysis model ([`Scanner::push`]) or by a [`RawSink`].
 trait EntryParse {
-    /// Parses the entry starting `bytes` (at byte `offset` of the input): its length, `None` when `bytes`
-    /// holds no value at all.
+    /// Parses the entry starting `bytes` (at byte `offset` of the input; `last`: nothing follows `bytes`):
+    /// its length, `None` when `bytes` holds no value at all.
     fn parse(
         &mut self,
         bytes: &[u8],
         index: u64,
         offset: u64,
+        last: bool,
         warnings: &mut Warnings,
-    ) -> Option<Result<usize, serde_json::Error>>;
+    ) -> Option<Result<usize, EntryError>>;
     /// An element that is not shaped like an entry, counted but skipped.
     fn unreadable(&mut self, index: u64);
     /// Structure read since the last call (raw mode only).
@@ -175,10 +185,11 @@ impl<F: FnMut(&Entry<'_>)> EntryParse for Analyzed<F> {
         bytes: &[u8],
         index: u64,
         offset: u64,
+        last: bool,
         warnings: &mut Warnings,
-    ) -> Option<Result<usize, serde_json::Error>> {
+    ) -> Option<Result<usize, EntryError>> {
         let Self { on_entry, copy } = self;
-        let mut deliver = |mut entry: Entry<'_>, len: usize| {
+        let mut deliver = |mut entry: Entry<'_>, len: usize, warnings: &mut Warnings| {
             entry.index = index;
             entry.span = (offset, len as u64);
             check_entry(&entry, warnings);
@@ -187,22 +198,54 @@ impl<F: FnMut(&Entry<'_>)> EntryParse for Analyzed<F> {
         };
         match skim_entry(bytes, copy) {
             Skim::Complete(end) => {
-                // When the copy does not parse, the original is parsed below for the error and its location.
                 if let Some(Ok((entry, len))) = parse_entry(copy) {
                     if len == copy.len() {
-                        return Some(Ok(deliver(entry, end)));
+                        return Some(Ok(deliver(entry, end, warnings)));
                     }
                 }
             }
-            // Cut by the end of the buffer: the same answer serde_json gives, without walking the bodies.
-            Skim::Incomplete => return Some(serde_json::from_slice::<serde::de::IgnoredAny>(b"").map(|_| 0)),
+            // Cut by the end of the buffer: the same answer the tolerant reading gives, without walking the
+            // bodies.
+            Skim::Incomplete => {
+                let error = json::Error { offset: bytes.len(), eof: true, message: String::new() };
+                return Some(Err(EntryError::Json(error)));
+            }
             Skim::NotAnObject => {}
         }
-        Some(parse_entry(bytes)?.map(|(entry, len)| deliver(entry, len)))
+        // serde_json refused the entry (or it is nested too deep for the fast path): the tolerant reading
+        // decides, so that the analysis accepts exactly what the sanitizer does, and serde_json reads the
+        // entry it writes back.
+        let (value, len, notes) = match json::parse_entry(bytes, last) {
+            Ok(read) => read,
+            Err(error) => return Some(Err(EntryError::Json(error))),
+        };
+        if !matches!(value, json::Json::Obj(_)) {
+            return Some(Err(EntryError::Shape("not an object".to_owned())));
+        }
+        let mut strict = std::mem::take(copy);
+        strict.clear();
+        value.write(&mut strict);
+        let result = match parse_entry(&strict) {
+            Some(Ok((entry, _))) => {
+                note_deviations(notes, index, warnings);
+                Ok(deliver(entry, len, warnings))
+            }
+            Some(Err(error)) => Err(EntryError::Shape(strip_serde_position(&error.to_string()))),
+            None => Err(EntryError::Shape("not a JSON value".to_owned())),
+        };
+        *copy = strict;
+        Some(result)
     }
 
     fn unreadable(&mut self, index: u64) {
         (self.on_entry)(&Entry { index, unreadable: true, ..Entry::default() });
+    }
+}
+
+/// The deviations the tolerant reading accepted in one entry, as warnings (counted per kind).
+fn note_deviations(notes: Notes, index: u64, warnings: &mut Warnings) {
+    for (code, text) in notes.each() {
+        warnings.add(code, Some(index), || format!("entry {index}: {text}"));
     }
 }
 
@@ -215,12 +258,19 @@ impl<S: RawSink> EntryParse for Raw<'_, S> {
         bytes: &[u8],
         index: u64,
         _: u64,
-        _: &mut Warnings,
-    ) -> Option<Result<usize, serde_json::Error>> {
+        last: bool,
+        warnings: &mut Warnings,
+    ) -> Option<Result<usize, EntryError>> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return None;
         }
-        Some(self.0.entry(index, bytes))
+        Some(match self.0.entry(index, bytes, last) {
+            Ok((len, notes)) => {
+                note_deviations(notes, index, warnings);
+                Ok(len)
+            }
+            Err(error) => Err(EntryError::Json(error)),
+        })
     }
 
     // Raw mode hands every element to the sink, which reads any JSON value: nothing is unreadable.
@@ -425,7 +475,7 @@ impl Scanner {
             self.parse_attempts += 1;
             let bytes = &self.buf[self.pos..];
             let offset = self.base + self.pos as u64;
-            let err = match parse.parse(bytes, self.entries, offset, &mut self.warnings) {
+            let err = match parse.parse(bytes, self.entries, offset, self.eof, &mut self.warnings) {
                 Some(Ok(len)) => {
                     self.entries += 1;
                     self.pos += len;
@@ -436,29 +486,28 @@ impl Scanner {
                 Some(Err(err)) => err,
                 None => return Ok(false),
             };
-            match err.classify() {
-                Category::Eof if !self.eof => {
+            match err {
+                EntryError::Json(err) if err.eof && !self.eof => {
                     self.retry_at = available.saturating_mul(2).max(available + 1);
                     return Ok(false);
                 }
-                Category::Eof => {
+                EntryError::Json(err) if err.eof => {
                     let message = format!("in `log.entries`, entry {} is incomplete", self.entries);
                     let at = self.location_at(self.buf.len(), Some(self.entries));
                     return Err(HarError::Truncated { at, message });
                 }
-                Category::Data if self.raw_parts.is_none() => {
+                EntryError::Shape(reason) => {
                     // Valid JSON that is not shaped like an entry: the value scanner finds where it ends, and
                     // the entry is counted (indices must match the file) but skipped.
-                    self.unreadable_reason = Some(strip_serde_position(&err.to_string()));
+                    self.unreadable_reason = Some(reason);
                     self.state = State::Entries(ArrStep::Elem);
                     self.begin_value(Purpose::Entry)?;
                 }
-                Category::Data | Category::Syntax | Category::Io => {
-                    let offset = self.pos + offset_of(bytes, err.line(), err.column());
-                    let message = strip_serde_position(&err.to_string());
+                EntryError::Json(err) => {
+                    let offset = self.pos + err.offset.min(bytes.len());
                     return Err(HarError::Syntax {
                         at: self.location_at(offset, Some(self.entries)),
-                        message,
+                        message: err.message,
                     });
                 }
             }
@@ -799,11 +848,17 @@ impl Scanner {
                         self.raw_part(RawPart::EntriesEnd);
                         self.state = State::Log(ObjStep::CommaOrEnd);
                     }
-                    (ArrStep::FirstElem | ArrStep::Elem, b) if b == b'{' || self.raw_parts.is_some() => {
+                    // Every element is read the same way in both modes, so both accept the same files: one
+                    // that is JSON but no entry object is counted and skipped (the analysis) or kept (the
+                    // sanitizer).
+                    (
+                        ArrStep::FirstElem | ArrStep::Elem,
+                        b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n',
+                    ) => {
                         self.state = State::Entries(ArrStep::InEntry);
                         return Ok(Step::EntryStart);
                     }
-                    (ArrStep::FirstElem | ArrStep::Elem, _) => self.begin_value(Purpose::Entry)?,
+                    (ArrStep::FirstElem | ArrStep::Elem, _) => return Err(self.unexpected("a JSON value")),
                     (ArrStep::InEntry, _) => return Ok(Step::EntryStart),
                     (ArrStep::CommaOrEnd, b',') => {
                         self.pos += 1;
@@ -883,13 +938,23 @@ impl Scanner {
                     return Err(HarError::NotHar { at, message: "`log` is not an object".to_owned() });
                 }
                 self.pos += 1;
-                self.saw_log = true;
+                if std::mem::replace(&mut self.saw_log, true) {
+                    self.warnings.add("duplicate-log", None, || {
+                        "the top-level object has several `log` members: all are read, their entries numbered on"
+                            .to_owned()
+                    });
+                }
                 self.state = State::Log(ObjStep::FirstKey);
                 self.raw_part(RawPart::LogStart);
             }
             (true, Key::Entries) if b == b'[' => {
                 self.pos += 1;
-                self.saw_entries = true;
+                if std::mem::replace(&mut self.saw_entries, true) {
+                    self.warnings.add("duplicate-entries", None, || {
+                        "`log` has several `entries` arrays: all are read, their entries numbered on"
+                            .to_owned()
+                    });
+                }
                 self.state = State::Entries(ArrStep::FirstElem);
                 self.raw_part(RawPart::EntriesStart);
             }
@@ -1156,17 +1221,10 @@ mod tests {
                 other => format!("{other:?}"),
             });
         }
-        fn entry(&mut self, index: u64, bytes: &[u8]) -> Result<usize, serde_json::Error> {
-            let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
-            match stream.next() {
-                Some(Ok(_)) => {
-                    let len = stream.byte_offset();
-                    self.0.push(format!("{index}:{}", String::from_utf8_lossy(&bytes[..len])));
-                    Ok(len)
-                }
-                Some(Err(e)) => Err(e),
-                None => Ok(0),
-            }
+        fn entry(&mut self, index: u64, bytes: &[u8], last: bool) -> Result<(usize, Notes), json::Error> {
+            let (_, len, notes) = json::parse(bytes, last)?;
+            self.0.push(format!("{index}:{}", String::from_utf8_lossy(&bytes[..len])));
+            Ok((len, notes))
         }
     }
 

@@ -35,8 +35,9 @@ pub fn skim_entry(bytes: &[u8], copy: &mut Vec<u8>) -> Skim {
     if bytes.first() != Some(&b'{') {
         return Skim::NotAnObject;
     }
-    // One bit per open container, innermost lowest: set for `{`. Deeper than 128 is refused (serde_json stops
-    // there too), so that brackets that do not match are seen here, not after buffering the rest of the file.
+    // One bit per open container, innermost lowest: set for `{`. Deeper than the tolerant reading keeps is left
+    // to it (it reads such values as null), so that brackets that do not match are seen here, not after
+    // buffering the rest of the file.
     let mut open = 0u128;
     let mut depth = 0usize;
     let mut i = 0;
@@ -78,7 +79,7 @@ pub fn skim_entry(bytes: &[u8], copy: &mut Vec<u8>) -> Skim {
                 text_key = false;
             }
             b'{' | b'[' => {
-                if depth == 128 {
+                if depth == super::json::MAX_DEPTH {
                     return Skim::NotAnObject;
                 }
                 open = (open << 1) | u128::from(b == b'{');
@@ -114,7 +115,7 @@ pub fn skim_entry(bytes: &[u8], copy: &mut Vec<u8>) -> Skim {
 /// The offset of the quote closing the string whose content starts at `from`, or `None` if the input ends
 /// first. Most strings in a HAR (names, header values) end within 16 bytes, so the first lane is looked at
 /// alone; a longer string (a body) is then read 64 bytes at a time.
-fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     // Whether the first byte of the next lane or block is escaped by a backslash ending this one.
     let mut carry = 0u64;

@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::net::IpAddr;
 
-use super::json::Json;
 use super::pseudo::{b64url_decode, b64url_encode, Pseudonyms};
 use super::{Options, Summary};
+use crate::har::json::{self, Json, Notes};
 use crate::signals::{parse_ip, percent_decode, CookieKind};
 
 /// Header and parameter names that carry credentials (matched anywhere in the name, any case).
@@ -36,6 +36,8 @@ pub(crate) struct Ctx<'a> {
     pub names: &'a Pseudonyms,
     pub summary: &'a mut Summary,
     pub users: &'a mut HashSet<String>,
+    /// Deviations met while decoding a kept response body.
+    pub notes: &'a mut Notes,
 }
 
 fn contains_ci(hay: &str, needle: &str) -> bool {
@@ -176,21 +178,53 @@ impl Ctx<'_> {
             return;
         };
         for h in items {
-            let Json::Obj(members) = h else { continue };
-            let Some(name) = members.iter().find(|(k, _)| k == "name").and_then(|(_, v)| v.as_str()) else {
+            let Json::Obj(members) = h else {
+                self.generic(h);
                 continue;
             };
-            let name = name.to_owned();
+            let name =
+                members.iter().find(|(k, _)| k == "name").and_then(|(_, v)| v.as_str()).map(str::to_owned);
             for (key, value) in members.iter_mut() {
-                if key == "value" {
-                    if let Some(new) = value.as_str().and_then(|v| self.header(&name, v)) {
-                        set_str(value, new);
-                    }
-                } else if key != "name" {
-                    self.generic(value);
+                match (key.as_ref(), &name) {
+                    ("name", Some(_)) => {}
+                    ("value", Some(name)) => self.scrub(value, &mut |ctx, v| ctx.header(name, v)),
+                    // A header without a name cannot be told harmless: every value in it is a secret.
+                    (_, None) => self.scrub(value, &mut |ctx, v| ctx.unnamed(v)),
+                    _ => self.generic(value),
                 }
             }
         }
+    }
+
+    /// Applies `rewrite` to the string `value`, or to every string inside it, and to the text of numbers and
+    /// booleans (a value of the wrong type under a secret name is no less secret; it becomes a string).
+    fn scrub(&mut self, value: &mut Json<'_>, rewrite: &mut dyn FnMut(&mut Self, &str) -> Option<String>) {
+        let new = match value {
+            Json::Str(s) => rewrite(self, s),
+            Json::Num(n) => rewrite(self, n),
+            Json::Bool(b) => rewrite(self, if *b { "true" } else { "false" }),
+            Json::Arr(items) => {
+                items.iter_mut().for_each(|v| self.scrub(v, rewrite));
+                None
+            }
+            Json::Obj(members) => {
+                members.iter_mut().for_each(|(_, v)| self.scrub(v, rewrite));
+                None
+            }
+            Json::Null | Json::Raw(_) => None,
+        };
+        if let Some(new) = new {
+            set_str(value, new);
+        }
+    }
+
+    /// A value in a header or parameter without a name.
+    fn unnamed(&mut self, value: &str) -> Option<String> {
+        if !self.options.tokens || value.is_empty() {
+            return self.jwts(value);
+        }
+        self.summary.tokens += 1;
+        Some(self.names.secret(value))
     }
 
     /// One header's new value, `None` to keep it.
@@ -366,9 +400,7 @@ impl Ctx<'_> {
         for (key, value) in members.iter_mut() {
             match key.as_ref() {
                 "value" if self.options.cookies => {
-                    if let Some(new) = value.as_str().and_then(|v| self.cookie_value(&name, v)) {
-                        set_str(value, new);
-                    }
+                    self.scrub(value, &mut |ctx, v| ctx.cookie_value(&name, v))
                 }
                 "domain" if self.options.hostnames => {
                     if let Some(new) = value.as_str().and_then(|d| self.host(d)) {
@@ -383,22 +415,24 @@ impl Ctx<'_> {
 
     /// `queryString` or `postData.params`: `[{name, value}]`. `all`: every value is secret (form posts).
     fn params(&mut self, params: &mut Json<'_>, all: bool) {
-        let Json::Arr(items) = params else { return };
+        let Json::Arr(items) = params else {
+            self.generic(params);
+            return;
+        };
         for p in items {
-            let Json::Obj(members) = p else { continue };
-            let name = members
-                .iter()
-                .find(|(k, _)| k == "name")
-                .and_then(|(_, v)| v.as_str())
-                .unwrap_or("")
-                .to_owned();
+            let Json::Obj(members) = p else {
+                self.generic(p);
+                continue;
+            };
+            let name =
+                members.iter().find(|(k, _)| k == "name").and_then(|(_, v)| v.as_str()).map(str::to_owned);
             for (key, value) in members.iter_mut() {
-                if key == "value" {
-                    if let Some(new) = value.as_str().and_then(|v| self.param(&name, v, all)) {
-                        set_str(value, new);
-                    }
-                } else if key != "name" {
-                    self.generic(value);
+                match (key.as_ref(), &name) {
+                    ("name", Some(_)) => {}
+                    ("value", Some(name)) => self.scrub(value, &mut |ctx, v| ctx.param(name, v, all)),
+                    (_, None) if all => self.scrub(value, &mut |ctx, v| ctx.param("", v, true)),
+                    (_, None) => self.scrub(value, &mut |ctx, v| ctx.unnamed(v)),
+                    _ => self.generic(value),
                 }
             }
         }
@@ -676,9 +710,12 @@ impl Ctx<'_> {
         }
         self.summary.jwts += 1;
         let claims = b64url_decode(payload).and_then(|bytes| {
-            let mut claims: Json<'_> = serde_json::from_slice(&bytes).ok()?;
+            let (mut claims, len, _) = json::parse(&bytes, true).ok()?;
+            if !bytes[len..].iter().all(u8::is_ascii_whitespace) {
+                return None;
+            }
             self.claims(&mut claims);
-            serde_json::to_vec(&claims).ok()
+            Some(claims.to_vec())
         });
         Some(match claims {
             Some(claims) => format!("{header}.{}.redacted", b64url_encode(&claims)),
@@ -735,10 +772,11 @@ impl Ctx<'_> {
     fn body(&mut self, mime: &str, text: &str) -> String {
         let trimmed = text.trim_start();
         if mime.contains("json") || trimmed.starts_with('{') || trimmed.starts_with('[') {
-            if let Ok(mut json) = serde_json::from_str::<Json<'_>>(text) {
-                self.json_values(&mut json);
-                if let Ok(out) = serde_json::to_string(&json) {
-                    return out;
+            if let Ok((mut json, len, _)) = json::parse(text.as_bytes(), true) {
+                if text[len..].trim().is_empty() {
+                    self.json_values(&mut json);
+                    // Written from a `&str` and strings: always UTF-8.
+                    return String::from_utf8_lossy(&json.to_vec()).into_owned();
                 }
             }
         }
@@ -769,9 +807,19 @@ impl Ctx<'_> {
 
     /// `response.content`: the text of non-media bodies dropped (the size stays).
     fn content(&mut self, content: &mut Json<'_>) {
-        let Json::Obj(members) = content else { return };
+        let Json::Obj(members) = content else {
+            self.generic(content);
+            return;
+        };
         if !self.options.response_bodies {
-            members.iter_mut().filter(|(k, _)| k != "text").for_each(|(_, v)| self.generic(v));
+            for (key, value) in members.iter_mut() {
+                if key == "text" {
+                    // Kept: read now, so that what it holds is written back as valid JSON.
+                    *value = std::mem::replace(value, Json::Null).decode_raw(self.notes);
+                } else {
+                    self.generic(value);
+                }
+            }
             return;
         }
         let mime = members
@@ -785,7 +833,7 @@ impl Ctx<'_> {
             k == "text"
                 && match v {
                     Json::Str(t) => !t.is_empty(),
-                    Json::Raw(raw) => raw.get() != "\"\"" && raw.get() != "null",
+                    Json::Raw(raw) => *raw != b"\"\"",
                     _ => false,
                 }
         });
@@ -793,15 +841,24 @@ impl Ctx<'_> {
             members.retain(|(k, _)| k != "text" && k != "encoding");
             self.summary.response_bodies += 1;
         }
+        for (key, value) in members.iter_mut() {
+            if key == "text" {
+                *value = std::mem::replace(value, Json::Null).decode_raw(self.notes);
+            }
+        }
     }
 
     /// Websocket frames are bodies: their data goes with the response bodies (the count stays).
     fn websocket(&mut self, messages: &mut Json<'_>) {
         let Json::Arr(items) = messages else { return };
         for m in items {
-            let Some(data) = m.get_mut("data") else { continue };
+            let Some(data) = m.get_mut("data") else {
+                self.generic(m);
+                continue;
+            };
             if self.options.response_bodies {
-                if data.as_str().is_some_and(|d| !d.is_empty()) {
+                let empty = matches!(data, Json::Null) || data.as_str().is_some_and(str::is_empty);
+                if !empty {
                     self.summary.response_bodies += 1;
                     set_str(data, String::new());
                 }

@@ -2,8 +2,10 @@
 //!
 //! It streams like the analysis (the same chunks, the same [`Scanner`], in raw mode) and writes each entry as
 //! soon as it is redacted, so memory follows the largest entry, never the file. Each entry is parsed into a
-//! lossless value ([`json::Json`]: member order, unknown fields and numbers survive), rewritten field by field
-//! ([`entry`]) and serialized again: the output is always valid JSON, a HAR with the same entries.
+//! lossless value ([`json::Json`]: member order, unknown fields and numbers as written survive), read with the
+//! tolerance the analysis has ([`crate::har::json`]: a file one accepts the other accepts, deviations listed
+//! as warnings), rewritten field by field ([`entry`]) and serialized again: the output is always valid JSON, a
+//! HAR with the same entries.
 //!
 //! Secrets become pseudonyms ([`pseudo`]): an HMAC of the value under a key the caller draws per export and
 //! never stores. Equal values stay equal and different ones different, and what a diagnosis reads keeps its
@@ -13,14 +15,14 @@
 //! test-bed recording).
 
 mod entry;
-mod json;
 mod pseudo;
 
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::har::{HarError, RawPart, RawSink, Scanner};
+use crate::har::json::{self, Notes};
+use crate::har::{HarError, RawPart, RawSink, Scanner, Warning, Warnings};
 
 /// What to redact. The defaults remove every secret and keep what identifies nobody; usernames, IP addresses
 /// and hostnames are opt-in because a support engineer often needs them.
@@ -147,6 +149,8 @@ impl Redactor {
                 root_first: true,
                 log_first: true,
                 entries_first: true,
+                notes: Notes::default(),
+                warnings: Warnings::default(),
             },
         }
     }
@@ -188,6 +192,14 @@ impl Redactor {
         self.scanner.entries()
     }
 
+    /// What the input does that JSON or the HAR format does not, as far as read: the deviations tolerated
+    /// (the analysis lists the same ones).
+    pub fn warnings(&self) -> Vec<Warning> {
+        let mut all = self.scanner.warnings().as_slice().to_vec();
+        all.extend_from_slice(self.writer.warnings.as_slice());
+        all
+    }
+
     /// The user names learnt from `X-AUSERNAME` so far: hand them to the next file's redactor (with
     /// [`Redactor::learn_users`]) so its URLs lose them too.
     pub fn users(&self) -> impl Iterator<Item = &str> {
@@ -220,6 +232,10 @@ struct Writer {
     root_first: bool,
     log_first: bool,
     entries_first: bool,
+    /// What the entry being redacted tolerated, for the scanner's warnings.
+    notes: Notes,
+    /// Deviations outside the entries.
+    warnings: Warnings,
 }
 
 impl Writer {
@@ -229,6 +245,7 @@ impl Writer {
             names: &self.names,
             summary: &mut self.summary,
             users: &mut self.users,
+            notes: &mut self.notes,
         }
     }
 
@@ -237,16 +254,8 @@ impl Writer {
         if !std::mem::replace(first, false) {
             self.out.push(b',');
         }
-        write_json(&mut self.out, &name);
+        json::write_str(&mut self.out, name);
         self.out.push(b':');
-    }
-}
-
-fn write_json(out: &mut Vec<u8>, value: &(impl Serialize + ?Sized)) {
-    // Serializing strings and our own values into a Vec cannot fail (no I/O, no non-string keys); `null`
-    // keeps the output valid should it ever do.
-    if serde_json::to_writer(&mut *out, value).is_err() {
-        out.extend_from_slice(b"null");
     }
 }
 
@@ -255,41 +264,51 @@ impl RawSink for Writer {
         match part {
             RawPart::Member { in_log, name, value } => {
                 self.member_name(in_log, &name);
-                match serde_json::from_slice::<json::Json<'_>>(&value) {
-                    Ok(mut value) => {
+                match json::parse(&value, true) {
+                    Ok((mut value, _, notes)) => {
+                        for (code, text) in notes.each() {
+                            self.warnings.add(code, None, || format!("outside the entries: {text}"));
+                        }
                         // `pages` titles are URLs; comments and custom members may hold anything.
                         self.ctx().generic(&mut value);
-                        write_json(&mut self.out, &value);
+                        value.write(&mut self.out);
                     }
-                    Err(_) => self.out.extend_from_slice(b"null"),
+                    // The scanner checked only that brackets balance: what is not JSON inside goes.
+                    Err(_) => {
+                        self.warnings.add("member-not-json", None, || {
+                            format!("`{name}` is not JSON inside (the analysis ignores it): written as null")
+                        });
+                        self.out.extend_from_slice(b"null");
+                    }
                 }
             }
+            // A file with several `log` members or `entries` arrays (the analysis reads them all, as one) keeps
+            // them: each is an object or array of its own.
             RawPart::LogStart => {
                 self.member_name(false, "log");
                 self.out.push(b'{');
+                self.log_first = true;
             }
             RawPart::EntriesStart => {
                 self.member_name(true, "entries");
                 self.out.push(b'[');
+                self.entries_first = true;
             }
             RawPart::EntriesEnd => self.out.push(b']'),
             RawPart::LogEnd => self.out.push(b'}'),
         }
     }
 
-    fn entry(&mut self, _index: u64, bytes: &[u8]) -> Result<usize, serde_json::Error> {
-        let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<json::EntryJson<'_>>();
-        let mut value = match stream.next() {
-            Some(value) => value?.0,
-            None => return Ok(0),
-        };
-        let len = stream.byte_offset();
+    fn entry(&mut self, _index: u64, bytes: &[u8], last: bool) -> Result<(usize, Notes), json::Error> {
+        let (mut value, len, mut notes) = json::parse_entry(bytes, last)?;
+        self.notes = Notes::default();
         self.ctx().entry(&mut value);
+        notes.add(self.notes);
         if !std::mem::replace(&mut self.entries_first, false) {
             self.out.push(b',');
         }
-        serde_json::to_writer(&mut self.out, &value)?;
-        Ok(len)
+        value.write(&mut self.out);
+        Ok((len, notes))
     }
 }
 

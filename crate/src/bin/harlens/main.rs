@@ -257,6 +257,11 @@ fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Re
         users.sort();
         users.dedup();
         eprintln!("harlens: {} -> {to}: {}", input_display(path), summary.describe());
+        // What the input does that JSON or HAR does not, as `analyze` lists it: tolerated, but worth knowing.
+        for w in redactor.warnings() {
+            let times = if w.count > 1 { format!(" ({} times)", w.count) } else { String::new() };
+            eprintln!("harlens: {}: warning: {}{times}", input_display(path), w.message);
+        }
         total.add(&summary);
     }
     if hars.len() > 1 {
