@@ -457,10 +457,11 @@ async function main() {
     try {
       const { files } = await ask('redact');
       const said = [];
-      for (const { name, blob, summary } of files) {
+      for (const { name, blob, summary, warnings } of files) {
         download(name, blob, 'application/json');
         const counts = Object.entries(summary).filter(([k, v]) => k !== 'entries' && typeof v === 'number' && v > 0);
-        said.push(`${name}: ${summary.entries} entries; replaced ${counts.map(([k, v]) => `${v} ${k.replace(/_/g, ' ')}`).join(', ') || 'nothing'}`);
+        const noted = warnings.length ? ` (read despite: ${warnings.map((w) => w.message).join('; ')})` : '';
+        said.push(`${name}: ${summary.entries} entries; replaced ${counts.map(([k, v]) => `${v} ${k.replace(/_/g, ' ')}`).join(', ') || 'nothing'}${noted}`);
       }
       $('redact-summary').textContent = said.length ? said.join('. ') : 'No HAR to sanitize: analyze one first.';
     } catch (err) {

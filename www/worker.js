@@ -152,16 +152,28 @@ async function analyze({ id, inputs, proxies }, exports) {
 
 /**
  * The last analysis's HARs, sanitized (the core's sanitizer: secrets become stable pseudonyms, the session
- * structure stays, so the copy still diagnoses the same). Streamed: each file goes from File.stream() through
- * the WASM redactor into Blob parts, never whole in memory as a string; one random key for all files, so they
- * share pseudonyms, drawn here and never kept.
+ * structure stays, so the copy still diagnoses the same). Two passes over each file, both streamed from
+ * File.stream() (a File can be read twice): the first learns every value to replace, the second writes the
+ * file with those values and all their copies replaced, wherever they come, into Blob parts, never whole in
+ * memory as a string. One redactor and one random key for all files, so they share pseudonyms (and a secret
+ * of one file copied into another is replaced there too); the key is drawn here and never kept.
  */
 async function redact() {
   const key = crypto.getRandomValues(new Uint8Array(32));
+  const files = harFiles.filter(Boolean);
+  const redactor = new StreamingRedactor('', key);
   const out = [];
-  for (const file of harFiles.filter(Boolean)) {
-    const redactor = new StreamingRedactor('', key);
-    try {
+  try {
+    for (const file of files) {
+      const reader = file.stream().getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        redactor.collect(value);
+      }
+      redactor.endCollect();
+    }
+    for (const file of files) {
       const parts = [];
       const reader = file.stream().getReader();
       for (;;) {
@@ -172,10 +184,15 @@ async function redact() {
       }
       parts.push(redactor.finish());
       const name = file.name.replace(/\.har$/i, '') + '.redacted.har';
-      out.push({ name, blob: new Blob(parts, { type: 'application/json' }), summary: JSON.parse(redactor.summary()) });
-    } finally {
-      redactor.free();
+      out.push({
+        name,
+        blob: new Blob(parts, { type: 'application/json' }),
+        summary: JSON.parse(redactor.summary()),
+        warnings: JSON.parse(redactor.warnings()),
+      });
     }
+  } finally {
+    redactor.free();
   }
   return out;
 }

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::net::IpAddr;
 
+use super::copies::{Copies, Shape};
 use super::pseudo::{b64url_decode, b64url_encode, Pseudonyms};
 use super::{Options, Summary};
 use crate::har::json::{self, Json, Notes};
@@ -36,6 +37,8 @@ pub(crate) struct Ctx<'a> {
     pub names: &'a Pseudonyms,
     pub summary: &'a mut Summary,
     pub users: &'a mut HashSet<String>,
+    /// Every value replaced, so that its copies elsewhere get the same replacement.
+    pub copies: &'a mut Copies,
     /// Deviations met while decoding a kept response body.
     pub notes: &'a mut Notes,
 }
@@ -64,6 +67,55 @@ fn set_str(slot: &mut Json<'_>, value: String) {
 }
 
 impl Ctx<'_> {
+    /// The placeholder of a secret, remembered so that its copies get it too. URLs are not chased: a URL
+    /// replaced whole (a claim, a posted value) is an address the rest of the file needs, not a credential.
+    fn secret(&mut self, value: &str) -> String {
+        let new = self.names.secret(value);
+        if !value.starts_with("http://") && !value.starts_with("https://") {
+            self.copies.track(value, &new, Shape::Secret);
+        }
+        new
+    }
+
+    fn user(&mut self, name: &str) -> String {
+        let new = self.names.user(name);
+        self.copies.track(name, &new, Shape::Word);
+        new
+    }
+
+    fn ip(&mut self, ip: IpAddr, text: &str) -> IpAddr {
+        let new = self.names.ip(ip);
+        self.copies.track(text, &new.to_string(), Shape::Address);
+        new
+    }
+
+    /// Every string of a value (its members' names too) with the copies of replaced values replaced, and a
+    /// number that is a replaced value written as its replacement.
+    pub(crate) fn replace_copies(&mut self, value: &mut Json<'_>) {
+        match value {
+            Json::Str(s) => {
+                if let Some(new) = self.copies.replace_in(s) {
+                    *s = Cow::Owned(new);
+                }
+            }
+            Json::Num(n) => {
+                if let Some(new) = self.copies.replacement_of(n) {
+                    *value = Json::Str(Cow::Owned(new.to_owned()));
+                }
+            }
+            Json::Arr(items) => items.iter_mut().for_each(|v| self.replace_copies(v)),
+            Json::Obj(members) => {
+                for (key, v) in members.iter_mut() {
+                    if let Some(new) = self.copies.replace_in(key) {
+                        *key = Cow::Owned(new);
+                    }
+                    self.replace_copies(v);
+                }
+            }
+            Json::Null | Json::Bool(_) | Json::Raw(_) => {}
+        }
+    }
+
     pub(crate) fn entry(&mut self, entry: &mut Json<'_>) {
         self.summary.entries += 1;
         let Json::Obj(members) = entry else {
@@ -169,7 +221,8 @@ impl Ctx<'_> {
     fn ip_field(&mut self, value: &mut Json<'_>) {
         let Some(ip) = value.as_str().and_then(parse_ip) else { return };
         self.summary.ips += 1;
-        set_str(value, self.names.ip(ip).to_string());
+        let new = self.ip(ip, value.as_str().unwrap_or_default()).to_string();
+        set_str(value, new);
     }
 
     fn headers(&mut self, headers: &mut Json<'_>) {
@@ -224,7 +277,7 @@ impl Ctx<'_> {
             return self.jwts(value);
         }
         self.summary.tokens += 1;
-        Some(self.names.secret(value))
+        Some(self.secret(value))
     }
 
     /// One header's new value, `None` to keep it.
@@ -243,8 +296,8 @@ impl Ctx<'_> {
             }
             self.summary.authorization += 1;
             return Some(match value.trim().split_once(' ') {
-                Some((scheme, credentials)) => format!("{scheme} {}", self.names.secret(credentials.trim())),
-                None => self.names.secret(value),
+                Some((scheme, credentials)) => format!("{scheme} {}", self.secret(credentials.trim())),
+                None => self.secret(value),
             });
         }
         if is("x-ausername") {
@@ -253,7 +306,7 @@ impl Ctx<'_> {
                 return None;
             }
             self.summary.usernames += 1;
-            return Some(self.names.user(&user));
+            return Some(self.user(&user));
         }
         // `:path` is HTTP/2's request line: path and query, tokens included.
         if is("location") || is("referer") || is("content-location") || is("origin") || is(":path") {
@@ -270,7 +323,7 @@ impl Ctx<'_> {
         }
         if o.tokens && token_like(name) && !value.is_empty() {
             self.summary.tokens += 1;
-            return Some(self.names.secret(value));
+            return Some(self.secret(value));
         }
         // Any other header holding a URL (Access-Control-Allow-Origin, Content-Location-like custom ones).
         if value.starts_with("https://") || value.starts_with("http://") {
@@ -306,6 +359,8 @@ impl Ctx<'_> {
         if let Some(keep) = keep {
             out.push_str(&keep);
         }
+        // A copy of the whole value gets the whole replacement, the jvmRoute or `lin` kept.
+        self.copies.track(inner, &out, Shape::Secret);
         Some(if quoted { format!("\"{out}\"") } else { out })
     }
 
@@ -337,7 +392,8 @@ impl Ctx<'_> {
                     self.summary.cookies += 1;
                     let lead = &pair[..pair.len() - pair.trim_start().len()];
                     out.push_str(lead);
-                    out.push_str(&self.names.secret(pair.trim()));
+                    let new = self.secret(pair.trim());
+                    out.push_str(&new);
                 }
                 None => out.push_str(pair),
             }
@@ -443,16 +499,18 @@ impl Ctx<'_> {
         if value.is_empty() {
             return None;
         }
-        if all {
+        // A posted form's values all go, but only credentials are chased elsewhere: `en` or `true` would
+        // match all over the file.
+        if all && !token_like(name) {
             return Some(self.names.secret(value));
         }
-        if self.options.tokens && token_like(name) {
-            self.summary.tokens += 1;
-            return Some(self.names.secret(value));
+        if all || (self.options.tokens && token_like(name)) {
+            self.summary.tokens += u64::from(!all);
+            return Some(self.secret(value));
         }
         if self.options.usernames && user_param(name) {
             self.summary.usernames += 1;
-            return Some(self.names.user(value));
+            return Some(self.user(value));
         }
         self.jwts(value)
     }
@@ -502,7 +560,10 @@ impl Ctx<'_> {
             if let Some(u) = userinfo {
                 if o.tokens {
                     self.summary.tokens += 1;
-                    out.push_str(&self.names.secret(u));
+                    let new = self.secret(u);
+                    let decoded = percent_decode(u);
+                    self.copies.track(&decoded, &new, Shape::Secret);
+                    out.push_str(&new);
                 } else {
                     out.push_str(u);
                 }
@@ -539,7 +600,8 @@ impl Ctx<'_> {
             // Crowd's REST API names the SSO token in the path: `/rest/usermanagement/1/session/<token>`.
             if std::mem::replace(&mut after_session, crowd && seg == "session") && !seg.is_empty() {
                 self.summary.tokens += 1;
-                out.push_str(&self.names.secret(seg));
+                let new = self.secret(seg);
+                out.push_str(&new);
                 continue;
             }
             if self.options.usernames && !seg.is_empty() {
@@ -550,7 +612,8 @@ impl Ctx<'_> {
                     if seg.starts_with('~') {
                         out.push('~');
                     }
-                    out.push_str(&self.names.user(name));
+                    let new = self.user(name);
+                    out.push_str(&new);
                     continue;
                 }
             }
@@ -575,11 +638,19 @@ impl Ctx<'_> {
             // Placeholders hash the decoded value, as `queryString` holds it: one value, one placeholder.
             let decoded = percent_decode(value);
             let known_user = self.options.usernames && self.users.contains(decoded.as_ref());
-            match self.param(&percent_decode(name), &decoded, false) {
-                Some(new) => out.push_str(&new),
+            let name = percent_decode(name);
+            match self.param(&name, &decoded, false) {
+                Some(new) => {
+                    // The value as written is a copy too (`%7C` for `|`, `+` for a space, ...).
+                    if self.options.tokens && token_like(&name) {
+                        self.copies.track(value, &new, Shape::Secret);
+                    }
+                    out.push_str(&new);
+                }
                 None if known_user => {
                     self.summary.usernames += 1;
-                    out.push_str(&self.names.user(&decoded));
+                    let new = self.user(&decoded);
+                    out.push_str(&new);
                 }
                 None => out.push_str(value),
             }
@@ -603,7 +674,8 @@ impl Ctx<'_> {
                 return None;
             }
             self.summary.ips += 1;
-            match self.names.ip(ip) {
+            let bare = name.trim_start_matches('[').trim_end_matches(']');
+            match self.ip(ip, bare) {
                 IpAddr::V6(v6) if name.starts_with('[') => format!("[{v6}]"),
                 other => other.to_string(),
             }
@@ -614,7 +686,7 @@ impl Ctx<'_> {
             self.summary.hostnames += 1;
             let labels: Vec<&str> = name.split('.').collect();
             let last = labels.len() - 1;
-            labels
+            let new = labels
                 .iter()
                 .enumerate()
                 .map(|(i, l)| {
@@ -625,7 +697,10 @@ impl Ctx<'_> {
                     }
                 })
                 .collect::<Vec<_>>()
-                .join(".")
+                .join(".");
+            // Label by label, so a copy of a parent domain (`.example.test`) is replaced consistently.
+            self.copies.track(name.trim_start_matches('.'), new.trim_start_matches('.'), Shape::Word);
+            new
         };
         Some(match port {
             Some(p) => format!("{new}:{p}"),
@@ -658,7 +733,8 @@ impl Ctx<'_> {
                 Ok(ip) => {
                     changed = true;
                     self.summary.ips += 1;
-                    out.push_str(&self.names.ip(ip).to_string());
+                    let new = self.ip(ip, ip_text);
+                    out.push_str(&new.to_string());
                     if let Some(p) = port {
                         out.push(':');
                         out.push_str(p);
@@ -718,14 +794,18 @@ impl Ctx<'_> {
             Some(claims.to_vec())
         });
         Some(match claims {
-            Some(claims) => format!("{header}.{}.redacted", b64url_encode(&claims)),
-            None => self.names.secret(token),
+            Some(claims) => {
+                let new = format!("{header}.{}.redacted", b64url_encode(&claims));
+                self.copies.track(token, &new, Shape::Secret);
+                new
+            }
+            None => self.secret(token),
         })
     }
 
     fn claims(&mut self, value: &mut Json<'_>) {
         match value {
-            Json::Str(s) => *s = Cow::Owned(self.names.secret(s)),
+            Json::Str(s) => *s = Cow::Owned(self.secret(s)),
             Json::Arr(items) => items.iter_mut().for_each(|v| self.claims(v)),
             Json::Obj(members) => members.iter_mut().for_each(|(_, v)| self.claims(v)),
             _ => {}
@@ -774,7 +854,7 @@ impl Ctx<'_> {
         if mime.contains("json") || trimmed.starts_with('{') || trimmed.starts_with('[') {
             if let Ok((mut json, len, _)) = json::parse(text.as_bytes(), true) {
                 if text[len..].trim().is_empty() {
-                    self.json_values(&mut json);
+                    self.json_values(&mut json, false);
                     // Written from a `&str` and strings: always UTF-8.
                     return String::from_utf8_lossy(&json.to_vec()).into_owned();
                 }
@@ -786,7 +866,15 @@ impl Ctx<'_> {
                 .split('&')
                 .map(|pair| match pair.split_once('=') {
                     Some((name, value)) if !value.is_empty() => {
-                        format!("{name}={}", self.names.secret(&percent_decode(value)))
+                        let decoded = percent_decode(value);
+                        let new = if token_like(&percent_decode(name)) {
+                            let new = self.secret(&decoded);
+                            self.copies.track(value, &new, Shape::Secret);
+                            new
+                        } else {
+                            self.names.secret(&decoded)
+                        };
+                        format!("{name}={new}")
                     }
                     _ => pair.to_owned(),
                 })
@@ -796,11 +884,20 @@ impl Ctx<'_> {
         format!("[{} bytes redacted: {}]", text.len(), self.names.secret(text))
     }
 
-    fn json_values(&mut self, value: &mut Json<'_>) {
+    /// Every string of a posted JSON value replaced; those under a credential's name (`password`,
+    /// `token`, ...) are also chased elsewhere.
+    fn json_values(&mut self, value: &mut Json<'_>, secret: bool) {
         match value {
-            Json::Str(s) if !s.is_empty() => *s = Cow::Owned(self.names.secret(s)),
-            Json::Arr(items) => items.iter_mut().for_each(|v| self.json_values(v)),
-            Json::Obj(members) => members.iter_mut().for_each(|(_, v)| self.json_values(v)),
+            Json::Str(s) if !s.is_empty() => {
+                *s = Cow::Owned(if secret { self.secret(s) } else { self.names.secret(s) });
+            }
+            Json::Arr(items) => items.iter_mut().for_each(|v| self.json_values(v, secret)),
+            Json::Obj(members) => {
+                for (key, v) in members.iter_mut() {
+                    let secret = secret || token_like(key);
+                    self.json_values(v, secret);
+                }
+            }
             _ => {}
         }
     }

@@ -6,7 +6,7 @@
 mod output;
 
 use std::fs::File;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use harlens::net::{parse_remote_address, Observation, Simulation, TrustedProxies};
-use harlens::redact::{Options as RedactOptions, Redactor, Summary as RedactSummary};
+use harlens::redact::{Learnt, Options as RedactOptions, Redactor, Summary as RedactSummary};
 use harlens::report::{render_markdown, render_text};
 use harlens::Analyzer;
 use output::Output;
@@ -229,40 +229,84 @@ fn with_note(message: String, out: &Output) -> String {
     }
 }
 
-/// Sanitizes each input into its own output, all with one key (so placeholders match across the files).
+/// Sanitizes each input into its own output, all with one key (so placeholders match across the files), in
+/// two passes: the first reads every input and learns each value it will replace, the second writes the
+/// outputs with those values and all their copies replaced. Standard input, which cannot be read twice, is
+/// kept in a temporary file meanwhile (nameless on Unix: nothing is left behind whatever happens).
 fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Result<ExitCode, String> {
     if output.is_some() && hars.len() > 1 {
         return Err(
             "-o names one output: give one HAR, or none to write NAME.redacted.har for each".to_owned()
         );
     }
-    // No output may replace any input, its own or another's (`harlens redact a.har a.redacted.har`).
+    // No output may replace any input, its own or another's (`harlens redact a.har a.redacted.har`): all are
+    // checked before anything is read.
     let inputs: Vec<&Path> = hars.iter().map(PathBuf::as_path).filter(|p| p.as_os_str() != "-").collect();
-    let key = random_key()?;
-    let mut users: Vec<String> = Vec::new();
-    let mut total = RedactSummary::default();
+    let mut outs = Vec::with_capacity(hars.len());
     for path in hars {
-        let stdin = path.as_os_str() == "-";
-        let out = match output {
+        outs.push(match output {
             Some(out) if out.as_os_str() == "-" => Output::stdout(),
             Some(out) => Output::file(out, &inputs)?,
-            None if stdin => Output::stdout(),
+            None if path.as_os_str() == "-" => Output::stdout(),
             None => Output::file(&redacted_name(path), &inputs)?,
+        });
+    }
+    let note = |message: String, outs: &[Output]| outs.iter().fold(message, with_note);
+    let key = random_key()?;
+    let mut learnt = Learnt::default();
+    let mut spools = Vec::with_capacity(hars.len());
+    for path in hars {
+        let mut first = Redactor::first_pass(options, &key).with_learnt(learnt);
+        let spool =
+            if path.as_os_str() == "-" { Some(output::spool().map_err(|e| note(e, &outs))?) } else { None };
+        let (reader, total) = open_input(path).map_err(|e| note(e, &outs))?;
+        let label = format!("{} (reading, 1/2)", input_display(path));
+        let mut tee = spool.as_ref().map(|(file, _)| file);
+        let mut keep = |bytes: &[u8]| match tee.as_mut() {
+            Some(file) => file
+                .write_all(bytes)
+                .map_err(|e| format!("cannot keep standard input in a temporary file: {e}")),
+            None => Ok(()),
         };
-        let to = out.shown().to_owned();
-        let mut redactor = Redactor::new(options, &key);
-        redactor.learn_users(users.iter().map(String::as_str));
-        let summary = redact_one(&mut redactor, path, out)?;
-        users.extend(redactor.users().map(str::to_owned));
-        users.sort();
-        users.dedup();
-        eprintln!("harlens: {} -> {to}: {}", input_display(path), summary.describe());
+        redact_pass(&mut first, reader, total, &label, &mut keep, &mut |_| Ok(()))
+            .map_err(|e| note(e, &outs))?;
+        learnt = first.into_learnt();
+        spools.push(spool);
+    }
+    let mut total = RedactSummary::default();
+    for ((path, mut out), spool) in hars.iter().zip(outs).zip(spools) {
+        let (reader, size): (Box<dyn Read + Send>, Option<u64>) = match &spool {
+            Some((file, _)) => {
+                let mut file =
+                    file.try_clone().map_err(|e| format!("the temporary copy of standard input: {e}"))?;
+                let size = file.seek(SeekFrom::End(0)).ok();
+                file.seek(SeekFrom::Start(0))
+                    .map_err(|e| format!("the temporary copy of standard input: {e}"))?;
+                (Box::new(file), size)
+            }
+            None => open_input(path)?,
+        };
+        let mut redactor = Redactor::new(options, &key).with_learnt(learnt);
+        let label = format!("{} (writing, 2/2)", input_display(path));
+        let shown = out.shown().to_owned();
+        let result = redact_pass(&mut redactor, reader, size, &label, &mut |_| Ok(()), &mut |bytes| {
+            out.write_all(bytes).map_err(|e| format!("{shown}: cannot write: {e}"))
+        });
+        if let Some((_, Some(name))) = &spool {
+            output::remove_spool(name);
+        }
+        let summary = match result {
+            Ok(summary) => out.commit().map(|()| summary)?,
+            Err(message) => return Err(with_note(message, &out)),
+        };
+        eprintln!("harlens: {} -> {shown}: {}", input_display(path), summary.describe());
         // What the input does that JSON or HAR does not, as `analyze` lists it: tolerated, but worth knowing.
         for w in redactor.warnings() {
             let times = if w.count > 1 { format!(" ({} times)", w.count) } else { String::new() };
             eprintln!("harlens: {}: warning: {}{times}", input_display(path), w.message);
         }
         total.add(&summary);
+        learnt = redactor.into_learnt();
     }
     if hars.len() > 1 {
         eprintln!("harlens: {} files: {}", hars.len(), total.describe());
@@ -298,18 +342,23 @@ fn input_display(path: &Path) -> String {
     }
 }
 
-/// Streams one input through the redactor into `out`, which is put in place only when the whole input was
-/// read; on any failure the target stays as it was.
-fn redact_one(redactor: &mut Redactor, path: &Path, mut out: Output) -> Result<RedactSummary, String> {
-    let display = input_display(path);
-    let (reader, total) = open_input(path)?;
-    let mut progress = Progress::new(&display, total);
+/// Streams one input through one pass of the redactor: `input` sees each chunk read (the first pass keeps
+/// standard input with it), `output` the output as it is ready (the second pass writes it).
+fn redact_pass(
+    redactor: &mut Redactor,
+    reader: Box<dyn Read + Send>,
+    total: Option<u64>,
+    label: &str,
+    input: &mut dyn FnMut(&[u8]) -> Result<(), String>,
+    output: &mut dyn FnMut(&[u8]) -> Result<(), String>,
+) -> Result<RedactSummary, String> {
+    let display = label.split(" (").next().unwrap_or(label).to_owned();
+    let mut progress = Progress::new(label, total);
     let mut ready = Vec::with_capacity(CHUNK);
-    let shown = out.shown().to_owned();
-    let write_err = |e: io::Error| format!("{shown}: cannot write: {e}");
     let result = stream_chunks(reader, &display, |chunk| {
+        input(chunk)?;
         redactor.push(chunk, &mut ready).map_err(|e| format!("{display}: {e}"))?;
-        out.write_all(&ready).map_err(write_err)?;
+        output(&ready)?;
         ready.clear();
         progress.update(harlens::analysis::Progress {
             bytes: redactor.bytes_consumed(),
@@ -319,14 +368,11 @@ fn redact_one(redactor: &mut Redactor, path: &Path, mut out: Output) -> Result<R
     })
     .and_then(|()| {
         let summary = redactor.finish(&mut ready).map_err(|e| format!("{display}: {e}"))?;
-        out.write_all(&ready).map_err(write_err)?;
+        output(&ready)?;
         Ok(summary)
     });
     progress.clear();
-    match result {
-        Ok(summary) => out.commit().map(|()| summary),
-        Err(message) => Err(with_note(message, &out)),
-    }
+    result
 }
 
 fn list_rules(format: TextOrJson) -> Result<ExitCode, String> {

@@ -214,6 +214,40 @@ fn file_id(_: &fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 
+/// A temporary file for standard input, read twice by `redact`: on Unix it has no name from the start, so
+/// nothing is left behind whatever happens.
+pub fn spool() -> Result<(File, Option<PathBuf>), String> {
+    on_signals();
+    let dir = std::env::temp_dir();
+    for attempt in 0..100u32 {
+        let path = dir.join(format!("harlens-stdin-{}-{attempt}.tmp", std::process::id()));
+        match OpenOptions::new().read(true).write(true).create_new(true).open(&path) {
+            Ok(file) => {
+                if cfg!(unix) && fs::remove_file(&path).is_ok() {
+                    return Ok((file, None));
+                }
+                remember(&path);
+                return Ok((file, Some(path)));
+            }
+            Err(e) => {
+                if e.kind() != io::ErrorKind::AlreadyExists {
+                    return Err(format!(
+                        "cannot create a temporary file in {} for standard input: {e}",
+                        dir.display()
+                    ));
+                }
+            }
+        }
+    }
+    Err(format!("cannot find a free temporary name in {}", dir.display()))
+}
+
+/// Removes a temporary file made by [`spool`] that has a name.
+pub fn remove_spool(path: &Path) {
+    let _ = fs::remove_file(path);
+    forget(path);
+}
+
 fn remember(path: &Path) {
     TEMPORARY.lock().unwrap_or_else(PoisonError::into_inner).push(path.to_path_buf());
 }

@@ -473,3 +473,60 @@ fn elements_that_are_not_entry_objects_are_judged_alike() {
         }
     }
 }
+
+fn b64(bytes: &[u8]) -> String {
+    pseudo::b64url_encode(bytes).replace('-', "+").replace('_', "/")
+}
+
+#[test]
+fn copies_of_a_replaced_value_get_its_placeholder_wherever_they_are() {
+    // An analytics beacon carries the __utma cookie in `utmcc` before the request that sends the cookie;
+    // WebPagetest's `_url` keeps the query; headers, a JSON text and base64 repeat a token.
+    let utma = "123456789.1700000000.1.1";
+    let token = "tok/en\"VALUE123";
+    let json_token = serde_json::to_string(token).unwrap();
+    let escaped = &json_token[1..json_token.len() - 1];
+    let entries = [
+        format!(
+            r#"{{"request":{{"url":"https://ga.example.test/__utm.gif?utmcc=__utma%3D{utma}%3B","headers":[]}},"_url":"ga.example.test/__utm.gif?utmcc=__utma%3D{utma}%3B"}}"#
+        ),
+        format!(
+            r#"{{"request":{{"url":"https://h.example.test/x","headers":[{{"name":"Cookie","value":"__utma={utma}; other=1"}},{{"name":"X-Auth-Token","value":{json_token}}}]}}}}"#
+        ),
+        format!(
+            r#"{{"request":{{"url":"https://h.example.test/y","headers":[{{"name":"X-Echo","value":"seen {utma} and {escaped_in_json}"}},{{"name":"X-B64","value":"{b64}"}}]}},
+               "_json":"{{\"t\":\"{escaped_in_json}\"}}","_pct":"a={pct}","_number":{number},"{utma}":1}}"#,
+            escaped_in_json = escaped.replace('\\', "\\\\").replace('"', "\\\""),
+            b64 = b64(token.as_bytes()),
+            pct = "tok%2Fen%22VALUE123",
+            number = 12345678901234_u64,
+        ),
+        r#"{"request":{"url":"https://h.example.test/z","headers":[{"name":"X-Api-Key","value":"12345678901234"}]}}"#
+            .to_owned(),
+    ];
+    let input = har(&entries.join(","));
+    let (out, _) = redact_str(&input, Options::default());
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let cookie = v["log"]["entries"][1]["request"]["headers"][0]["value"].as_str().unwrap();
+    let placeholder = cookie.strip_prefix("__utma=").and_then(|c| c.split(';').next()).unwrap();
+    for form in [utma, "tok/en", "VALUE123", &b64(token.as_bytes()), "12345678901234"] {
+        assert!(!out.contains(form), "`{form}` survived: {out}");
+    }
+    let e = &v["log"]["entries"];
+    assert_eq!(e[0]["_url"], format!("ga.example.test/__utm.gif?utmcc=__utma%3D{placeholder}%3B"));
+    assert!(e[0]["request"]["url"].as_str().unwrap().contains(placeholder), "{out}");
+    assert!(e[2]["request"]["headers"][0]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("seen {placeholder} and redacted-")));
+    assert_eq!(e[2][placeholder], 1, "a copy in a member's name");
+    assert!(e[2]["_number"].as_str().unwrap().starts_with("redacted-"), "a number that is a secret");
+    // One pass alone cannot know a value before it comes: the beacon keeps it.
+    let mut single = Redactor::new(Options::default(), KEY);
+    let mut once = Vec::new();
+    single.push(&input, &mut once).unwrap();
+    single.finish(&mut once).unwrap();
+    let once = String::from_utf8(once).unwrap();
+    assert!(once.contains(&format!("__utma%3D{utma}%3B")), "{once}");
+    assert!(!once.contains(&format!("seen {utma}")), "{once}");
+}
