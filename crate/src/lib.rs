@@ -5,6 +5,7 @@
 //! are thin shells around it and never re-implement analysis.
 
 pub mod analysis;
+pub mod escape;
 pub mod har;
 pub mod logs;
 pub mod monitor;

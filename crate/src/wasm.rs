@@ -128,7 +128,8 @@ impl StreamingRedactor {
         let options = if options_json.trim().is_empty() {
             crate::redact::Options::default()
         } else {
-            serde_json::from_str(options_json)
+            // from_slice, as every other JSON the core reads: one serde_json reader in the .wasm, not two.
+            serde_json::from_slice(options_json.as_bytes())
                 .map_err(|e| JsError::new(&format!("redaction options: {e}")))?
         };
         if key.len() < 16 {
@@ -192,7 +193,8 @@ impl StreamingRedactor {
     /// What the last file written does that JSON or HAR does not (JSON: `[{"code", "message", "count"}]`),
     /// tolerated as the analysis tolerates it.
     pub fn warnings(&self) -> Result<String, JsError> {
-        serde_json::to_string(&self.warnings).map_err(into_error)
+        // Pretty, as the report writes the same warnings: one serializer for both in the .wasm.
+        serde_json::to_string_pretty(&self.warnings).map_err(into_error)
     }
 
     /// Bytes read so far in the current pass.
@@ -404,7 +406,8 @@ impl EntryTable {
     /// Applies a filter (`{"origin": id, "status": "4xx", "text": "...", "auth": true}`, JSON text); returns
     /// how many rows match.
     pub fn filter(&mut self, filter_json: &str) -> Result<u32, JsError> {
-        let filter: crate::report::entries::Filter = serde_json::from_str(filter_json).map_err(into_error)?;
+        let filter: crate::report::entries::Filter =
+            serde_json::from_slice(filter_json.as_bytes()).map_err(into_error)?;
         Ok(self.index.filter(&filter) as u32)
     }
 

@@ -111,6 +111,16 @@ pub fn parse_entry(bytes: &[u8], last: bool) -> Result<(Json<'_>, usize, Notes),
     parse_at(bytes, last, Level::Entry)
 }
 
+/// `bytes`, one JSON value, written back as strict JSON: what serde_json reads after refusing the input
+/// as written (the live monitor's fallback; the scanner has its own, sharing the buffer).
+pub fn normalize(bytes: &[u8]) -> Result<(Vec<u8>, Notes), Error> {
+    let (value, len, notes) = parse(bytes, true)?;
+    if let Some(extra) = bytes[len..].iter().position(|b| !b.is_ascii_whitespace()) {
+        return Err(Error { offset: len + extra, eof: false, message: "trailing characters".to_owned() });
+    }
+    Ok((value.to_vec(), notes))
+}
+
 fn parse_at(bytes: &[u8], last: bool, level: Level) -> Result<(Json<'_>, usize, Notes), Error> {
     let mut p = Parser { bytes, pos: 0, notes: Notes::default() };
     p.ws();

@@ -215,31 +215,35 @@ impl<F: FnMut(&Entry<'_>)> EntryParse for Analyzed<F> {
         // serde_json refused the entry (or it is nested too deep for the fast path): the tolerant reading
         // decides, so that the analysis accepts exactly what the sanitizer does, and serde_json reads the
         // entry it writes back.
-        let (value, len, notes) = match json::parse_entry(bytes, last) {
+        let (len, notes) = match tolerate(bytes, last, copy) {
             Ok(read) => read,
-            Err(error) => return Some(Err(EntryError::Json(error))),
+            Err(error) => return Some(Err(error)),
         };
-        if !matches!(value, json::Json::Obj(_)) {
-            return Some(Err(EntryError::Shape("not an object".to_owned())));
-        }
-        let mut strict = std::mem::take(copy);
-        strict.clear();
-        value.write(&mut strict);
-        let result = match parse_entry(&strict) {
+        Some(match parse_entry(copy) {
             Some(Ok((entry, _))) => {
                 note_deviations(notes, index, warnings);
                 Ok(deliver(entry, len, warnings))
             }
             Some(Err(error)) => Err(EntryError::Shape(strip_serde_position(&error.to_string()))),
             None => Err(EntryError::Shape("not a JSON value".to_owned())),
-        };
-        *copy = strict;
-        Some(result)
+        })
     }
 
     fn unreadable(&mut self, index: u64) {
         (self.on_entry)(&Entry { index, unreadable: true, ..Entry::default() });
     }
+}
+
+/// The tolerant reading of an element serde_json refused: the object written back as strict JSON into
+/// `strict`, with its length in `bytes` and what was tolerated. Not generic, so the analysis has it once.
+fn tolerate(bytes: &[u8], last: bool, strict: &mut Vec<u8>) -> Result<(usize, Notes), EntryError> {
+    let (value, len, notes) = json::parse_entry(bytes, last).map_err(EntryError::Json)?;
+    if !matches!(value, json::Json::Obj(_)) {
+        return Err(EntryError::Shape("not an object".to_owned()));
+    }
+    strict.clear();
+    value.write(strict);
+    Ok((len, notes))
 }
 
 /// The deviations the tolerant reading accepted in one entry, as warnings (counted per kind).
@@ -656,7 +660,7 @@ impl Scanner {
             // Validate the token with serde_json so `tru` or `01` is reported as the error it is.
             let token = &self.buf[range.clone()];
             if serde_json::from_slice::<serde::de::IgnoredAny>(token).is_err() {
-                let text = String::from_utf8_lossy(token).into_owned();
+                let text = crate::escape::excerpt(&String::from_utf8_lossy(token), 40);
                 self.pos = v.start;
                 return Err(self.syntax(format!("`{text}` is not a JSON value")));
             }
@@ -1104,7 +1108,8 @@ fn strip_serde_position(message: &str) -> String {
         "control character (\\u0000-\\u001F) found while parsing a string" => {
             "raw control character inside a string (it must be escaped)".to_owned()
         }
-        other => other.to_owned(),
+        // serde_json quotes the value it refused (`invalid type: string "..."`): a short excerpt, shown.
+        other => crate::escape::excerpt(other, 200),
     }
 }
 

@@ -14,8 +14,7 @@
 //! Memory: at most [`MAX_VALUES`] values are remembered (about 200 bytes each with their forms), a bound no
 //! real recording approaches; past it, copies of further values are not chased and a warning says so.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashSet;
 
 use super::pseudo::b64url_encode;
 
@@ -24,6 +23,8 @@ pub const MIN_LEN: usize = 8;
 const MIN_ADDRESS_LEN: usize = 7;
 /// Values remembered at most: about 10 MB with their forms and index.
 pub const MAX_VALUES: usize = 50_000;
+/// Buckets of the index, by a hash of a pattern's first four bytes.
+const BUCKETS: usize = 4096;
 
 /// What a replaced value is, which says how a copy of it is recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,13 +40,12 @@ pub enum Shape {
 /// The values replaced so far, their replacements, and an index to find their copies.
 #[derive(Debug, Clone, Default)]
 pub struct Copies {
-    /// Each value remembered, its replacement and what it is.
-    seen: HashMap<Box<str>, (Box<str>, Shape)>,
+    seen: HashSet<Box<str>>,
+    /// Every form of every value; a value's own text is the first of its forms.
     patterns: Vec<Pattern>,
-    /// Pattern indices by their first four bytes, longest pattern first.
-    index: HashMap<u32, Vec<u32>, BuildHasherDefault<KeyHasher>>,
-    /// One bit per possible first two bytes of a pattern: most positions of a text are rejected here.
-    filter: Vec<u64>,
+    /// Pattern indices by a hash of their first four bytes, longest pattern first in each bucket; empty
+    /// until the first value.
+    index: Vec<Vec<u32>>,
     shortest: usize,
     /// Values not remembered because [`MAX_VALUES`] was reached.
     pub(crate) dropped: u64,
@@ -56,24 +56,8 @@ struct Pattern {
     text: Box<str>,
     replacement: Box<str>,
     shape: Shape,
-}
-
-/// A multiplicative hash for the four-byte keys (the default SipHash would be the slowest part of a lookup).
-#[derive(Debug, Default)]
-pub struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
+    /// The value itself, not one of its encodings.
+    own: bool,
 }
 
 impl Copies {
@@ -89,46 +73,50 @@ impl Copies {
 
     /// The values remembered, as they were found, and what they are (for tests that check none survives).
     pub fn values(&self) -> impl Iterator<Item = (&str, Shape)> {
-        self.seen.iter().map(|(value, (_, shape))| (value.as_ref(), *shape))
+        self.patterns.iter().filter(|p| p.own).map(|p| (p.text.as_ref(), p.shape))
     }
 
     /// The replacement of a value remembered, when `text` is one exactly (a number holding a secret).
     pub fn replacement_of(&self, text: &str) -> Option<&str> {
-        self.seen.get(text).map(|(replacement, _)| replacement.as_ref())
+        let bucket = self.index.get(bucket_of(text.as_bytes())?)?;
+        bucket
+            .iter()
+            .map(|&p| &self.patterns[p as usize])
+            .find(|p| p.own && *p.text == *text)
+            .map(|p| &*p.replacement)
     }
 
     /// Remembers that `value` was replaced by `replacement`; its later copies get the same. The first
     /// replacement of a value stays its replacement.
     pub(crate) fn track(&mut self, value: &str, replacement: &str, shape: Shape) {
         let min = if shape == Shape::Address { MIN_ADDRESS_LEN } else { MIN_LEN };
-        if value.len() < min || value == replacement || self.seen.contains_key(value) {
+        // A value inside its own replacement (`redacted`) would survive in it: such a value is not chased.
+        if value.len() < min || replacement.contains(value) || self.seen.contains(value) {
             return;
         }
         if self.seen.len() >= MAX_VALUES {
             self.dropped += 1;
             return;
         }
-        self.seen.insert(value.into(), (replacement.into(), shape));
-        for form in forms(value, shape) {
-            self.add_pattern(form, replacement, shape);
+        self.seen.insert(value.into());
+        if self.index.is_empty() {
+            self.index = vec![Vec::new(); BUCKETS];
         }
-    }
-
-    fn add_pattern(&mut self, text: String, replacement: &str, shape: Shape) {
-        let bytes = text.as_bytes();
-        let Some(key) = key_of(bytes) else { return };
-        if self.filter.is_empty() {
-            self.filter = vec![0; 1024];
+        for (i, form) in forms(value, shape).into_iter().enumerate() {
+            let Some(bucket) = bucket_of(form.as_bytes()) else { continue };
+            let id = self.patterns.len() as u32;
+            self.shortest = if id == 0 { form.len() } else { self.shortest.min(form.len()) };
+            let list = &mut self.index[bucket];
+            let patterns = &self.patterns;
+            let at = list.partition_point(|&p| patterns[p as usize].text.len() >= form.len());
+            list.insert(at, id);
+            self.patterns.push(Pattern {
+                text: form.into(),
+                replacement: replacement.into(),
+                shape,
+                own: i == 0,
+            });
         }
-        let slot = filter_slot(bytes);
-        self.filter[slot / 64] |= 1 << (slot % 64);
-        self.shortest = if self.patterns.is_empty() { bytes.len() } else { self.shortest.min(bytes.len()) };
-        let id = self.patterns.len() as u32;
-        self.patterns.push(Pattern { text: text.into(), replacement: replacement.into(), shape });
-        let list = self.index.entry(key).or_default();
-        list.push(id);
-        let patterns = &self.patterns;
-        list.sort_by_key(|&p| std::cmp::Reverse(patterns[p as usize].text.len()));
     }
 
     /// `text` with every copy of a remembered value replaced, `None` when there is none. Leftmost copy
@@ -139,13 +127,9 @@ impl Copies {
         }
         let bytes = text.as_bytes();
         let mut out: Option<String> = None;
-        let mut copied = 0;
-        let mut i = 0;
+        let (mut copied, mut i) = (0, 0);
         while i + self.shortest <= bytes.len() {
-            let slot = filter_slot(&bytes[i..]);
-            let hit = self.filter[slot / 64] & (1 << (slot % 64)) != 0;
-            let found = if hit { self.match_at(bytes, i) } else { None };
-            match found {
+            match self.match_at(bytes, i) {
                 Some(p) => {
                     let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
                     out.push_str(&text[copied..i]);
@@ -162,9 +146,8 @@ impl Copies {
     }
 
     fn match_at(&self, bytes: &[u8], i: usize) -> Option<&Pattern> {
-        let key = key_of(&bytes[i..])?;
-        let candidates = self.index.get(&key)?;
-        candidates.iter().map(|&p| &self.patterns[p as usize]).find(|p| {
+        let bucket = &self.index[bucket_of(&bytes[i..])?];
+        bucket.iter().map(|&p| &self.patterns[p as usize]).find(|p| {
             let end = i + p.text.len();
             bytes.get(i..end) == Some(p.text.as_bytes())
                 && whole(p.shape, i.checked_sub(1).and_then(|b| bytes.get(b)), bytes.get(end))
@@ -182,78 +165,75 @@ fn whole(shape: Shape, before: Option<&u8>, after: Option<&u8>) -> bool {
     !joins(before) && !joins(after)
 }
 
-fn key_of(bytes: &[u8]) -> Option<u32> {
-    bytes.first_chunk::<4>().map(|k| u32::from_le_bytes(*k))
-}
-
-fn filter_slot(bytes: &[u8]) -> usize {
-    usize::from(bytes[0]) << 8 | usize::from(bytes.get(1).copied().unwrap_or(0))
+/// The index bucket of a text starting with these bytes (at least four).
+fn bucket_of(bytes: &[u8]) -> Option<usize> {
+    let key = u32::from_le_bytes(*bytes.first_chunk::<4>()?);
+    Some((key.wrapping_mul(0x9E37_79B1) >> 20) as usize)
 }
 
 /// The forms a value's copies take: as it is; percent-encoded (upper- and lower-case hex, and `+` for spaces);
-/// JSON-escaped (and with `\/`); base64 (standard and URL-safe, with and without padding). Names and
-/// addresses only as they are and percent-encoded.
+/// JSON-escaped (and with `\/`); base64 (standard and URL-safe, with and without padding). Names only as they
+/// are and percent-encoded, addresses only as they are.
 fn forms(value: &str, shape: Shape) -> Vec<String> {
     let mut forms = vec![value.to_owned()];
-    let mut add = |form: String| {
-        if !forms.contains(&form) {
-            forms.push(form);
-        }
-    };
     if shape == Shape::Address {
         return forms;
     }
-    let encoded = percent_encode(value);
-    add(lower_hex(&encoded));
-    add(encoded.replace("%20", "+"));
-    add(encoded);
-    if shape == Shape::Word {
-        return forms;
+    const HEX: &[u8; 32] = b"0123456789ABCDEF0123456789abcdef";
+    let bytes = value.as_bytes();
+    // encodeURIComponent with upper-case hex, with lower-case hex, and with `+` for spaces.
+    let mut encoded = [Vec::new(), Vec::new(), Vec::new()];
+    for &b in bytes {
+        let keep = b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b);
+        for (k, e) in encoded.iter_mut().enumerate() {
+            if keep {
+                e.push(b);
+            } else if k == 2 && b == b' ' {
+                e.push(b'+');
+            } else {
+                let case = if k == 1 { 16 } else { 0 };
+                e.extend_from_slice(&[
+                    b'%',
+                    HEX[case + usize::from(b >> 4)],
+                    HEX[case + usize::from(b & 15)],
+                ]);
+            }
+        }
     }
-    let mut escaped = Vec::with_capacity(value.len() + 8);
-    crate::har::json::write_str(&mut escaped, value);
-    let escaped = String::from_utf8_lossy(&escaped[1..escaped.len() - 1]).into_owned();
-    add(escaped.replace('/', "\\/"));
-    add(escaped);
-    let url_safe = b64url_encode(value.as_bytes());
-    let standard = url_safe.replace('-', "+").replace('_', "/");
-    let padding = "=".repeat((4 - url_safe.len() % 4) % 4);
-    add(format!("{standard}{padding}"));
-    add(standard);
-    add(format!("{url_safe}{padding}"));
-    add(url_safe);
+    let mut more: Vec<Vec<u8>> = encoded.into();
+    if shape == Shape::Secret {
+        let mut escaped = Vec::with_capacity(value.len() + 8);
+        crate::har::json::write_str(&mut escaped, value);
+        let escaped = escaped[1..escaped.len() - 1].to_vec();
+        let mut slashed = Vec::with_capacity(escaped.len() + 4);
+        for &b in &escaped {
+            if b == b'/' {
+                slashed.push(b'\\');
+            }
+            slashed.push(b);
+        }
+        let url_safe = b64url_encode(bytes).into_bytes();
+        let standard: Vec<u8> = url_safe
+            .iter()
+            .map(|&c| match c {
+                b'-' => b'+',
+                b'_' => b'/',
+                c => c,
+            })
+            .collect();
+        let padding = &b"=="[..(4 - url_safe.len() % 4) % 4];
+        more.extend([escaped, slashed, [&standard[..], padding].concat(), standard]);
+        more.extend([[&url_safe[..], padding].concat(), url_safe]);
+    }
+    for form in more {
+        // Every form is ASCII or the value's own bytes.
+        if let Ok(form) = String::from_utf8(form) {
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+    }
     forms
-}
-
-/// `encodeURIComponent`: everything but letters, digits and `-_.!~*'()` as `%XX`.
-fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() * 3);
-    for &b in value.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// `%2F` -> `%2f`: some encoders write lower-case hex.
-fn lower_hex(encoded: &str) -> String {
-    let mut out = String::with_capacity(encoded.len());
-    let mut after_percent = 0;
-    for c in encoded.chars() {
-        if c == '%' {
-            after_percent = 2;
-            out.push(c);
-        } else if after_percent > 0 {
-            after_percent -= 1;
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -43,19 +43,11 @@ pub(crate) struct Ctx<'a> {
     pub notes: &'a mut Notes,
 }
 
-fn contains_ci(hay: &str, needle: &str) -> bool {
-    hay.len() >= needle.len()
-        && hay.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
 fn token_like(name: &str) -> bool {
-    let ends_with_ci = |suffix: &str| {
-        name.len() >= suffix.len()
-            && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
-    };
-    TOKEN_WORDS.iter().any(|w| contains_ci(name, w))
-        && !NOT_SECRET.iter().any(|n| n.eq_ignore_ascii_case(name))
-        && !OBJECT_KEYS.iter().any(|k| ends_with_ci(k))
+    let name = name.to_ascii_lowercase();
+    TOKEN_WORDS.iter().any(|w| name.contains(w))
+        && !NOT_SECRET.contains(&name.as_str())
+        && !OBJECT_KEYS.iter().any(|k| name.ends_with(k))
 }
 
 fn user_param(name: &str) -> bool {
@@ -283,53 +275,41 @@ impl Ctx<'_> {
     /// One header's new value, `None` to keep it.
     fn header(&mut self, name: &str, value: &str) -> Option<String> {
         let o = self.options;
-        let is = |n: &str| name.eq_ignore_ascii_case(n);
-        if is("cookie") {
-            return o.cookies.then(|| self.cookie_header(value)).flatten();
-        }
-        if is("set-cookie") {
-            return o.cookies.then(|| self.set_cookie_header(value)).flatten();
-        }
-        if is("authorization") || is("proxy-authorization") {
-            if !o.authorization || value.is_empty() {
-                return None;
+        // One lower-case copy and a `match`: far less code than a case-insensitive test per name.
+        match name.to_ascii_lowercase().as_str() {
+            "cookie" => o.cookies.then(|| self.cookie_header(value)).flatten(),
+            "set-cookie" => o.cookies.then(|| self.set_cookie_header(value)).flatten(),
+            "authorization" | "proxy-authorization" => {
+                if !o.authorization || value.is_empty() {
+                    return None;
+                }
+                self.summary.authorization += 1;
+                Some(match value.trim().split_once(' ') {
+                    Some((scheme, credentials)) => format!("{scheme} {}", self.secret(credentials.trim())),
+                    None => self.secret(value),
+                })
             }
-            self.summary.authorization += 1;
-            return Some(match value.trim().split_once(' ') {
-                Some((scheme, credentials)) => format!("{scheme} {}", self.secret(credentials.trim())),
-                None => self.secret(value),
-            });
-        }
-        if is("x-ausername") {
-            let user = percent_decode(value.trim());
-            if !o.usernames || user.is_empty() || user.eq_ignore_ascii_case("anonymous") {
-                return None;
+            "x-ausername" => {
+                let user = percent_decode(value.trim());
+                if !o.usernames || user.is_empty() || user.eq_ignore_ascii_case("anonymous") {
+                    return None;
+                }
+                self.summary.usernames += 1;
+                Some(self.user(&user))
             }
-            self.summary.usernames += 1;
-            return Some(self.user(&user));
+            // `:path` is HTTP/2's request line: path and query, tokens included.
+            "location" | "referer" | "content-location" | "origin" | ":path" => self.url(value),
+            "host" | ":authority" => o.hostnames.then(|| self.host(value)).flatten(),
+            "x-forwarded-for" | "x-real-ip" | "forwarded" | "x-client-ip" | "true-client-ip"
+            | "cf-connecting-ip" => o.ips.then(|| self.ips_in(value)).flatten(),
+            _ if o.tokens && token_like(name) && !value.is_empty() => {
+                self.summary.tokens += 1;
+                Some(self.secret(value))
+            }
+            // Any other header holding a URL (Access-Control-Allow-Origin, Content-Location-like custom ones).
+            _ if value.starts_with("https://") || value.starts_with("http://") => self.url(value),
+            _ => self.jwts(value),
         }
-        // `:path` is HTTP/2's request line: path and query, tokens included.
-        if is("location") || is("referer") || is("content-location") || is("origin") || is(":path") {
-            return self.url(value);
-        }
-        if is("host") || is(":authority") {
-            return o.hostnames.then(|| self.host(value)).flatten();
-        }
-        if ["x-forwarded-for", "x-real-ip", "forwarded", "x-client-ip", "true-client-ip", "cf-connecting-ip"]
-            .iter()
-            .any(|n| is(n))
-        {
-            return o.ips.then(|| self.ips_in(value)).flatten();
-        }
-        if o.tokens && token_like(name) && !value.is_empty() {
-            self.summary.tokens += 1;
-            return Some(self.secret(value));
-        }
-        // Any other header holding a URL (Access-Control-Allow-Origin, Content-Location-like custom ones).
-        if value.starts_with("https://") || value.starts_with("http://") {
-            return self.url(value);
-        }
-        self.jwts(value)
     }
 
     /// A cookie value, keeping what the diagnosis reads: the jvmRoute of `JSESSIONID`, the `lin`/`lout` of

@@ -14,6 +14,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use harlens::escape::{terminal, terminal_lines};
 use harlens::net::{parse_remote_address, Observation, Simulation, TrustedProxies};
 use harlens::redact::{Learnt, Options as RedactOptions, Redactor, Summary as RedactSummary};
 use harlens::report::{render_markdown, render_text};
@@ -157,7 +158,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("harlens: {message}");
+            // Messages quote file names and input: nothing in them may act on the terminal.
+            eprintln!("harlens: {}", terminal_lines(&message));
             ExitCode::from(2)
         }
     }
@@ -187,8 +189,9 @@ fn analyze(
     };
     let rendered = match format {
         Format::Json => report.to_json().map_err(|e| format!("cannot write the JSON report: {e}"))?,
-        Format::Markdown => render_markdown(&report),
-        Format::Text => render_text(&report),
+        // The renderers escape what they quote; this is the last guard before a terminal or a file.
+        Format::Markdown => terminal_lines(&render_markdown(&report)).into_owned(),
+        Format::Text => terminal_lines(&render_text(&report)).into_owned(),
     };
     write_whole(out, rendered.as_bytes())?;
     Ok(if report.has_problem() { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -299,11 +302,12 @@ fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Re
             Ok(summary) => out.commit().map(|()| summary)?,
             Err(message) => return Err(with_note(message, &out)),
         };
-        eprintln!("harlens: {} -> {shown}: {}", input_display(path), summary.describe());
+        let name = input_display(path);
+        eprintln!("harlens: {} -> {}: {}", terminal(&name), terminal(&shown), summary.describe());
         // What the input does that JSON or HAR does not, as `analyze` lists it: tolerated, but worth knowing.
         for w in redactor.warnings() {
             let times = if w.count > 1 { format!(" ({} times)", w.count) } else { String::new() };
-            eprintln!("harlens: {}: warning: {}{times}", input_display(path), w.message);
+            eprintln!("harlens: {}: warning: {}{times}", terminal(&name), terminal(&w.message));
         }
         total.add(&summary);
         learnt = redactor.into_learnt();
@@ -405,7 +409,8 @@ fn proxies(trusted: &str, remote: &str, xff: &[String], format: TextOrJson) -> R
     let simulation = Simulation::new(trusted, request);
     let rendered = match format {
         TextOrJson::Json => simulation.to_json().map_err(|e| format!("cannot write the JSON output: {e}"))?,
-        TextOrJson::Text => simulation.render_text(),
+        // The list and the header are the user's text: shown, never obeyed, by the terminal.
+        TextOrJson::Text => terminal_lines(&simulation.render_text()).into_owned(),
     };
     write_stdout(&rendered)?;
     Ok(ExitCode::SUCCESS)
@@ -567,7 +572,8 @@ impl<'a> Progress<'a> {
             }
             _ => String::new(),
         };
-        eprint!("\r\x1b[2K{}: {mb:.0} MB{share}, {} entries, {rate:.0} MB/s", self.name, p.entries);
+        let name = terminal(self.name);
+        eprint!("\r\x1b[2K{name}: {mb:.0} MB{share}, {} entries, {rate:.0} MB/s", p.entries);
         self.drawn = true;
     }
 
