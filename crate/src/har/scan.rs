@@ -48,8 +48,10 @@ enum ArrStep {
 enum State {
     /// Before the document: a BOM, whitespace, a JSONP callback name, or `{`.
     Start,
-    /// Inside a JSONP callback name, up to `(`.
+    /// Inside a JSONP callback name.
     JsonpName,
+    /// After the JSONP callback name, up to `(`.
+    JsonpParen,
     /// After the JSONP `(`, up to `{`.
     JsonpOpen,
     Root(ObjStep),
@@ -446,7 +448,9 @@ impl Scanner {
             State::Start if self.buf[self.pos..].iter().all(u8::is_ascii_whitespace) => {
                 return Err(HarError::NotHar { at, message: "the file is empty".to_owned() });
             }
-            State::Start | State::JsonpName | State::JsonpOpen => "expected `{` starting the HAR".to_owned(),
+            State::Start | State::JsonpName | State::JsonpParen | State::JsonpOpen => {
+                "expected `{` starting the HAR".to_owned()
+            }
             State::Entries(_) => format!("in `log.entries`, entry {} is incomplete", self.entries),
             State::Log(_) => "`log` is not closed".to_owned(),
             State::Root(_) => "the top-level object is not closed".to_owned(),
@@ -797,6 +801,20 @@ impl Scanner {
             if self.state == State::Entries(ArrStep::InEntry) {
                 return Ok(Step::EntryStart);
             }
+            if self.state == State::JsonpName {
+                // A JSONP callback name ends at its first other byte, whitespace included, whatever chunk
+                // that byte comes in.
+                while let Some(&c) = self.buf.get(self.pos) {
+                    if !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'.')) {
+                        self.state = State::JsonpParen;
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                if self.state == State::JsonpName {
+                    return Ok(Step::NeedMore);
+                }
+            }
             let Some(b) = self.peek_non_ws() else {
                 return Ok(Step::NeedMore);
             };
@@ -813,26 +831,18 @@ impl Scanner {
                     b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' => self.state = State::JsonpName,
                     _ => return Err(self.not_a_har_start(b)),
                 },
-                State::JsonpName => {
-                    while let Some(&c) = self.buf.get(self.pos) {
-                        if !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'.')) {
-                            break;
-                        }
+                // Handled before whitespace is skipped, above.
+                State::JsonpName => {}
+                State::JsonpParen => match self.peek_non_ws() {
+                    None => return Ok(Step::NeedMore),
+                    Some(b'(') => {
                         self.pos += 1;
+                        self.state = State::JsonpOpen;
                     }
-                    match self.peek_non_ws() {
-                        None => return Ok(Step::NeedMore),
-                        Some(b'(') => {
-                            self.pos += 1;
-                            self.state = State::JsonpOpen;
-                        }
-                        Some(_) => {
-                            return Err(
-                                self.unexpected("`{` starting the HAR (or `(` after a JSONP callback)")
-                            )
-                        }
+                    Some(_) => {
+                        return Err(self.unexpected("`{` starting the HAR (or `(` after a JSONP callback)"))
                     }
-                }
+                },
                 State::JsonpOpen => {
                     if b != b'{' {
                         return Err(self.unexpected("`{` starting the HAR inside the JSONP wrapper"));
@@ -1316,6 +1326,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_jsonp_name_ends_at_whitespace_whatever_the_chunks() {
+        // Found by the fuzzer: a name cut after `A` went on with the `A` after the line breaks.
+        for input in [&b"A\n\n\nA\x90"[..], b"cb\n(x", b"cb  \n({\"log\":{\"entries\":[]}})"] {
+            let whole = read(input, input.len()).map(|(urls, _)| urls);
+            for chunk in 1..input.len() {
+                assert_eq!(
+                    read(input, chunk).map(|(urls, _)| urls),
+                    whole,
+                    "{chunk}-byte chunks of {input:?}"
+                );
+            }
+        }
+        let err = read(b"A\n\n\nA\x90", 2).map(|_| ()).unwrap_err().to_string();
+        assert!(err.starts_with("line 4, column 1 (byte 4): expected `{` starting the HAR"), "{err}");
     }
 
     #[test]
