@@ -181,6 +181,28 @@ fn no_output_replaces_an_input_whatever_its_name() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+#[test]
+fn a_full_disk_leaves_the_previous_output() {
+    // A file size limit stands for a full disk: the output's writes fail past 16 KiB.
+    let dir = scratch("full-disk");
+    let out = dir.join("out.har");
+    std::fs::write(&out, PREVIOUS).unwrap();
+    let script = format!(
+        "ulimit -f 16; exec '{}' redact -o '{}' '{}'",
+        env!("CARGO_BIN_EXE_harlens"),
+        s(&out),
+        s(&recording())
+    );
+    let run = Command::new("sh").args(["-c", &script]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot write: File too large"), "{stderr}");
+    assert!(stderr.contains("was left as it was"), "{stderr}");
+    assert_eq!(std::fs::read(&out).unwrap(), PREVIOUS);
+    assert_eq!(names(&dir), ["out.har"], "a temporary file was left behind");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 /// Polls until `ready` holds, for at most a minute (a loaded machine is slow; a hang is what fails).
 fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();

@@ -2,7 +2,7 @@
 //!
 //! A regular file (or a new one) is written beside itself under a temporary name, flushed to disk, and renamed
 //! over the target only once complete: a syntax error in the input, a full disk or a SIGTERM leaves the
-//! previous file exactly as it was. A symbolic link is followed (the file it names is replaced, the link stays).
+//! previous file exactly as it was (a file size limit, SIGXFSZ, fails like a full disk). A symbolic link is followed (the file it names is replaced, the link stays).
 //! A device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`) is written in place and never removed or
 //! truncated. The temporary file is the only file harlens ever deletes; SIGINT, SIGTERM and SIGHUP delete it
 //! too before the process ends.
@@ -261,6 +261,12 @@ fn forget(path: &Path) {
 fn on_signals() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     SIGNALS.call_once(|| {
+        // A file past the size limit (`ulimit -f`) must fail its write like a full disk, not kill the
+        // process before it can remove its temporary file: a handler that only sets a flag does that.
+        let _ = signal_hook::flag::register(
+            signal_hook::consts::SIGXFSZ,
+            std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        );
         let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
             return;
         };
