@@ -75,6 +75,13 @@ fn a_failed_redaction_leaves_the_existing_output_as_it_was() {
     assert_eq!(entries(&std::fs::read(&out).unwrap()), 23);
     assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
     assert_eq!(names(&dir), ["broken.har", "out.har"]);
+    // A read-only file is not replaced, though a rename could.
+    std::fs::write(&out, PREVIOUS).unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let run = harlens(&["redact", "-o", s(&out), s(&recording())]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("out.har: is read-only"));
+    assert_eq!(std::fs::read(&out).unwrap(), PREVIOUS);
     std::fs::remove_dir_all(dir).unwrap();
 }
 

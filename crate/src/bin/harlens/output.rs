@@ -60,6 +60,10 @@ impl Output {
         }
         let sink = match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => return Err(format!("{shown}: is a directory, expected a file")),
+            // A rename could replace it, but the user made it read-only: it is not ours to replace.
+            Ok(meta) if meta.is_file() && meta.permissions().readonly() => {
+                return Err(format!("{shown}: is read-only; it was left as it was"))
+            }
             Ok(meta) if meta.is_file() => {
                 // The file a symbolic link names is replaced, never the link.
                 let target = fs::canonicalize(path).map_err(|e| format!("{shown}: {e}"))?;
