@@ -101,7 +101,15 @@ pub fn skim_entry(bytes: &[u8], copy: &mut Vec<u8>) -> Skim {
                 colon_after_text = false;
             }
             _ => {
-                // A scalar or a comma.
+                // A scalar or a comma. Two scalars the input separates (`-1 1`, invalid) must not become one
+                // (`-11`, valid) in the copy: the whitespace between them stays.
+                if scalar_byte(b)
+                    && i > 0
+                    && bytes[i - 1].is_ascii_whitespace()
+                    && copy.last().is_some_and(|&l| scalar_byte(l))
+                {
+                    copy.push(b' ');
+                }
                 text_key = false;
                 colon_after_text = false;
             }
@@ -110,6 +118,11 @@ pub fn skim_entry(bytes: &[u8], copy: &mut Vec<u8>) -> Skim {
         i += 1;
     }
     Skim::Incomplete
+}
+
+/// A byte of a number or a literal (`true`, `false`, `null`).
+fn scalar_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
 }
 
 /// The offset of the quote closing the string whose content starts at `from`, or `None` if the input ends
@@ -345,6 +358,18 @@ mod tests {
         let (found, copy) = skim(&json);
         assert_eq!(found, Skim::Complete(json.len()));
         assert_eq!(copy, json.replacen(&format!(r#""text":"{url}""#), r#""text":null"#, 1));
+    }
+
+    #[test]
+    fn scalars_apart_in_the_input_stay_apart_in_the_copy() {
+        // Found by the fuzzer: `-1 1` (not JSON) was copied as `-11` (JSON) and the analysis read it.
+        for (input, copied) in [
+            ("{\"a\":-1\n  1}", "{\"a\":-1 1}"),
+            ("{\"a\":1 .5,\"b\":true\tfalse}", "{\"a\":1 .5,\"b\":true false}"),
+            ("{\"a\": 1 ,\n \"b\" : [ 2 , 3 ] }", "{\"a\":1,\"b\":[2,3]}"),
+        ] {
+            assert_eq!(skim(input).1, copied, "{input:?}");
+        }
     }
 
     #[test]
