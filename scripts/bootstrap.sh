@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the npm scripts need, idempotently: every step checks first and skips what is already there.
-# Usage: scripts/bootstrap.sh [rust] [wasm] [npm] [browser]   (no argument = all of them)
+# Usage: scripts/bootstrap.sh [rust] [wasm] [npm] [browser] [fuzz]   (no argument = all but fuzz)
 #   rust     the host toolchain's rustfmt and clippy
 #   wasm     the wasm32 target, wasm-pack, and the wasm-bindgen-cli that matches the pinned crate
 #   npm      node_modules (binaryen's wasm-opt, playwright-core, ...)
 #   browser  Debian's chromium, chromium-driver and firefox-esr (tests drive them; no browser download works)
+#   fuzz     the nightly toolchain and cargo-fuzz, for `npm run fuzz` only (npm test runs the same properties
+#            on stable, with fixed seeds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +16,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 
 export PATH="$HOME/.cargo/bin:$PATH"
 
-want_rust=0 want_wasm=0 want_npm=0 want_browser=0
+want_rust=0 want_wasm=0 want_npm=0 want_browser=0 want_fuzz=0
 [ $# -eq 0 ] && set -- rust wasm npm browser
 for part in "$@"; do
   case "$part" in
@@ -22,7 +24,8 @@ for part in "$@"; do
     wasm) want_wasm=1 ;;
     npm) want_npm=1 ;;
     browser) want_browser=1 ;;
-    *) die "unknown part '$part' (expected rust, wasm, npm or browser)" ;;
+    fuzz) want_fuzz=1 ;;
+    *) die "unknown part '$part' (expected rust, wasm, npm, browser or fuzz)" ;;
   esac
 done
 
@@ -85,5 +88,17 @@ if [ $want_browser = 1 ]; then
     else
       die "the browser tests need ${missing[*]}; run as root: $cmd"
     fi
+  fi
+fi
+
+if [ $want_fuzz = 1 ]; then
+  # cargo-fuzz builds with sanitizers and libFuzzer, which need the nightly compiler.
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    say "installing the nightly toolchain (for cargo-fuzz)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    say "installing cargo-fuzz with cargo (about 3 minutes, once)"
+    cargo install cargo-fuzz --locked
   fi
 fi

@@ -61,6 +61,32 @@ test('a broken file shows where it is broken', async () => {
   await page.close();
 });
 
+test('a binary file named .har is called binary, quoted briefly and escaped, and stays inside the page', async () => {
+  const { page, errors } = await ctx.open();
+  // A PNG's header, then bytes of every value: no line breaks for the box to wrap at, controls, non-UTF-8.
+  const body = Buffer.alloc(64 * 1024);
+  for (let i = 0; i < body.length; i++) body[i] = (i * 151 + 7) % 256 === 10 ? 11 : (i * 151 + 7) % 256;
+  const buffer = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n\x1b]0;pwned\x07', 'latin1'), body]);
+  await analyzeFiles(page, { name: 'session.har', mimeType: 'application/octet-stream', buffer });
+  await page.waitForSelector('#error:not([hidden])');
+  assert.deepEqual(await page.$$eval('#chosen .kind', (k) => k.map((n) => n.textContent)), ['binary']);
+  const message = await page.getAttribute('#error', 'data-message');
+  assert.match(message, /^session\.har: line 1, column 1 \(byte 0\): .*binary data/);
+  assert.ok(message.length < 300, `a short message: ${message.length} characters`);
+  assert.doesNotMatch(await page.textContent('#error'), /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  const overflow = await page.evaluate(() => {
+    const box = document.getElementById('error');
+    return { page: document.documentElement.scrollWidth - document.documentElement.clientWidth, box: box.scrollWidth - box.clientWidth };
+  });
+  assert.deepEqual(overflow, { page: 0, box: 0 }, 'nothing runs past the edge');
+  // A log with control characters in its first line: quoted, shown escaped.
+  await analyzeFiles(page, { name: 'x.log', mimeType: 'text/plain', buffer: Buffer.from('hello \x1b]52;c;aGk=\x07 world\n') });
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.getAttribute('#error', 'data-message'), /the first line is `hello \\x1b\]52;c;aGk=\\x07 world`/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the example explains the KB case: verdict, fix, timeline, evidence that opens the entry', async () => {
   const tab = await ctx.open();
   const { page, foreign, errors } = tab;

@@ -2,7 +2,7 @@
 // shows the report: the verdict with its fix, the session timeline per origin, the findings with evidence
 // that jumps to entries, the entries table with an entry's detail, exports, and the rules. Everything from a
 // HAR is untrusted and only ever reaches the DOM as text (see js/dom.js).
-import { el, $, bytes, clock, copyButton, download } from './js/dom.js';
+import { el, $, bytes, clock, copyButton, download, shown } from './js/dom.js';
 import { renderPlots } from './js/plot.js';
 import { VirtualGrid } from './js/table.js';
 import { renderDetail } from './js/detail.js';
@@ -67,7 +67,8 @@ function showKinds(kinds) {
   list.replaceChildren();
   state.inputs.forEach((input, i) => {
     const kind = kinds[i] ?? 'auto';
-    list.append(el('li', {}, el('span', { className: `kind kind-${kind}`, text: kind === 'auto' ? '…' : kind === 'har' ? 'HAR' : 'log' }), ' ',
+    const label = { auto: '…', har: 'HAR', log: 'log', binary: 'binary' }[kind] ?? kind;
+    list.append(el('li', {}, el('span', { className: `kind kind-${kind}`, text: label }), ' ',
       el('span', { text: input.file.name }), el('span', { className: 'muted', text: ` ${bytes(input.file.size)}` })));
   });
 }
@@ -103,7 +104,8 @@ function showProgress({ bytes: done, total, entries, file, ms, finishing }) {
   $('progress').dataset.entries = String(entries);
 }
 
-function showError(message) {
+function showError(raw) {
+  const message = shown(raw);
   $('progress').hidden = true;
   $('error').replaceChildren(el('strong', { text: 'Could not analyze: ' }), message);
   $('error').dataset.message = message;
@@ -386,7 +388,7 @@ async function resolveCrowd(e) {
     const { simulation } = await ask('simulate', { trusted: $('proxies').value, remote: $('crowd-remote').value, xff: $('crowd-xff').value });
     out.replaceChildren(...crowdView(simulation));
   } catch (err) {
-    out.replaceChildren(el('p', { className: 'error-text', text: err.message }));
+    out.replaceChildren(el('p', { className: 'error-text', text: shown(err.message) }));
   }
 }
 
@@ -487,14 +489,15 @@ async function main() {
     try {
       const { files } = await ask('redact');
       const said = [];
-      for (const { name, blob, summary } of files) {
+      for (const { name, blob, summary, warnings } of files) {
         download(name, blob, 'application/json');
         const counts = Object.entries(summary).filter(([k, v]) => k !== 'entries' && typeof v === 'number' && v > 0);
-        said.push(`${name}: ${summary.entries} entries; replaced ${counts.map(([k, v]) => `${v} ${k.replace(/_/g, ' ')}`).join(', ') || 'nothing'}`);
+        const noted = warnings.length ? ` (read despite: ${warnings.map((w) => w.message).join('; ')})` : '';
+        said.push(`${name}: ${summary.entries} entries; replaced ${counts.map(([k, v]) => `${v} ${k.replace(/_/g, ' ')}`).join(', ') || 'nothing'}${noted}`);
       }
       $('redact-summary').textContent = said.length ? said.join('. ') : 'No HAR to sanitize: analyze one first.';
     } catch (err) {
-      $('redact-summary').textContent = `Sanitizing failed: ${err.message ?? err}`;
+      $('redact-summary').textContent = `Sanitizing failed: ${shown(err.message ?? err)}`;
     }
   });
 

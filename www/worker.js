@@ -60,11 +60,30 @@ self.onmessage = async ({ data }) => {
   }
 };
 
-/** Reads the first bytes of a file to tell a HAR (JSON, or HAR Viewer's JSONP) from a server log. */
+/**
+ * Reads the first bytes of a file to tell a HAR (JSON, or HAR Viewer's JSONP) from a server log, and both
+ * from binary data (a zip, a gzip, an image, UTF-16 text), which is read as a HAR so that the core names what
+ * it is ("gzip-compressed data: decompress it first") instead of quoting it as a log's first line.
+ */
 async function sniff(file) {
-  const head = new TextDecoder().decode(await file.slice(0, 4096).arrayBuffer()).replace(/^\uFEFF/, '').trimStart();
+  const bytes = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
+  if (binary(bytes)) return 'binary';
+  const head = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '').trimStart();
   if (head.startsWith('{') || /^[A-Za-z_$][\w$.]*\s*\(\s*\{/.test(head)) return 'har';
   return 'log';
+}
+
+/** A NUL byte, bytes that are not UTF-8, or more than one control character in twenty: not text. */
+function binary(bytes) {
+  if (bytes.includes(0)) return true;
+  try {
+    // `stream`: a character cut by the end of the slice is not an error.
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+  } catch {
+    return true;
+  }
+  const controls = bytes.filter((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x1b).length;
+  return controls * 20 > bytes.length;
 }
 
 async function analyze({ id, inputs, proxies, ssoCookie }, exports) {
@@ -85,7 +104,7 @@ async function analyze({ id, inputs, proxies, ssoCookie }, exports) {
     }
     const kinds = [];
     for (const { file, kind } of inputs) kinds.push(kind === 'auto' ? await sniff(file) : kind);
-    const hars = inputs.filter((_, i) => kinds[i] === 'har');
+    const hars = inputs.filter((_, i) => kinds[i] === 'har' || kinds[i] === 'binary');
     const logs = inputs.filter((_, i) => kinds[i] === 'log');
     self.postMessage({ id, type: 'kinds', kinds });
     const total = [...hars, ...logs].reduce((n, { file }) => n + file.size, 0);
@@ -153,16 +172,28 @@ async function analyze({ id, inputs, proxies, ssoCookie }, exports) {
 
 /**
  * The last analysis's HARs, sanitized (the core's sanitizer: secrets become stable pseudonyms, the session
- * structure stays, so the copy still diagnoses the same). Streamed: each file goes from File.stream() through
- * the WASM redactor into Blob parts, never whole in memory as a string; one random key for all files, so they
- * share pseudonyms, drawn here and never kept.
+ * structure stays, so the copy still diagnoses the same). Two passes over each file, both streamed from
+ * File.stream() (a File can be read twice): the first learns every value to replace, the second writes the
+ * file with those values and all their copies replaced, wherever they come, into Blob parts, never whole in
+ * memory as a string. One redactor and one random key for all files, so they share pseudonyms (and a secret
+ * of one file copied into another is replaced there too); the key is drawn here and never kept.
  */
 async function redact() {
   const key = crypto.getRandomValues(new Uint8Array(32));
+  const files = harFiles.filter(Boolean);
+  const redactor = new StreamingRedactor('', key);
   const out = [];
-  for (const file of harFiles.filter(Boolean)) {
-    const redactor = new StreamingRedactor('', key);
-    try {
+  try {
+    for (const file of files) {
+      const reader = file.stream().getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        redactor.collect(value);
+      }
+      redactor.endCollect();
+    }
+    for (const file of files) {
       const parts = [];
       const reader = file.stream().getReader();
       for (;;) {
@@ -173,10 +204,15 @@ async function redact() {
       }
       parts.push(redactor.finish());
       const name = file.name.replace(/\.har$/i, '') + '.redacted.har';
-      out.push({ name, blob: new Blob(parts, { type: 'application/json' }), summary: JSON.parse(redactor.summary()) });
-    } finally {
-      redactor.free();
+      out.push({
+        name,
+        blob: new Blob(parts, { type: 'application/json' }),
+        summary: JSON.parse(redactor.summary()),
+        warnings: JSON.parse(redactor.warnings()),
+      });
     }
+  } finally {
+    redactor.free();
   }
   return out;
 }

@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod calendar;
+pub mod escape;
 pub mod har;
 pub mod logs;
 pub mod monitor;

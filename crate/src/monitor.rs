@@ -135,15 +135,34 @@ impl Monitor {
 
     /// Feeds one entry (a HAR 1.2 entry object as JSON); returns the alerts it raises (usually none).
     pub fn push_entry(&mut self, json: &[u8]) -> Result<Vec<Alert>, HarError> {
-        let mut entry: Entry<'_> = serde_json::from_slice(json).map_err(|e| HarError::Syntax {
-            at: Location {
-                offset: 0,
-                line: e.line() as u64,
-                column: e.column() as u64,
-                entry: Some(self.entries),
-            },
-            message: format!("not a HAR entry: {e}"),
-        })?;
+        let at = |offset: u64, line: u64, column: u64| Location {
+            offset,
+            line,
+            column,
+            entry: Some(self.entries),
+        };
+        // What serde_json refuses is read with the tolerance of the analysis (har::json) before it is refused.
+        let normalized;
+        let mut entry: Entry<'_> = match serde_json::from_slice(json) {
+            Ok(entry) => entry,
+            Err(_) => {
+                normalized = crate::har::json::normalize(json)
+                    .map_err(|e| {
+                        let before = &json[..e.offset.min(json.len())];
+                        let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+                        let column = before.iter().rev().take_while(|&&b| b != b'\n').count() as u64 + 1;
+                        HarError::Syntax {
+                            at: at(e.offset as u64, line, column),
+                            message: format!("not a HAR entry: {}", e.message),
+                        }
+                    })?
+                    .0;
+                serde_json::from_slice(&normalized).map_err(|e| HarError::Syntax {
+                    at: at(0, e.line() as u64, e.column() as u64),
+                    message: format!("not a HAR entry: {}", crate::escape::excerpt(&e.to_string(), 200)),
+                })?
+            }
+        };
         entry.index = self.entries;
         self.entries += 1;
         // Diagnosing looks at the whole history, so it runs only when this entry can be a new loss: one that
@@ -489,5 +508,17 @@ mod tests {
     #[test]
     fn not_an_entry_is_an_error() {
         assert!(Monitor::new().push_entry(b"[1, 2").is_err());
+    }
+
+    #[test]
+    fn an_entry_the_analysis_tolerates_is_read_not_refused() {
+        // JSON.stringify writes a lone surrogate as `\ud800`; serde_json refuses it, the analysis reads it.
+        let mut monitor = Monitor::new();
+        let entry =
+            r#"{"request":{"url":"https://h/","headers":[{"name":"X","value":"a\ud800"}]},"time":1e999}"#;
+        assert!(monitor.push_entry(entry.as_bytes()).is_ok());
+        assert_eq!(monitor.entries(), 1);
+        let err = monitor.push_entry(b"{\"request\":\n tru}").unwrap_err().to_string();
+        assert_eq!(err, "line 2, column 5 (byte 16), in entry 1: not a HAR entry: invalid literal: expected `true`, `false` or `null`");
     }
 }

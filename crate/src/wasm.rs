@@ -99,17 +99,31 @@ fn into_error(err: impl std::fmt::Display) -> JsError {
     JsError::new(&err.to_string())
 }
 
-/// Sanitizes one HAR as it streams (the page's "download sanitized HAR", the extension's export):
-/// `new(optionsJson, key)`, `push(chunk)` any number of times, each returning the output bytes ready so far,
-/// `finish()` for the last ones, then `summary()`. The output never sits whole in memory, so a 1 GB HAR
-/// goes from `File.stream()` straight to a download stream. `key`: random bytes drawn per export
-/// (`crypto.getRandomValues(new Uint8Array(32))`) and never stored; files redacted with one key share
-/// placeholders.
+/// Sanitizes HARs as they stream (the page's "download sanitized HAR", the extension's export), in two passes
+/// per file: `collect(chunk)` the whole file and `endCollect()` (the first pass learns every value it will
+/// replace and writes nothing), then `push(chunk)` it again, each call returning the output bytes ready so far,
+/// and `finish()` for the last ones, then `summary()` and `warnings()`. The second pass replaces the values and
+/// all their copies wherever they are in the file; a file pushed without being collected first loses only
+/// the copies that come after the value. Several files: collect each, then push and finish each, with one
+/// redactor (they share what is learnt, and placeholders). The output never sits whole in memory, so a 1 GB
+/// HAR goes from `File.stream()` (read twice) straight to a download stream. `key`: random bytes drawn per
+/// export (`crypto.getRandomValues(new Uint8Array(32))`) and never stored.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct StreamingRedactor {
-    inner: Option<crate::redact::Redactor>,
+    current: Option<crate::redact::Redactor>,
+    phase: Phase,
     summary: crate::redact::Summary,
+    warnings: Vec<crate::har::Warning>,
+}
+
+/// Where a [`StreamingRedactor`] is in its passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Between inputs or passes.
+    Ready,
+    Collecting,
+    Writing,
 }
 
 #[wasm_bindgen]
@@ -121,50 +135,98 @@ impl StreamingRedactor {
         let options = if options_json.trim().is_empty() {
             crate::redact::Options::default()
         } else {
-            serde_json::from_str(options_json)
+            // from_slice, as every other JSON the core reads: one serde_json reader in the .wasm, not two.
+            serde_json::from_slice(options_json.as_bytes())
                 .map_err(|e| JsError::new(&format!("redaction options: {e}")))?
         };
         if key.len() < 16 {
             return Err(JsError::new("the redaction key must be at least 16 random bytes"));
         }
         Ok(StreamingRedactor {
-            inner: Some(crate::redact::Redactor::new(options, key)),
+            current: Some(crate::redact::Redactor::first_pass(options, key)),
+            phase: Phase::Ready,
             summary: crate::redact::Summary::default(),
+            warnings: Vec::new(),
         })
     }
 
-    /// Feeds the next chunk; returns the sanitized bytes now ready (often empty for small chunks).
+    /// The first pass: feeds the next chunk of the file, which writes nothing.
+    pub fn collect(&mut self, chunk: &[u8]) -> Result<(), JsError> {
+        let redactor = self.enter(Phase::Collecting)?;
+        redactor.push(chunk, &mut Vec::new()).map_err(into_error)
+    }
+
+    /// Ends the first pass over the file, checking it was a complete HAR.
+    #[wasm_bindgen(js_name = endCollect)]
+    pub fn end_collect(&mut self) -> Result<(), JsError> {
+        if self.phase != Phase::Collecting {
+            return Err(JsError::new("endCollect without collect"));
+        }
+        self.phase = Phase::Ready;
+        let redactor = self.current.as_mut().ok_or_else(redactor_finished)?;
+        redactor.finish(&mut Vec::new()).map(|_| ()).map_err(into_error)
+    }
+
+    /// The second pass: feeds the next chunk; returns the sanitized bytes now ready (often empty for small
+    /// chunks).
     pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsError> {
-        let redactor = self.inner.as_mut().ok_or_else(redactor_finished)?;
+        let redactor = self.enter(Phase::Writing)?;
         let mut out = Vec::new();
         redactor.push(chunk, &mut out).map_err(into_error)?;
         Ok(out)
     }
 
-    /// Ends the input, checking it was a complete HAR; returns the last output bytes.
+    /// Ends the file, checking it was a complete HAR; returns the last output bytes.
     pub fn finish(&mut self) -> Result<Vec<u8>, JsError> {
-        let mut redactor = self.inner.take().ok_or_else(redactor_finished)?;
+        let redactor = self.enter(Phase::Writing)?;
         let mut out = Vec::new();
-        self.summary = redactor.finish(&mut out).map_err(into_error)?;
+        let summary = redactor.finish(&mut out).map_err(into_error)?;
+        self.warnings = redactor.warnings();
+        self.summary = summary;
+        self.phase = Phase::Ready;
         Ok(out)
     }
 
-    /// What was redacted (JSON: `{"entries": 23, "cookies": 106, "tokens": 22, ...}`), so far or in total.
+    /// What was redacted in the file being written, or in the last one (JSON: `{"entries": 23, "cookies":
+    /// 106, "tokens": 22, ...}`).
     pub fn summary(&self) -> Result<String, JsError> {
-        let summary = self.inner.as_ref().map_or(&self.summary, |r| r.summary());
+        let summary = match (&self.current, self.phase) {
+            (Some(r), Phase::Writing) => r.summary(),
+            _ => &self.summary,
+        };
         serde_json::to_string(summary).map_err(into_error)
     }
 
-    /// Bytes read so far.
-    #[wasm_bindgen(getter, js_name = bytesRead)]
-    pub fn bytes_read(&self) -> f64 {
-        self.inner.as_ref().map_or(0.0, |r| r.bytes_consumed() as f64)
+    /// What the last file written does that JSON or HAR does not (JSON: `[{"code", "message", "count"}]`),
+    /// tolerated as the analysis tolerates it.
+    pub fn warnings(&self) -> Result<String, JsError> {
+        // Pretty, as the report writes the same warnings: one serializer for both in the .wasm.
+        serde_json::to_string_pretty(&self.warnings).map_err(into_error)
     }
 
-    /// Entries read so far.
+    /// Bytes read so far in the current pass.
+    #[wasm_bindgen(getter, js_name = bytesRead)]
+    pub fn bytes_read(&self) -> f64 {
+        self.current.as_ref().map_or(0.0, |r| r.bytes_consumed() as f64)
+    }
+
+    /// Entries read so far in the current pass.
     #[wasm_bindgen(getter)]
     pub fn entries(&self) -> f64 {
-        self.inner.as_ref().map_or(self.summary.entries as f64, |r| r.entries() as f64)
+        self.current.as_ref().map_or(self.summary.entries as f64, |r| r.entries() as f64)
+    }
+
+    /// The redactor for `phase`, starting the next pass or input when it changes.
+    fn enter(&mut self, phase: Phase) -> Result<&mut crate::redact::Redactor, JsError> {
+        if self.phase != phase {
+            if self.phase != Phase::Ready {
+                return Err(JsError::new("a pass is still open: endCollect or finish it first"));
+            }
+            let redactor = self.current.take().ok_or_else(redactor_finished)?;
+            self.current = Some(redactor.next(phase == Phase::Collecting));
+            self.phase = phase;
+        }
+        self.current.as_mut().ok_or_else(redactor_finished)
     }
 }
 
@@ -357,7 +419,8 @@ impl EntryTable {
     /// Applies a filter (`{"origin": id, "status": "4xx", "text": "...", "auth": true}`, JSON text); returns
     /// how many rows match.
     pub fn filter(&mut self, filter_json: &str) -> Result<u32, JsError> {
-        let filter: crate::report::entries::Filter = serde_json::from_str(filter_json).map_err(into_error)?;
+        let filter: crate::report::entries::Filter =
+            serde_json::from_slice(filter_json.as_bytes()).map_err(into_error)?;
         Ok(self.index.filter(&filter) as u32)
     }
 

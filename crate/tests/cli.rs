@@ -206,6 +206,101 @@ fn a_bad_trusted_list_or_log_exits_2_with_the_place() {
     assert!(err.starts_with("harlens: recording.har: "), "{err}");
 }
 
+/// Text that would act on a terminal or a Markdown viewer: OSC 52 (writes the clipboard), OSC 0 (the window
+/// title), CSI (clears the screen), a bidi override; raw HTML, a javascript: link, a plain http link.
+const HOSTILE: &str = "\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}]0;pwned\u{1b}\\\u{1b}[2J\u{202e}<img src=x onerror=alert(1)>[x](javascript:alert(1)) http://evil.test/x";
+
+/// The test-bed recording of the KB case with the hostile text as the user name, the creator and a URL.
+fn hostile_recording(dir: &std::path::Path) -> PathBuf {
+    let text = std::fs::read_to_string(testbed("proxy-address-change", "recording.har")).unwrap();
+    let json = serde_json::to_string(HOSTILE).unwrap();
+    let inner = &json[1..json.len() - 1];
+    let text = text.replace("v3ry8", inner).replacen("\"name\": \"", &format!("\"name\": \"{inner}"), 1);
+    let path = dir.join(format!("session{}.har", "\u{1b}]0;file\u{7}"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Markdown without its code spans (a backtick fence to the next fence of the same length), where nothing
+/// is markup.
+fn outside_code_spans(md: &str) -> String {
+    let mut out = String::new();
+    let mut rest = md;
+    while let Some(start) = rest.find('`') {
+        out.push_str(&rest[..start]);
+        let fence = rest[start..].chars().take_while(|&c| c == '`').count();
+        let after = &rest[start + fence..];
+        let close = "`".repeat(fence);
+        match after.find(&close) {
+            Some(end) => rest = &after[end + fence..],
+            None => {
+                rest = after;
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// No byte that a terminal acts on: C0 controls but the line break, DEL, C1 controls, bidi overrides.
+fn assert_inert(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c))
+        .collect();
+    assert!(bad.is_empty(), "{what} carries {bad:?}:\n{text}");
+}
+
+#[test]
+fn hostile_text_in_a_har_or_a_log_never_reaches_the_terminal_or_the_markdown_live() {
+    let dir = std::env::temp_dir().join(format!("harlens-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let har = hostile_recording(&dir);
+    let har = har.to_str().unwrap();
+    let text = harlens(&["analyze", har]);
+    assert_eq!(text.status.code(), Some(1), "{}", String::from_utf8_lossy(&text.stderr));
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(stdout.contains("\\x1b]52;c;cHduZWQ=\\x07"), "the user name is shown, escaped:\n{stdout}");
+    assert_inert("the text report", &stdout);
+    let md = harlens(&["analyze", "--format", "markdown", har]);
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert_inert("the Markdown report", &md);
+    // Outside code spans, no tag can open, no link text can close, no bare link stays: all escaped.
+    let live = outside_code_spans(&md);
+    for (i, c) in live.char_indices() {
+        if matches!(c, '<' | ']' | '[') {
+            assert_eq!(live[..i].chars().last(), Some('\\'), "unescaped `{c}` at {i}: {live}");
+        }
+    }
+    assert!(!live.contains("http://evil") && !live.contains("javascript:"), "{live}");
+    assert!(md.contains("`http://evil.test/x"), "{md}");
+    // A log whose first line is hostile, and a HAR whose broken part is: the messages quote them inertly.
+    let log = dir.join("x.log");
+    std::fs::write(&log, format!("{HOSTILE}\nmore\n")).unwrap();
+    let out =
+        harlens(&["analyze", "--log", log.to_str().unwrap(), &testbed("healthy-long-use", "recording.har")]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("the first line is `\\x1b]52;c;"), "{stderr}");
+    assert_inert("the log error", &stderr);
+    let broken = dir.join("broken.har");
+    std::fs::write(
+        &broken,
+        format!("{{\"log\": {{\"entries\": [\"{}\"], \"version\": 1e{}}}}}", "\\u001b[2J", "x".repeat(5000)),
+    )
+    .unwrap();
+    let out = harlens(&["analyze", broken.to_str().unwrap()]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_inert("the HAR error", &stderr);
+    assert!(stderr.len() < 400, "the message quotes a short excerpt: {stderr}");
+    // The file name itself, in errors and in the redact summary.
+    let out = harlens(&["redact", "-o", "-", har]);
+    assert!(out.status.success());
+    assert_inert("the redact summary", &String::from_utf8(out.stderr).unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// The test bed's KB recording with its SSO cookie renamed (Crowd's `cookie.tokenkey`), in a temporary file.
 fn renamed_kb(name: &str) -> PathBuf {
     let kb = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

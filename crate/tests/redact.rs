@@ -317,3 +317,124 @@ fn with_every_option_the_recordings_keep_their_cause() {
         assert_eq!(entries(&after), entries(&before), "{name}: losses");
     }
 }
+
+/// Redacts in two passes as the CLI does; returns the output and what was replaced.
+fn redact_two_passes(input: &[u8], options: Options) -> (Vec<u8>, harlens::redact::Learnt) {
+    let mut first = Redactor::first_pass(options, KEY);
+    let mut out = Vec::new();
+    first.push(input, &mut out).unwrap();
+    first.finish(&mut out).unwrap();
+    assert!(out.is_empty(), "the first pass writes nothing");
+    let mut second = Redactor::new(options, KEY).with_learnt(first.into_learnt());
+    for part in input.chunks(64 * 1024) {
+        second.push(part, &mut out).unwrap();
+    }
+    second.finish(&mut out).unwrap();
+    (out, second.into_learnt())
+}
+
+/// The four forms of a value, computed here independently of the sanitizer: as it is, percent-encoded
+/// (`encodeURIComponent`), JSON-escaped, base64 (standard, padded).
+fn four_forms(value: &str) -> Vec<String> {
+    let percent: String = value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let json = serde_json::to_string(value).unwrap();
+    let mut base64 = b64url(value.as_bytes()).replace('-', "+").replace('_', "/");
+    while base64.len() % 4 != 0 {
+        base64.push('=');
+    }
+    vec![value.to_owned(), percent, json[1..json.len() - 1].to_owned(), base64]
+}
+
+/// Every string (members' names included) and number of a JSON value.
+fn texts(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Number(n) => out.push(n.to_string()),
+        Value::Array(items) => items.iter().for_each(|v| texts(v, out)),
+        Value::Object(members) => {
+            for (k, v) in members {
+                out.push(k.clone());
+                texts(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn no_replaced_value_survives_anywhere_in_any_of_four_forms() {
+    use harlens::redact::Shape;
+    let joins = |shape: Shape, b: Option<u8>| match shape {
+        Shape::Secret => false,
+        Shape::Word => b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'),
+        Shape::Address => b.is_some_and(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':'),
+    };
+    let (mut files, mut values) = (0, 0);
+    for path in all_inputs() {
+        let name = fixture_name(&path);
+        let bytes = std::fs::read(&path).unwrap();
+        if analyze(&name, &bytes).is_err() {
+            continue;
+        }
+        for options in [Options::default(), Options::all()] {
+            let (out, learnt) = redact_two_passes(&bytes, options);
+            let output: Value = serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let mut strings = Vec::new();
+            texts(&output, &mut strings);
+            for (value, shape) in learnt.copies().values() {
+                values += 1;
+                for form in four_forms(value) {
+                    for text in &strings {
+                        for (at, _) in text.match_indices(form.as_str()) {
+                            let before = at.checked_sub(1).map(|i| text.as_bytes()[i]);
+                            let after = text.as_bytes().get(at + form.len()).copied();
+                            assert!(
+                                joins(shape, before) || joins(shape, after),
+                                "{name}: `{value}` ({shape:?}) survives as `{form}` in `{text}`"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        files += 1;
+    }
+    assert!(files >= 50 && values > 500, "{files} files, {values} values checked");
+}
+
+#[test]
+fn standard_input_is_read_twice_through_a_temporary_copy_that_is_not_left_behind() {
+    use std::io::Write;
+    let utma = "987654321.1700000000.1.1";
+    let input = format!(
+        r#"{{"log":{{"entries":[{{"request":{{"url":"https://ga.example.test/__utm.gif?utmcc=__utma%3D{utma}%3B"}}}},
+             {{"request":{{"url":"https://h.example.test/","headers":[{{"name":"Cookie","value":"__utma={utma}"}}]}}}}]}}}}"#
+    );
+    let tmp = std::env::temp_dir().join(format!("harlens-spool-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_harlens"))
+        .args(["redact", "-"])
+        .env("TMPDIR", &tmp)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains(utma), "the copy before the cookie survived: {text}");
+    assert_eq!(entry_count(text.as_bytes()), 2);
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "a temporary file was left in TMPDIR");
+    std::fs::remove_dir_all(&tmp).unwrap();
+}

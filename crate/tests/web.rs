@@ -122,6 +122,10 @@ fn streaming_redactor_gives_the_library_bytes_in_any_chunks() {
         harlens::redact::redact(bytes, serde_json::from_str(options).unwrap(), &key).unwrap();
     for chunk in [1, 4093, 65536] {
         let mut r = harlens::StreamingRedactor::new(options, &key).unwrap();
+        for part in bytes.chunks(chunk) {
+            r.collect(part).unwrap();
+        }
+        r.end_collect().unwrap();
         let mut out = Vec::new();
         for part in bytes.chunks(chunk) {
             out.extend(r.push(part).unwrap());
@@ -129,7 +133,33 @@ fn streaming_redactor_gives_the_library_bytes_in_any_chunks() {
         out.extend(r.finish().unwrap());
         assert_eq!(out, want, "{chunk}-byte chunks");
         assert_eq!(r.summary().unwrap(), serde_json::to_string(&summary).unwrap());
+        assert_eq!(r.warnings().unwrap(), "[]");
     }
     assert!(harlens::StreamingRedactor::new(r#"{"nope": 1}"#, &key).is_err());
     assert!(harlens::StreamingRedactor::new("", &[1, 2]).is_err());
+}
+
+#[wasm_bindgen_test]
+fn files_collected_first_lose_every_copy_even_in_another_file() {
+    let key = [9u8; 32];
+    let beacon = br#"{"log":{"entries":[{"request":{"url":"https://ga.example.test/b?utmcc=__utma%3D111222333.44%3B"}}]}}"#;
+    let cookie = br#"{"log":{"entries":[{"request":{"url":"https://h.example.test/","headers":[{"name":"Cookie","value":"__utma=111222333.44"}]}}]}}"#;
+    let mut r = harlens::StreamingRedactor::new("", &key).unwrap();
+    for file in [&beacon[..], &cookie[..]] {
+        r.collect(file).unwrap();
+        r.end_collect().unwrap();
+    }
+    for file in [&beacon[..], &cookie[..]] {
+        let mut out = r.push(file).unwrap();
+        out.extend(r.finish().unwrap());
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains("111222333"), "{text}");
+        assert!(r.summary().unwrap().contains("\"entries\":1"));
+    }
+    // Without the first pass (a single push), the copy before the value stays: the reason for two passes.
+    let mut once = harlens::StreamingRedactor::new("", &key).unwrap();
+    let mut out = once.push(beacon).unwrap();
+    out.extend(once.finish().unwrap());
+    assert!(String::from_utf8(out).unwrap().contains("111222333"));
+    assert!(once.end_collect().is_err());
 }

@@ -33,6 +33,19 @@ function applyProps(node, { className, text, title, attrs, dataset, on } = {}) {
 
 export const $ = (id) => document.getElementById(id);
 
+/**
+ * A message for the page: at most `max` characters, and the characters that would hide or reorder text
+ * (controls, bidirectional overrides, zero-width ones) shown escaped, as the core shows them (`\x1b`,
+ * `\u{202e}`). Messages quote input; input can hold anything.
+ */
+export function shown(message, max = 2000) {
+  const text = String(message).replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => {
+    const code = c.codePointAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /** "850 KB", "1.2 GB". */
 export function bytes(n) {
   const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];

@@ -7,6 +7,7 @@
 //! HAR at all (not JSON, truncated, binary) is an [`HarError`].
 
 mod error;
+pub mod json;
 mod lenient;
 mod model;
 mod scan;
@@ -18,3 +19,9 @@ pub use lenient::{Flag, LenientBool, LenientNum, LenientStr};
 pub use model::{Content, Cookie, Cookies, Entry, Header, Log, PostData, Request, Response, Timings};
 pub use scan::{RawPart, RawSink, Scanner};
 pub use warnings::{Warning, Warnings};
+
+/// Containers nested deeper than this inside one value (an entry) are read as `null` and noted: a HAR written
+/// back, three levels above its entries, then stays within the 128 levels strict readers (serde_json) accept,
+/// and the code that rewrites a value may recurse. No exporter comes close: Chrome's deepest, an initiator's
+/// chain of async stacks, stops near 40.
+pub const MAX_DEPTH: usize = 100;

@@ -11,9 +11,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use serde_json::error::Category;
-
 use super::error::{HarError, Location};
+use super::json::{self, Notes};
 use super::lenient::{Flag, LenientStr, SeqCount};
 use super::model::{Entry, Log, NameVersion};
 use super::skim::{count_newlines, skim_entry, Skim};
@@ -49,8 +48,10 @@ enum ArrStep {
 enum State {
     /// Before the document: a BOM, whitespace, a JSONP callback name, or `{`.
     Start,
-    /// Inside a JSONP callback name, up to `(`.
+    /// Inside a JSONP callback name.
     JsonpName,
+    /// After the JSONP callback name, up to `(`.
+    JsonpParen,
     /// After the JSONP `(`, up to `{`.
     JsonpOpen,
     Root(ObjStep),
@@ -131,23 +132,34 @@ pub enum RawPart {
 pub trait RawSink {
     /// A piece of the outer structure; parts and entries arrive in input order.
     fn part(&mut self, part: RawPart);
-    /// Parses the element of `log.entries` number `index` that starts `bytes` (more input may follow it) and
-    /// returns its length. An end-of-input error makes the scanner retry once more bytes are buffered, so the
-    /// sink must not keep anything from a failed attempt.
-    fn entry(&mut self, index: u64, bytes: &[u8]) -> Result<usize, serde_json::Error>;
+    /// Parses the element of `log.entries` number `index` that starts `bytes` and returns its length and the
+    /// deviations it tolerated (read it with [`json::parse_entry`], the policy both modes share). `last`: no
+    /// more input follows `bytes`. An error at the end of the input makes the scanner retry once more bytes are
+    /// buffered, so the sink must not keep anything from a failed attempt.
+    fn entry(&mut self, index: u64, bytes: &[u8], last: bool) -> Result<(usize, Notes), json::Error>;
+}
+
+/// Why an element of `log.entries` was not read.
+#[derive(Debug)]
+enum EntryError {
+    /// Not JSON, even read tolerantly (or cut by the end of the buffer).
+    Json(json::Error),
+    /// JSON, but not shaped like an entry: counted and skipped.
+    Shape(String),
 }
 
 /// How an entry is parsed: into the analysis model ([`Scanner::push`]) or by a [`RawSink`].
 trait EntryParse {
-    /// Parses the entry starting `bytes` (at byte `offset` of the input): its length, `None` when `bytes`
-    /// holds no value at all.
+    /// Parses the entry starting `bytes` (at byte `offset` of the input; `last`: nothing follows `bytes`):
+    /// its length, `None` when `bytes` holds no value at all.
     fn parse(
         &mut self,
         bytes: &[u8],
         index: u64,
         offset: u64,
+        last: bool,
         warnings: &mut Warnings,
-    ) -> Option<Result<usize, serde_json::Error>>;
+    ) -> Option<Result<usize, EntryError>>;
     /// An element that is not shaped like an entry, counted but skipped.
     fn unreadable(&mut self, index: u64);
     /// Structure read since the last call (raw mode only).
@@ -175,10 +187,11 @@ impl<F: FnMut(&Entry<'_>)> EntryParse for Analyzed<F> {
         bytes: &[u8],
         index: u64,
         offset: u64,
+        last: bool,
         warnings: &mut Warnings,
-    ) -> Option<Result<usize, serde_json::Error>> {
+    ) -> Option<Result<usize, EntryError>> {
         let Self { on_entry, copy } = self;
-        let mut deliver = |mut entry: Entry<'_>, len: usize| {
+        let mut deliver = |mut entry: Entry<'_>, len: usize, warnings: &mut Warnings| {
             entry.index = index;
             entry.span = (offset, len as u64);
             check_entry(&entry, warnings);
@@ -187,22 +200,58 @@ impl<F: FnMut(&Entry<'_>)> EntryParse for Analyzed<F> {
         };
         match skim_entry(bytes, copy) {
             Skim::Complete(end) => {
-                // When the copy does not parse, the original is parsed below for the error and its location.
                 if let Some(Ok((entry, len))) = parse_entry(copy) {
                     if len == copy.len() {
-                        return Some(Ok(deliver(entry, end)));
+                        return Some(Ok(deliver(entry, end, warnings)));
                     }
                 }
             }
-            // Cut by the end of the buffer: the same answer serde_json gives, without walking the bodies.
-            Skim::Incomplete => return Some(serde_json::from_slice::<serde::de::IgnoredAny>(b"").map(|_| 0)),
+            // Cut by the end of the buffer: the same answer the tolerant reading gives, without walking the
+            // bodies.
+            Skim::Incomplete => {
+                let error = json::Error { offset: bytes.len(), eof: true, message: String::new() };
+                return Some(Err(EntryError::Json(error)));
+            }
             Skim::NotAnObject => {}
         }
-        Some(parse_entry(bytes)?.map(|(entry, len)| deliver(entry, len)))
+        // serde_json refused the entry (or it is nested too deep for the fast path): the tolerant reading
+        // decides, so that the analysis accepts exactly what the sanitizer does, and serde_json reads the
+        // entry it writes back.
+        let (len, notes) = match tolerate(bytes, last, copy) {
+            Ok(read) => read,
+            Err(error) => return Some(Err(error)),
+        };
+        Some(match parse_entry(copy) {
+            Some(Ok((entry, _))) => {
+                note_deviations(notes, index, warnings);
+                Ok(deliver(entry, len, warnings))
+            }
+            Some(Err(error)) => Err(EntryError::Shape(strip_serde_position(&error.to_string()))),
+            None => Err(EntryError::Shape("not a JSON value".to_owned())),
+        })
     }
 
     fn unreadable(&mut self, index: u64) {
         (self.on_entry)(&Entry { index, unreadable: true, ..Entry::default() });
+    }
+}
+
+/// The tolerant reading of an element serde_json refused: the object written back as strict JSON into
+/// `strict`, with its length in `bytes` and what was tolerated. Not generic, so the analysis has it once.
+fn tolerate(bytes: &[u8], last: bool, strict: &mut Vec<u8>) -> Result<(usize, Notes), EntryError> {
+    let (value, len, notes) = json::parse_entry(bytes, last).map_err(EntryError::Json)?;
+    if !matches!(value, json::Json::Obj(_)) {
+        return Err(EntryError::Shape("not an object".to_owned()));
+    }
+    strict.clear();
+    value.write(strict);
+    Ok((len, notes))
+}
+
+/// The deviations the tolerant reading accepted in one entry, as warnings (counted per kind).
+fn note_deviations(notes: Notes, index: u64, warnings: &mut Warnings) {
+    for (code, text) in notes.each() {
+        warnings.add(code, Some(index), || format!("entry {index}: {text}"));
     }
 }
 
@@ -215,12 +264,19 @@ impl<S: RawSink> EntryParse for Raw<'_, S> {
         bytes: &[u8],
         index: u64,
         _: u64,
-        _: &mut Warnings,
-    ) -> Option<Result<usize, serde_json::Error>> {
+        last: bool,
+        warnings: &mut Warnings,
+    ) -> Option<Result<usize, EntryError>> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return None;
         }
-        Some(self.0.entry(index, bytes))
+        Some(match self.0.entry(index, bytes, last) {
+            Ok((len, notes)) => {
+                note_deviations(notes, index, warnings);
+                Ok(len)
+            }
+            Err(error) => Err(EntryError::Json(error)),
+        })
     }
 
     // Raw mode hands every element to the sink, which reads any JSON value: nothing is unreadable.
@@ -392,7 +448,9 @@ impl Scanner {
             State::Start if self.buf[self.pos..].iter().all(u8::is_ascii_whitespace) => {
                 return Err(HarError::NotHar { at, message: "the file is empty".to_owned() });
             }
-            State::Start | State::JsonpName | State::JsonpOpen => "expected `{` starting the HAR".to_owned(),
+            State::Start | State::JsonpName | State::JsonpParen | State::JsonpOpen => {
+                "expected `{` starting the HAR".to_owned()
+            }
             State::Entries(_) => format!("in `log.entries`, entry {} is incomplete", self.entries),
             State::Log(_) => "`log` is not closed".to_owned(),
             State::Root(_) => "the top-level object is not closed".to_owned(),
@@ -425,7 +483,7 @@ impl Scanner {
             self.parse_attempts += 1;
             let bytes = &self.buf[self.pos..];
             let offset = self.base + self.pos as u64;
-            let err = match parse.parse(bytes, self.entries, offset, &mut self.warnings) {
+            let err = match parse.parse(bytes, self.entries, offset, self.eof, &mut self.warnings) {
                 Some(Ok(len)) => {
                     self.entries += 1;
                     self.pos += len;
@@ -436,29 +494,28 @@ impl Scanner {
                 Some(Err(err)) => err,
                 None => return Ok(false),
             };
-            match err.classify() {
-                Category::Eof if !self.eof => {
+            match err {
+                EntryError::Json(err) if err.eof && !self.eof => {
                     self.retry_at = available.saturating_mul(2).max(available + 1);
                     return Ok(false);
                 }
-                Category::Eof => {
+                EntryError::Json(err) if err.eof => {
                     let message = format!("in `log.entries`, entry {} is incomplete", self.entries);
                     let at = self.location_at(self.buf.len(), Some(self.entries));
                     return Err(HarError::Truncated { at, message });
                 }
-                Category::Data if self.raw_parts.is_none() => {
+                EntryError::Shape(reason) => {
                     // Valid JSON that is not shaped like an entry: the value scanner finds where it ends, and
                     // the entry is counted (indices must match the file) but skipped.
-                    self.unreadable_reason = Some(strip_serde_position(&err.to_string()));
+                    self.unreadable_reason = Some(reason);
                     self.state = State::Entries(ArrStep::Elem);
                     self.begin_value(Purpose::Entry)?;
                 }
-                Category::Data | Category::Syntax | Category::Io => {
-                    let offset = self.pos + offset_of(bytes, err.line(), err.column());
-                    let message = strip_serde_position(&err.to_string());
+                EntryError::Json(err) => {
+                    let offset = self.pos + err.offset.min(bytes.len());
                     return Err(HarError::Syntax {
                         at: self.location_at(offset, Some(self.entries)),
-                        message,
+                        message: err.message,
                     });
                 }
             }
@@ -607,7 +664,7 @@ impl Scanner {
             // Validate the token with serde_json so `tru` or `01` is reported as the error it is.
             let token = &self.buf[range.clone()];
             if serde_json::from_slice::<serde::de::IgnoredAny>(token).is_err() {
-                let text = String::from_utf8_lossy(token).into_owned();
+                let text = crate::escape::excerpt(&String::from_utf8_lossy(token), 40);
                 self.pos = v.start;
                 return Err(self.syntax(format!("`{text}` is not a JSON value")));
             }
@@ -744,6 +801,20 @@ impl Scanner {
             if self.state == State::Entries(ArrStep::InEntry) {
                 return Ok(Step::EntryStart);
             }
+            if self.state == State::JsonpName {
+                // A JSONP callback name ends at its first other byte, whitespace included, whatever chunk
+                // that byte comes in.
+                while let Some(&c) = self.buf.get(self.pos) {
+                    if !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'.')) {
+                        self.state = State::JsonpParen;
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                if self.state == State::JsonpName {
+                    return Ok(Step::NeedMore);
+                }
+            }
             let Some(b) = self.peek_non_ws() else {
                 return Ok(Step::NeedMore);
             };
@@ -760,26 +831,18 @@ impl Scanner {
                     b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' => self.state = State::JsonpName,
                     _ => return Err(self.not_a_har_start(b)),
                 },
-                State::JsonpName => {
-                    while let Some(&c) = self.buf.get(self.pos) {
-                        if !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'.')) {
-                            break;
-                        }
+                // Handled before whitespace is skipped, above.
+                State::JsonpName => {}
+                State::JsonpParen => match self.peek_non_ws() {
+                    None => return Ok(Step::NeedMore),
+                    Some(b'(') => {
                         self.pos += 1;
+                        self.state = State::JsonpOpen;
                     }
-                    match self.peek_non_ws() {
-                        None => return Ok(Step::NeedMore),
-                        Some(b'(') => {
-                            self.pos += 1;
-                            self.state = State::JsonpOpen;
-                        }
-                        Some(_) => {
-                            return Err(
-                                self.unexpected("`{` starting the HAR (or `(` after a JSONP callback)")
-                            )
-                        }
+                    Some(_) => {
+                        return Err(self.unexpected("`{` starting the HAR (or `(` after a JSONP callback)"))
                     }
-                }
+                },
                 State::JsonpOpen => {
                     if b != b'{' {
                         return Err(self.unexpected("`{` starting the HAR inside the JSONP wrapper"));
@@ -799,11 +862,17 @@ impl Scanner {
                         self.raw_part(RawPart::EntriesEnd);
                         self.state = State::Log(ObjStep::CommaOrEnd);
                     }
-                    (ArrStep::FirstElem | ArrStep::Elem, b) if b == b'{' || self.raw_parts.is_some() => {
+                    // Every element is read the same way in both modes, so both accept the same files: one
+                    // that is JSON but no entry object is counted and skipped (the analysis) or kept (the
+                    // sanitizer).
+                    (
+                        ArrStep::FirstElem | ArrStep::Elem,
+                        b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n',
+                    ) => {
                         self.state = State::Entries(ArrStep::InEntry);
                         return Ok(Step::EntryStart);
                     }
-                    (ArrStep::FirstElem | ArrStep::Elem, _) => self.begin_value(Purpose::Entry)?,
+                    (ArrStep::FirstElem | ArrStep::Elem, _) => return Err(self.unexpected("a JSON value")),
                     (ArrStep::InEntry, _) => return Ok(Step::EntryStart),
                     (ArrStep::CommaOrEnd, b',') => {
                         self.pos += 1;
@@ -883,13 +952,23 @@ impl Scanner {
                     return Err(HarError::NotHar { at, message: "`log` is not an object".to_owned() });
                 }
                 self.pos += 1;
-                self.saw_log = true;
+                if std::mem::replace(&mut self.saw_log, true) {
+                    self.warnings.add("duplicate-log", None, || {
+                        "the top-level object has several `log` members: all are read, their entries numbered on"
+                            .to_owned()
+                    });
+                }
                 self.state = State::Log(ObjStep::FirstKey);
                 self.raw_part(RawPart::LogStart);
             }
             (true, Key::Entries) if b == b'[' => {
                 self.pos += 1;
-                self.saw_entries = true;
+                if std::mem::replace(&mut self.saw_entries, true) {
+                    self.warnings.add("duplicate-entries", None, || {
+                        "`log` has several `entries` arrays: all are read, their entries numbered on"
+                            .to_owned()
+                    });
+                }
                 self.state = State::Entries(ArrStep::FirstElem);
                 self.raw_part(RawPart::EntriesStart);
             }
@@ -1039,7 +1118,8 @@ fn strip_serde_position(message: &str) -> String {
         "control character (\\u0000-\\u001F) found while parsing a string" => {
             "raw control character inside a string (it must be escaped)".to_owned()
         }
-        other => other.to_owned(),
+        // serde_json quotes the value it refused (`invalid type: string "..."`): a short excerpt, shown.
+        other => crate::escape::excerpt(other, 200),
     }
 }
 
@@ -1156,17 +1236,10 @@ mod tests {
                 other => format!("{other:?}"),
             });
         }
-        fn entry(&mut self, index: u64, bytes: &[u8]) -> Result<usize, serde_json::Error> {
-            let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
-            match stream.next() {
-                Some(Ok(_)) => {
-                    let len = stream.byte_offset();
-                    self.0.push(format!("{index}:{}", String::from_utf8_lossy(&bytes[..len])));
-                    Ok(len)
-                }
-                Some(Err(e)) => Err(e),
-                None => Ok(0),
-            }
+        fn entry(&mut self, index: u64, bytes: &[u8], last: bool) -> Result<(usize, Notes), json::Error> {
+            let (_, len, notes) = json::parse(bytes, last)?;
+            self.0.push(format!("{index}:{}", String::from_utf8_lossy(&bytes[..len])));
+            Ok((len, notes))
         }
     }
 
@@ -1253,6 +1326,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_jsonp_name_ends_at_whitespace_whatever_the_chunks() {
+        // Found by the fuzzer: a name cut after `A` went on with the `A` after the line breaks.
+        for input in [&b"A\n\n\nA\x90"[..], b"cb\n(x", b"cb  \n({\"log\":{\"entries\":[]}})"] {
+            let whole = read(input, input.len()).map(|(urls, _)| urls);
+            for chunk in 1..input.len() {
+                assert_eq!(
+                    read(input, chunk).map(|(urls, _)| urls),
+                    whole,
+                    "{chunk}-byte chunks of {input:?}"
+                );
+            }
+        }
+        let err = read(b"A\n\n\nA\x90", 2).map(|_| ()).unwrap_err().to_string();
+        assert!(err.starts_with("line 4, column 1 (byte 4): expected `{` starting the HAR"), "{err}");
     }
 
     #[test]

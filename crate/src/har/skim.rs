@@ -35,8 +35,9 @@ pub fn skim_entry(bytes: &[u8], copy: &mut Vec<u8>) -> Skim {
     if bytes.first() != Some(&b'{') {
         return Skim::NotAnObject;
     }
-    // One bit per open container, innermost lowest: set for `{`. Deeper than 128 is refused (serde_json stops
-    // there too), so that brackets that do not match are seen here, not after buffering the rest of the file.
+    // One bit per open container, innermost lowest: set for `{`. Deeper than the tolerant reading keeps is left
+    // to it (it reads such values as null), so that brackets that do not match are seen here, not after
+    // buffering the rest of the file.
     let mut open = 0u128;
     let mut depth = 0usize;
     let mut i = 0;
@@ -78,7 +79,7 @@ pub fn skim_entry(bytes: &[u8], copy: &mut Vec<u8>) -> Skim {
                 text_key = false;
             }
             b'{' | b'[' => {
-                if depth == 128 {
+                if depth == super::MAX_DEPTH {
                     return Skim::NotAnObject;
                 }
                 open = (open << 1) | u128::from(b == b'{');
@@ -100,7 +101,15 @@ pub fn skim_entry(bytes: &[u8], copy: &mut Vec<u8>) -> Skim {
                 colon_after_text = false;
             }
             _ => {
-                // A scalar or a comma.
+                // A scalar or a comma. Two scalars the input separates (`-1 1`, invalid) must not become one
+                // (`-11`, valid) in the copy: the whitespace between them stays.
+                if scalar_byte(b)
+                    && i > 0
+                    && bytes[i - 1].is_ascii_whitespace()
+                    && copy.last().is_some_and(|&l| scalar_byte(l))
+                {
+                    copy.push(b' ');
+                }
                 text_key = false;
                 colon_after_text = false;
             }
@@ -111,10 +120,15 @@ pub fn skim_entry(bytes: &[u8], copy: &mut Vec<u8>) -> Skim {
     Skim::Incomplete
 }
 
+/// A byte of a number or a literal (`true`, `false`, `null`).
+fn scalar_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
+}
+
 /// The offset of the quote closing the string whose content starts at `from`, or `None` if the input ends
 /// first. Most strings in a HAR (names, header values) end within 16 bytes, so the first lane is looked at
 /// alone; a longer string (a body) is then read 64 bytes at a time.
-fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     // Whether the first byte of the next lane or block is escaped by a backslash ending this one.
     let mut carry = 0u64;
@@ -344,6 +358,18 @@ mod tests {
         let (found, copy) = skim(&json);
         assert_eq!(found, Skim::Complete(json.len()));
         assert_eq!(copy, json.replacen(&format!(r#""text":"{url}""#), r#""text":null"#, 1));
+    }
+
+    #[test]
+    fn scalars_apart_in_the_input_stay_apart_in_the_copy() {
+        // Found by the fuzzer: `-1 1` (not JSON) was copied as `-11` (JSON) and the analysis read it.
+        for (input, copied) in [
+            ("{\"a\":-1\n  1}", "{\"a\":-1 1}"),
+            ("{\"a\":1 .5,\"b\":true\tfalse}", "{\"a\":1 .5,\"b\":true false}"),
+            ("{\"a\": 1 ,\n \"b\" : [ 2 , 3 ] }", "{\"a\":1,\"b\":[2,3]}"),
+        ] {
+            assert_eq!(skim(input).1, copied, "{input:?}");
+        }
     }
 
     #[test]

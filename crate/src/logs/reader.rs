@@ -181,10 +181,7 @@ impl LogReader {
 }
 
 fn unknown_format(line: u64, text: &str) -> LogError {
-    let mut shown: String = text.chars().take(SHOWN_LINE).collect();
-    if shown.len() < text.len() {
-        shown.push_str("...");
-    }
+    let shown = crate::escape::excerpt(text, SHOWN_LINE);
     LogError::UnknownFormat { line, first_line: shown, expected: EXPECTED_FORMATS }
 }
 
@@ -200,9 +197,24 @@ fn not_text_hint(first_line: &[u8]) -> Option<&'static str> {
         || first_line.get(1) == Some(&0)
     {
         Some("this text is UTF-16 encoded: save it as UTF-8")
+    } else if binary(first_line) {
+        Some("this looks like binary data, not a server log (nor a HAR)")
     } else {
         None
     }
+}
+
+/// Binary data rather than text: a NUL byte, bytes that are not UTF-8, or more than a few control characters
+/// among the first bytes (text logs have tabs at most).
+fn binary(first_line: &[u8]) -> bool {
+    let head = &first_line[..first_line.len().min(512)];
+    let controls = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | 0x1b)).count();
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // A multi-byte character cut by the 512-byte window is still text.
+        Err(e) => e.error_len().is_none(),
+    };
+    head.contains(&0) || !utf8 || controls * 20 > head.len().max(1)
 }
 
 fn detect(text: &str) -> Option<LogKind> {

@@ -63,8 +63,9 @@ pub struct ValidationFactor {
 /// A remote address that is not an IP address.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "remote address `{text}` is not an IP address (expected the app's TCP peer, e.g. 192.0.2.10 or \
-     2001:db8::10)"
+    "remote address `{}` is not an IP address (expected the app's TCP peer, e.g. 192.0.2.10 or \
+     2001:db8::10)",
+    crate::escape::excerpt(.text, 80)
 )]
 pub struct RemoteAddressError {
     pub text: String,

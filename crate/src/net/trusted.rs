@@ -7,6 +7,10 @@
 //! rejected. Hostnames are resolved by Crowd with DNS; harlens never does DNS (it runs offline and in the
 //! browser), so a hostname matches nothing here and says so in a warning.
 
+use crate::escape::excerpt;
+
+/// The longest piece of an entry a message quotes (control characters shown escaped).
+const QUOTED: usize = 80;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -92,8 +96,8 @@ impl TrustedEntry {
     /// "entry 2 `192.168.` (line 1, column 14)": how messages name an entry.
     pub fn name(&self) -> String {
         match self.at {
-            Some(at) => format!("entry {} `{}` ({at})", self.index, self.text),
-            None => format!("entry {} `{}` (added)", self.index, self.text),
+            Some(at) => format!("entry {} `{}` ({at})", self.index, excerpt(&self.text, QUOTED)),
+            None => format!("entry {} `{}` (added)", self.index, excerpt(&self.text, QUOTED)),
         }
     }
 }
@@ -102,9 +106,9 @@ impl TrustedEntry {
 /// probably copied wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EntryProblem {
-    #[error("octet `{0}` has a leading zero; Crowd rejects it (write it without the zero)")]
+    #[error("octet `{}` has a leading zero; Crowd rejects it (write it without the zero)", excerpt(.0, QUOTED))]
     LeadingZero(String),
-    #[error("octet `{0}` is not a number from 0 to 255")]
+    #[error("octet `{}` is not a number from 0 to 255", excerpt(.0, QUOTED))]
     BadOctet(String),
     #[error("expected four octets separated by dots (e.g. 192.168.1.10), found {0}")]
     OctetCount(usize),
@@ -112,15 +116,15 @@ pub enum EntryProblem {
     WildcardNotTrailing,
     #[error("a wildcard is for IPv4 only; use CIDR for IPv6 (e.g. 2001:db8:85a3::/64)")]
     WildcardIpv6,
-    #[error("`{0}` before the `/` is not an IP address")]
+    #[error("`{}` before the `/` is not an IP address", excerpt(.0, QUOTED))]
     CidrAddress(String),
-    #[error("prefix `/{prefix}` is not a number from 0 to {max}")]
+    #[error("prefix `/{}` is not a number from 0 to {max}", excerpt(.prefix, QUOTED))]
     CidrPrefix { prefix: String, max: u8 },
     #[error("not a valid IPv6 address")]
     BadIpv6,
-    #[error("a trusted proxy is an address without a port (write `{0}`)")]
+    #[error("a trusted proxy is an address without a port (write `{}`)", excerpt(.0, QUOTED))]
     Port(String),
-    #[error("IPv6 addresses are written without brackets here (write `{0}`)")]
+    #[error("IPv6 addresses are written without brackets here (write `{}`)", excerpt(.0, QUOTED))]
     Brackets(String),
     #[error("entries are separated by commas or newlines, not spaces")]
     Space,
@@ -130,7 +134,7 @@ pub enum EntryProblem {
 
 /// An entry that cannot be read, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("entry {index} `{text}` ({at}): {problem}")]
+#[error("entry {index} `{}` ({at}): {problem}", excerpt(.text, QUOTED))]
 pub struct EntryError {
     pub index: usize,
     pub text: String,

@@ -6,6 +6,10 @@
 //! Parsing never fails: malformed text becomes a [`HopForm::Invalid`] hop with the reason, because that is
 //! exactly the kind of mangling a diagnosis has to point at.
 
+use crate::escape::excerpt;
+
+/// The longest piece of a header a message quotes (control characters shown escaped).
+const QUOTED: usize = 80;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde::Serialize;
@@ -158,13 +162,17 @@ fn classify_node(text: &str) -> HopForm {
             return HopForm::Invalid { reason: "`[` without a closing `]`".into() };
         };
         let Ok(addr) = inside.parse::<Ipv6Addr>() else {
+            let inside = excerpt(inside, QUOTED);
             return HopForm::Invalid { reason: format!("`{inside}` in brackets is not an IPv6 address") };
         };
         return match after {
             "" => HopForm::BracketedIpv6 { addr, port: None },
             _ => match after.strip_prefix(':').filter(|p| is_port(p)) {
                 Some(port) => HopForm::BracketedIpv6 { addr, port: Some(port.to_owned()) },
-                None => HopForm::Invalid { reason: format!("expected `:port` after `]`, found `{after}`") },
+                None => {
+                    let after = excerpt(after, QUOTED);
+                    HopForm::Invalid { reason: format!("expected `:port` after `]`, found `{after}`") }
+                }
             },
         };
     }
@@ -176,7 +184,9 @@ fn classify_node(text: &str) -> HopForm {
             return if is_port(port) {
                 HopForm::IpWithPort { addr: IpAddr::V4(addr), port: port.to_owned() }
             } else {
-                HopForm::Invalid { reason: format!("`{port}` after the address is not a port") }
+                HopForm::Invalid {
+                    reason: format!("`{}` after the address is not a port", excerpt(port, QUOTED)),
+                }
             };
         }
     }
@@ -256,7 +266,7 @@ fn parse_element(element: &str, line: usize) -> ForwardedElement {
             continue;
         }
         let Some((name, raw_value)) = pair.split_once('=') else {
-            out.problems.push(format!("`{pair}` is not a `name=value` pair"));
+            out.problems.push(format!("`{}` is not a `name=value` pair", excerpt(pair, QUOTED)));
             continue;
         };
         let name = name.trim().to_ascii_lowercase();
@@ -265,7 +275,7 @@ fn parse_element(element: &str, line: usize) -> ForwardedElement {
             Ok(Some(v)) => v,
             Ok(None) => raw_value.to_owned(),
             Err(problem) => {
-                out.problems.push(format!("`{name}`: {problem}"));
+                out.problems.push(format!("`{}`: {problem}", excerpt(&name, QUOTED)));
                 raw_value.trim_matches('"').to_owned()
             }
         };

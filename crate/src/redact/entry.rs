@@ -5,9 +5,10 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::net::IpAddr;
 
-use super::json::Json;
+use super::copies::{Copies, Shape};
 use super::pseudo::{b64url_decode, b64url_encode, Pseudonyms};
 use super::{Options, Summary};
+use crate::har::json::{self, Json, Notes};
 use crate::signals::{parse_ip, percent_decode, CookieKind};
 
 /// Header and parameter names that carry credentials (matched anywhere in the name, any case).
@@ -36,21 +37,17 @@ pub(crate) struct Ctx<'a> {
     pub names: &'a Pseudonyms,
     pub summary: &'a mut Summary,
     pub users: &'a mut HashSet<String>,
-}
-
-fn contains_ci(hay: &str, needle: &str) -> bool {
-    hay.len() >= needle.len()
-        && hay.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    /// Every value replaced, so that its copies elsewhere get the same replacement.
+    pub copies: &'a mut Copies,
+    /// Deviations met while decoding a kept response body.
+    pub notes: &'a mut Notes,
 }
 
 fn token_like(name: &str) -> bool {
-    let ends_with_ci = |suffix: &str| {
-        name.len() >= suffix.len()
-            && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
-    };
-    TOKEN_WORDS.iter().any(|w| contains_ci(name, w))
-        && !NOT_SECRET.iter().any(|n| n.eq_ignore_ascii_case(name))
-        && !OBJECT_KEYS.iter().any(|k| ends_with_ci(k))
+    let name = name.to_ascii_lowercase();
+    TOKEN_WORDS.iter().any(|w| name.contains(w))
+        && !NOT_SECRET.contains(&name.as_str())
+        && !OBJECT_KEYS.iter().any(|k| name.ends_with(k))
 }
 
 fn user_param(name: &str) -> bool {
@@ -62,6 +59,55 @@ fn set_str(slot: &mut Json<'_>, value: String) {
 }
 
 impl Ctx<'_> {
+    /// The placeholder of a secret, remembered so that its copies get it too. URLs are not chased: a URL
+    /// replaced whole (a claim, a posted value) is an address the rest of the file needs, not a credential.
+    fn secret(&mut self, value: &str) -> String {
+        let new = self.names.secret(value);
+        if !value.starts_with("http://") && !value.starts_with("https://") {
+            self.copies.track(value, &new, Shape::Secret);
+        }
+        new
+    }
+
+    fn user(&mut self, name: &str) -> String {
+        let new = self.names.user(name);
+        self.copies.track(name, &new, Shape::Word);
+        new
+    }
+
+    fn ip(&mut self, ip: IpAddr, text: &str) -> IpAddr {
+        let new = self.names.ip(ip);
+        self.copies.track(text, &new.to_string(), Shape::Address);
+        new
+    }
+
+    /// Every string of a value (its members' names too) with the copies of replaced values replaced, and a
+    /// number that is a replaced value written as its replacement.
+    pub(crate) fn replace_copies(&mut self, value: &mut Json<'_>) {
+        match value {
+            Json::Str(s) => {
+                if let Some(new) = self.copies.replace_in(s) {
+                    *s = Cow::Owned(new);
+                }
+            }
+            Json::Num(n) => {
+                if let Some(new) = self.copies.replacement_of(n) {
+                    *value = Json::Str(Cow::Owned(new.to_owned()));
+                }
+            }
+            Json::Arr(items) => items.iter_mut().for_each(|v| self.replace_copies(v)),
+            Json::Obj(members) => {
+                for (key, v) in members.iter_mut() {
+                    if let Some(new) = self.copies.replace_in(key) {
+                        *key = Cow::Owned(new);
+                    }
+                    self.replace_copies(v);
+                }
+            }
+            Json::Null | Json::Bool(_) | Json::Raw(_) => {}
+        }
+    }
+
     pub(crate) fn entry(&mut self, entry: &mut Json<'_>) {
         self.summary.entries += 1;
         let Json::Obj(members) = entry else {
@@ -167,7 +213,8 @@ impl Ctx<'_> {
     fn ip_field(&mut self, value: &mut Json<'_>) {
         let Some(ip) = value.as_str().and_then(parse_ip) else { return };
         self.summary.ips += 1;
-        set_str(value, self.names.ip(ip).to_string());
+        let new = self.ip(ip, value.as_str().unwrap_or_default()).to_string();
+        set_str(value, new);
     }
 
     fn headers(&mut self, headers: &mut Json<'_>) {
@@ -176,73 +223,93 @@ impl Ctx<'_> {
             return;
         };
         for h in items {
-            let Json::Obj(members) = h else { continue };
-            let Some(name) = members.iter().find(|(k, _)| k == "name").and_then(|(_, v)| v.as_str()) else {
+            let Json::Obj(members) = h else {
+                self.generic(h);
                 continue;
             };
-            let name = name.to_owned();
+            let name =
+                members.iter().find(|(k, _)| k == "name").and_then(|(_, v)| v.as_str()).map(str::to_owned);
             for (key, value) in members.iter_mut() {
-                if key == "value" {
-                    if let Some(new) = value.as_str().and_then(|v| self.header(&name, v)) {
-                        set_str(value, new);
-                    }
-                } else if key != "name" {
-                    self.generic(value);
+                match (key.as_ref(), &name) {
+                    ("name", Some(_)) => {}
+                    ("value", Some(name)) => self.scrub(value, &mut |ctx, v| ctx.header(name, v)),
+                    // A header without a name cannot be told harmless: every value in it is a secret.
+                    (_, None) => self.scrub(value, &mut |ctx, v| ctx.unnamed(v)),
+                    _ => self.generic(value),
                 }
             }
         }
     }
 
+    /// Applies `rewrite` to the string `value`, or to every string inside it, and to the text of numbers and
+    /// booleans (a value of the wrong type under a secret name is no less secret; it becomes a string).
+    fn scrub(&mut self, value: &mut Json<'_>, rewrite: &mut dyn FnMut(&mut Self, &str) -> Option<String>) {
+        let new = match value {
+            Json::Str(s) => rewrite(self, s),
+            Json::Num(n) => rewrite(self, n),
+            Json::Bool(b) => rewrite(self, if *b { "true" } else { "false" }),
+            Json::Arr(items) => {
+                items.iter_mut().for_each(|v| self.scrub(v, rewrite));
+                None
+            }
+            Json::Obj(members) => {
+                members.iter_mut().for_each(|(_, v)| self.scrub(v, rewrite));
+                None
+            }
+            Json::Null | Json::Raw(_) => None,
+        };
+        if let Some(new) = new {
+            set_str(value, new);
+        }
+    }
+
+    /// A value in a header or parameter without a name.
+    fn unnamed(&mut self, value: &str) -> Option<String> {
+        if !self.options.tokens || value.is_empty() {
+            return self.jwts(value);
+        }
+        self.summary.tokens += 1;
+        Some(self.secret(value))
+    }
+
     /// One header's new value, `None` to keep it.
     fn header(&mut self, name: &str, value: &str) -> Option<String> {
         let o = self.options;
-        let is = |n: &str| name.eq_ignore_ascii_case(n);
-        if is("cookie") {
-            return o.cookies.then(|| self.cookie_header(value)).flatten();
-        }
-        if is("set-cookie") {
-            return o.cookies.then(|| self.set_cookie_header(value)).flatten();
-        }
-        if is("authorization") || is("proxy-authorization") {
-            if !o.authorization || value.is_empty() {
-                return None;
+        // One lower-case copy and a `match`: far less code than a case-insensitive test per name.
+        match name.to_ascii_lowercase().as_str() {
+            "cookie" => o.cookies.then(|| self.cookie_header(value)).flatten(),
+            "set-cookie" => o.cookies.then(|| self.set_cookie_header(value)).flatten(),
+            "authorization" | "proxy-authorization" => {
+                if !o.authorization || value.is_empty() {
+                    return None;
+                }
+                self.summary.authorization += 1;
+                Some(match value.trim().split_once(' ') {
+                    Some((scheme, credentials)) => format!("{scheme} {}", self.secret(credentials.trim())),
+                    None => self.secret(value),
+                })
             }
-            self.summary.authorization += 1;
-            return Some(match value.trim().split_once(' ') {
-                Some((scheme, credentials)) => format!("{scheme} {}", self.names.secret(credentials.trim())),
-                None => self.names.secret(value),
-            });
-        }
-        if is("x-ausername") {
-            let user = percent_decode(value.trim());
-            if !o.usernames || user.is_empty() || user.eq_ignore_ascii_case("anonymous") {
-                return None;
+            "x-ausername" => {
+                let user = percent_decode(value.trim());
+                if !o.usernames || user.is_empty() || user.eq_ignore_ascii_case("anonymous") {
+                    return None;
+                }
+                self.summary.usernames += 1;
+                Some(self.user(&user))
             }
-            self.summary.usernames += 1;
-            return Some(self.names.user(&user));
+            // `:path` is HTTP/2's request line: path and query, tokens included.
+            "location" | "referer" | "content-location" | "origin" | ":path" => self.url(value),
+            "host" | ":authority" => o.hostnames.then(|| self.host(value)).flatten(),
+            "x-forwarded-for" | "x-real-ip" | "forwarded" | "x-client-ip" | "true-client-ip"
+            | "cf-connecting-ip" => o.ips.then(|| self.ips_in(value)).flatten(),
+            _ if o.tokens && token_like(name) && !value.is_empty() => {
+                self.summary.tokens += 1;
+                Some(self.secret(value))
+            }
+            // Any other header holding a URL (Access-Control-Allow-Origin, Content-Location-like custom ones).
+            _ if value.starts_with("https://") || value.starts_with("http://") => self.url(value),
+            _ => self.jwts(value),
         }
-        // `:path` is HTTP/2's request line: path and query, tokens included.
-        if is("location") || is("referer") || is("content-location") || is("origin") || is(":path") {
-            return self.url(value);
-        }
-        if is("host") || is(":authority") {
-            return o.hostnames.then(|| self.host(value)).flatten();
-        }
-        if ["x-forwarded-for", "x-real-ip", "forwarded", "x-client-ip", "true-client-ip", "cf-connecting-ip"]
-            .iter()
-            .any(|n| is(n))
-        {
-            return o.ips.then(|| self.ips_in(value)).flatten();
-        }
-        if o.tokens && token_like(name) && !value.is_empty() {
-            self.summary.tokens += 1;
-            return Some(self.names.secret(value));
-        }
-        // Any other header holding a URL (Access-Control-Allow-Origin, Content-Location-like custom ones).
-        if value.starts_with("https://") || value.starts_with("http://") {
-            return self.url(value);
-        }
-        self.jwts(value)
     }
 
     /// A cookie value, keeping what the diagnosis reads: the jvmRoute of `JSESSIONID`, the `lin`/`lout` of
@@ -272,6 +339,8 @@ impl Ctx<'_> {
         if let Some(keep) = keep {
             out.push_str(&keep);
         }
+        // A copy of the whole value gets the whole replacement, the jvmRoute or `lin` kept.
+        self.copies.track(inner, &out, Shape::Secret);
         Some(if quoted { format!("\"{out}\"") } else { out })
     }
 
@@ -303,7 +372,8 @@ impl Ctx<'_> {
                     self.summary.cookies += 1;
                     let lead = &pair[..pair.len() - pair.trim_start().len()];
                     out.push_str(lead);
-                    out.push_str(&self.names.secret(pair.trim()));
+                    let new = self.secret(pair.trim());
+                    out.push_str(&new);
                 }
                 None => out.push_str(pair),
             }
@@ -366,9 +436,7 @@ impl Ctx<'_> {
         for (key, value) in members.iter_mut() {
             match key.as_ref() {
                 "value" if self.options.cookies => {
-                    if let Some(new) = value.as_str().and_then(|v| self.cookie_value(&name, v)) {
-                        set_str(value, new);
-                    }
+                    self.scrub(value, &mut |ctx, v| ctx.cookie_value(&name, v))
                 }
                 "domain" if self.options.hostnames => {
                     if let Some(new) = value.as_str().and_then(|d| self.host(d)) {
@@ -383,22 +451,24 @@ impl Ctx<'_> {
 
     /// `queryString` or `postData.params`: `[{name, value}]`. `all`: every value is secret (form posts).
     fn params(&mut self, params: &mut Json<'_>, all: bool) {
-        let Json::Arr(items) = params else { return };
+        let Json::Arr(items) = params else {
+            self.generic(params);
+            return;
+        };
         for p in items {
-            let Json::Obj(members) = p else { continue };
-            let name = members
-                .iter()
-                .find(|(k, _)| k == "name")
-                .and_then(|(_, v)| v.as_str())
-                .unwrap_or("")
-                .to_owned();
+            let Json::Obj(members) = p else {
+                self.generic(p);
+                continue;
+            };
+            let name =
+                members.iter().find(|(k, _)| k == "name").and_then(|(_, v)| v.as_str()).map(str::to_owned);
             for (key, value) in members.iter_mut() {
-                if key == "value" {
-                    if let Some(new) = value.as_str().and_then(|v| self.param(&name, v, all)) {
-                        set_str(value, new);
-                    }
-                } else if key != "name" {
-                    self.generic(value);
+                match (key.as_ref(), &name) {
+                    ("name", Some(_)) => {}
+                    ("value", Some(name)) => self.scrub(value, &mut |ctx, v| ctx.param(name, v, all)),
+                    (_, None) if all => self.scrub(value, &mut |ctx, v| ctx.param("", v, true)),
+                    (_, None) => self.scrub(value, &mut |ctx, v| ctx.unnamed(v)),
+                    _ => self.generic(value),
                 }
             }
         }
@@ -409,16 +479,18 @@ impl Ctx<'_> {
         if value.is_empty() {
             return None;
         }
-        if all {
+        // A posted form's values all go, but only credentials are chased elsewhere: `en` or `true` would
+        // match all over the file.
+        if all && !token_like(name) {
             return Some(self.names.secret(value));
         }
-        if self.options.tokens && token_like(name) {
-            self.summary.tokens += 1;
-            return Some(self.names.secret(value));
+        if all || (self.options.tokens && token_like(name)) {
+            self.summary.tokens += u64::from(!all);
+            return Some(self.secret(value));
         }
         if self.options.usernames && user_param(name) {
             self.summary.usernames += 1;
-            return Some(self.names.user(value));
+            return Some(self.user(value));
         }
         self.jwts(value)
     }
@@ -468,7 +540,10 @@ impl Ctx<'_> {
             if let Some(u) = userinfo {
                 if o.tokens {
                     self.summary.tokens += 1;
-                    out.push_str(&self.names.secret(u));
+                    let new = self.secret(u);
+                    let decoded = percent_decode(u);
+                    self.copies.track(&decoded, &new, Shape::Secret);
+                    out.push_str(&new);
                 } else {
                     out.push_str(u);
                 }
@@ -505,7 +580,8 @@ impl Ctx<'_> {
             // Crowd's REST API names the SSO token in the path: `/rest/usermanagement/1/session/<token>`.
             if std::mem::replace(&mut after_session, crowd && seg == "session") && !seg.is_empty() {
                 self.summary.tokens += 1;
-                out.push_str(&self.names.secret(seg));
+                let new = self.secret(seg);
+                out.push_str(&new);
                 continue;
             }
             if self.options.usernames && !seg.is_empty() {
@@ -516,7 +592,8 @@ impl Ctx<'_> {
                     if seg.starts_with('~') {
                         out.push('~');
                     }
-                    out.push_str(&self.names.user(name));
+                    let new = self.user(name);
+                    out.push_str(&new);
                     continue;
                 }
             }
@@ -541,11 +618,19 @@ impl Ctx<'_> {
             // Placeholders hash the decoded value, as `queryString` holds it: one value, one placeholder.
             let decoded = percent_decode(value);
             let known_user = self.options.usernames && self.users.contains(decoded.as_ref());
-            match self.param(&percent_decode(name), &decoded, false) {
-                Some(new) => out.push_str(&new),
+            let name = percent_decode(name);
+            match self.param(&name, &decoded, false) {
+                Some(new) => {
+                    // The value as written is a copy too (`%7C` for `|`, `+` for a space, ...).
+                    if self.options.tokens && token_like(&name) {
+                        self.copies.track(value, &new, Shape::Secret);
+                    }
+                    out.push_str(&new);
+                }
                 None if known_user => {
                     self.summary.usernames += 1;
-                    out.push_str(&self.names.user(&decoded));
+                    let new = self.user(&decoded);
+                    out.push_str(&new);
                 }
                 None => out.push_str(value),
             }
@@ -569,7 +654,8 @@ impl Ctx<'_> {
                 return None;
             }
             self.summary.ips += 1;
-            match self.names.ip(ip) {
+            let bare = name.trim_start_matches('[').trim_end_matches(']');
+            match self.ip(ip, bare) {
                 IpAddr::V6(v6) if name.starts_with('[') => format!("[{v6}]"),
                 other => other.to_string(),
             }
@@ -580,7 +666,7 @@ impl Ctx<'_> {
             self.summary.hostnames += 1;
             let labels: Vec<&str> = name.split('.').collect();
             let last = labels.len() - 1;
-            labels
+            let new = labels
                 .iter()
                 .enumerate()
                 .map(|(i, l)| {
@@ -591,7 +677,10 @@ impl Ctx<'_> {
                     }
                 })
                 .collect::<Vec<_>>()
-                .join(".")
+                .join(".");
+            // Label by label, so a copy of a parent domain (`.example.test`) is replaced consistently.
+            self.copies.track(name.trim_start_matches('.'), new.trim_start_matches('.'), Shape::Word);
+            new
         };
         Some(match port {
             Some(p) => format!("{new}:{p}"),
@@ -624,7 +713,8 @@ impl Ctx<'_> {
                 Ok(ip) => {
                     changed = true;
                     self.summary.ips += 1;
-                    out.push_str(&self.names.ip(ip).to_string());
+                    let new = self.ip(ip, ip_text);
+                    out.push_str(&new.to_string());
                     if let Some(p) = port {
                         out.push(':');
                         out.push_str(p);
@@ -676,19 +766,26 @@ impl Ctx<'_> {
         }
         self.summary.jwts += 1;
         let claims = b64url_decode(payload).and_then(|bytes| {
-            let mut claims: Json<'_> = serde_json::from_slice(&bytes).ok()?;
+            let (mut claims, len, _) = json::parse(&bytes, true).ok()?;
+            if !bytes[len..].iter().all(u8::is_ascii_whitespace) {
+                return None;
+            }
             self.claims(&mut claims);
-            serde_json::to_vec(&claims).ok()
+            Some(claims.to_vec())
         });
         Some(match claims {
-            Some(claims) => format!("{header}.{}.redacted", b64url_encode(&claims)),
-            None => self.names.secret(token),
+            Some(claims) => {
+                let new = format!("{header}.{}.redacted", b64url_encode(&claims));
+                self.copies.track(token, &new, Shape::Secret);
+                new
+            }
+            None => self.secret(token),
         })
     }
 
     fn claims(&mut self, value: &mut Json<'_>) {
         match value {
-            Json::Str(s) => *s = Cow::Owned(self.names.secret(s)),
+            Json::Str(s) => *s = Cow::Owned(self.secret(s)),
             Json::Arr(items) => items.iter_mut().for_each(|v| self.claims(v)),
             Json::Obj(members) => members.iter_mut().for_each(|(_, v)| self.claims(v)),
             _ => {}
@@ -735,10 +832,11 @@ impl Ctx<'_> {
     fn body(&mut self, mime: &str, text: &str) -> String {
         let trimmed = text.trim_start();
         if mime.contains("json") || trimmed.starts_with('{') || trimmed.starts_with('[') {
-            if let Ok(mut json) = serde_json::from_str::<Json<'_>>(text) {
-                self.json_values(&mut json);
-                if let Ok(out) = serde_json::to_string(&json) {
-                    return out;
+            if let Ok((mut json, len, _)) = json::parse(text.as_bytes(), true) {
+                if text[len..].trim().is_empty() {
+                    self.json_values(&mut json, false);
+                    // Written from a `&str` and strings: always UTF-8.
+                    return String::from_utf8_lossy(&json.to_vec()).into_owned();
                 }
             }
         }
@@ -748,7 +846,15 @@ impl Ctx<'_> {
                 .split('&')
                 .map(|pair| match pair.split_once('=') {
                     Some((name, value)) if !value.is_empty() => {
-                        format!("{name}={}", self.names.secret(&percent_decode(value)))
+                        let decoded = percent_decode(value);
+                        let new = if token_like(&percent_decode(name)) {
+                            let new = self.secret(&decoded);
+                            self.copies.track(value, &new, Shape::Secret);
+                            new
+                        } else {
+                            self.names.secret(&decoded)
+                        };
+                        format!("{name}={new}")
                     }
                     _ => pair.to_owned(),
                 })
@@ -758,20 +864,39 @@ impl Ctx<'_> {
         format!("[{} bytes redacted: {}]", text.len(), self.names.secret(text))
     }
 
-    fn json_values(&mut self, value: &mut Json<'_>) {
+    /// Every string of a posted JSON value replaced; those under a credential's name (`password`,
+    /// `token`, ...) are also chased elsewhere.
+    fn json_values(&mut self, value: &mut Json<'_>, secret: bool) {
         match value {
-            Json::Str(s) if !s.is_empty() => *s = Cow::Owned(self.names.secret(s)),
-            Json::Arr(items) => items.iter_mut().for_each(|v| self.json_values(v)),
-            Json::Obj(members) => members.iter_mut().for_each(|(_, v)| self.json_values(v)),
+            Json::Str(s) if !s.is_empty() => {
+                *s = Cow::Owned(if secret { self.secret(s) } else { self.names.secret(s) });
+            }
+            Json::Arr(items) => items.iter_mut().for_each(|v| self.json_values(v, secret)),
+            Json::Obj(members) => {
+                for (key, v) in members.iter_mut() {
+                    let secret = secret || token_like(key);
+                    self.json_values(v, secret);
+                }
+            }
             _ => {}
         }
     }
 
     /// `response.content`: the text of non-media bodies dropped (the size stays).
     fn content(&mut self, content: &mut Json<'_>) {
-        let Json::Obj(members) = content else { return };
+        let Json::Obj(members) = content else {
+            self.generic(content);
+            return;
+        };
         if !self.options.response_bodies {
-            members.iter_mut().filter(|(k, _)| k != "text").for_each(|(_, v)| self.generic(v));
+            for (key, value) in members.iter_mut() {
+                if key == "text" {
+                    // Kept: read now, so that what it holds is written back as valid JSON.
+                    *value = std::mem::replace(value, Json::Null).decode_raw(self.notes);
+                } else {
+                    self.generic(value);
+                }
+            }
             return;
         }
         let mime = members
@@ -785,7 +910,7 @@ impl Ctx<'_> {
             k == "text"
                 && match v {
                     Json::Str(t) => !t.is_empty(),
-                    Json::Raw(raw) => raw.get() != "\"\"" && raw.get() != "null",
+                    Json::Raw(raw) => *raw != b"\"\"",
                     _ => false,
                 }
         });
@@ -793,15 +918,24 @@ impl Ctx<'_> {
             members.retain(|(k, _)| k != "text" && k != "encoding");
             self.summary.response_bodies += 1;
         }
+        for (key, value) in members.iter_mut() {
+            if key == "text" {
+                *value = std::mem::replace(value, Json::Null).decode_raw(self.notes);
+            }
+        }
     }
 
     /// Websocket frames are bodies: their data goes with the response bodies (the count stays).
     fn websocket(&mut self, messages: &mut Json<'_>) {
         let Json::Arr(items) = messages else { return };
         for m in items {
-            let Some(data) = m.get_mut("data") else { continue };
+            let Some(data) = m.get_mut("data") else {
+                self.generic(m);
+                continue;
+            };
             if self.options.response_bodies {
-                if data.as_str().is_some_and(|d| !d.is_empty()) {
+                let empty = matches!(data, Json::Null) || data.as_str().is_some_and(str::is_empty);
+                if !empty {
                     self.summary.response_bodies += 1;
                     set_str(data, String::new());
                 }

@@ -2,8 +2,10 @@
 //!
 //! It streams like the analysis (the same chunks, the same [`Scanner`], in raw mode) and writes each entry as
 //! soon as it is redacted, so memory follows the largest entry, never the file. Each entry is parsed into a
-//! lossless value ([`json::Json`]: member order, unknown fields and numbers survive), rewritten field by field
-//! ([`entry`]) and serialized again: the output is always valid JSON, a HAR with the same entries.
+//! lossless value ([`json::Json`]: member order, unknown fields and numbers as written survive), read with the
+//! tolerance the analysis has ([`crate::har::json`]: a file one accepts the other accepts, deviations listed
+//! as warnings), rewritten field by field ([`entry`]) and serialized again: the output is always valid JSON, a
+//! HAR with the same entries.
 //!
 //! Secrets become pseudonyms ([`pseudo`]): an HMAC of the value under a key the caller draws per export and
 //! never stores. Equal values stay equal and different ones different, and what a diagnosis reads keeps its
@@ -12,15 +14,18 @@
 //! So `analyze(redact(x))` finds the same losses and the same primary cause as `analyze(x)` (tested on every
 //! test-bed recording).
 
+mod copies;
 mod entry;
-mod json;
 mod pseudo;
+
+pub use copies::{Copies, Shape};
 
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::har::{HarError, RawPart, RawSink, Scanner};
+use crate::har::json::{self, Notes};
+use crate::har::{HarError, RawPart, RawSink, Scanner, Warning, Warnings};
 
 /// What to redact. The defaults remove every secret and keep what identifies nobody; usernames, IP addresses
 /// and hostnames are opt-in because a support engineer often needs them.
@@ -124,8 +129,30 @@ impl Summary {
     }
 }
 
+/// What a redaction run has learnt, carried from a file to the next and from the first pass to the second:
+/// the user names seen in `X-AUSERNAME` (their URLs lose them too) and every value replaced (its copies get
+/// the same replacement, [`Copies`]).
+#[derive(Debug, Clone, Default)]
+pub struct Learnt {
+    users: HashSet<String>,
+    copies: Copies,
+}
+
+impl Learnt {
+    /// The values replaced so far, whose copies are replaced too.
+    pub fn copies(&self) -> &Copies {
+        &self.copies
+    }
+}
+
 /// Redacts one HAR streamed in chunks: [`Redactor::push`] each chunk, [`Redactor::finish`] at the end; both
-/// append the output that is ready to `out`. Several files redacted with the same key share placeholders.
+/// append the output that is ready to `out`.
+///
+/// Two passes make the output complete: a [`Redactor::first_pass`] over the input writes nothing and learns
+/// every value it will replace; the second pass, a [`Redactor::new`] given what the first learnt
+/// ([`Redactor::with_learnt`]), replaces them and every copy of them, wherever in the file it comes. A single
+/// pass replaces the copies that come after the value, not those before. Files redacted together share what
+/// they learn (and placeholders, with the same key): first pass over each, then second pass over each.
 #[derive(Debug)]
 pub struct Redactor {
     scanner: Scanner,
@@ -133,8 +160,9 @@ pub struct Redactor {
 }
 
 impl Redactor {
-    /// `key`: random bytes drawn for this export (32 are plenty) and never stored; a fixed key makes the
-    /// output reproducible (tests), and also lets anyone holding it test guesses against the placeholders.
+    /// The pass that writes the output. `key`: random bytes drawn for this export (32 are plenty) and never
+    /// stored; a fixed key makes the output reproducible (tests), and also lets anyone holding it test guesses
+    /// against the placeholders.
     pub fn new(options: Options, key: &[u8]) -> Self {
         Redactor {
             scanner: Scanner::raw(),
@@ -142,13 +170,54 @@ impl Redactor {
                 options,
                 names: pseudo::Pseudonyms::new(key),
                 summary: Summary::default(),
-                users: HashSet::new(),
+                learnt: Learnt::default(),
+                first_pass: false,
                 out: b"{".to_vec(),
                 root_first: true,
                 log_first: true,
                 entries_first: true,
+                notes: Notes::default(),
+                warnings: Warnings::default(),
             },
         }
+    }
+
+    /// The first pass: reads the input as [`Redactor::new`] does and learns what it replaces, but writes
+    /// nothing; give [`Redactor::into_learnt`] to the second pass.
+    pub fn first_pass(options: Options, key: &[u8]) -> Self {
+        let mut redactor = Redactor::new(options, key);
+        redactor.writer.first_pass = true;
+        redactor.writer.out.clear();
+        redactor
+    }
+
+    /// The redactor of the next pass or input (`first_pass`: a first pass), with the same options and key and
+    /// what this one learnt.
+    pub fn next(self, first_pass: bool) -> Self {
+        let Writer { options, names, learnt, .. } = self.writer;
+        let mut next = Redactor::new(options, &[]);
+        next.writer.names = names;
+        next.writer.learnt = learnt;
+        if first_pass {
+            next.writer.first_pass = true;
+            next.writer.out.clear();
+        }
+        next
+    }
+
+    /// Starts from what earlier passes or files learnt.
+    pub fn with_learnt(mut self, learnt: Learnt) -> Self {
+        self.writer.learnt = learnt;
+        self
+    }
+
+    /// What this redactor learnt, added to what it was given.
+    pub fn learnt(&self) -> &Learnt {
+        &self.writer.learnt
+    }
+
+    pub fn into_learnt(self) -> Learnt {
+        self.writer.learnt
     }
 
     /// Feeds the next chunk (any size, any boundary) and appends the output now complete to `out`.
@@ -162,7 +231,9 @@ impl Redactor {
     /// was redacted.
     pub fn finish(&mut self, out: &mut Vec<u8>) -> Result<Summary, HarError> {
         self.scanner.finish_raw(&mut self.writer)?;
-        self.writer.out.extend_from_slice(b"}\n");
+        if !self.writer.first_pass {
+            self.writer.out.extend_from_slice(b"}\n");
+        }
         out.append(&mut self.writer.out);
         Ok(self.writer.summary)
     }
@@ -188,21 +259,34 @@ impl Redactor {
         self.scanner.entries()
     }
 
-    /// The user names learnt from `X-AUSERNAME` so far: hand them to the next file's redactor (with
-    /// [`Redactor::learn_users`]) so its URLs lose them too.
-    pub fn users(&self) -> impl Iterator<Item = &str> {
-        self.writer.users.iter().map(String::as_str)
-    }
-
-    pub fn learn_users<'a>(&mut self, users: impl IntoIterator<Item = &'a str>) {
-        self.writer.users.extend(users.into_iter().map(str::to_owned));
+    /// What the input does that JSON or the HAR format does not, as far as read: the deviations tolerated
+    /// (the analysis lists the same ones).
+    pub fn warnings(&self) -> Vec<Warning> {
+        let mut all = self.scanner.warnings().as_slice().to_vec();
+        all.extend_from_slice(self.writer.warnings.as_slice());
+        let dropped = self.writer.learnt.copies.dropped;
+        if dropped > 0 {
+            all.push(Warning {
+                code: "too-many-secrets",
+                message: format!(
+                    "more than {} distinct values were replaced: copies of {dropped} more were not searched for elsewhere in the file",
+                    copies::MAX_VALUES
+                ),
+                count: 1,
+                first_entry: None,
+            });
+        }
+        all
     }
 }
 
-/// Redacts a whole HAR held in memory.
+/// Redacts a whole HAR held in memory, in two passes.
 pub fn redact(input: &[u8], options: Options, key: &[u8]) -> Result<(Vec<u8>, Summary), HarError> {
-    let mut redactor = Redactor::new(options, key);
+    let mut first = Redactor::first_pass(options, key);
     let mut out = Vec::with_capacity(input.len() / 2);
+    first.push(input, &mut out)?;
+    first.finish(&mut out)?;
+    let mut redactor = Redactor::new(options, key).with_learnt(first.into_learnt());
     redactor.push(input, &mut out)?;
     let summary = redactor.finish(&mut out)?;
     Ok((out, summary))
@@ -215,11 +299,17 @@ struct Writer {
     options: Options,
     names: pseudo::Pseudonyms,
     summary: Summary,
-    users: HashSet<String>,
+    learnt: Learnt,
+    /// Learns, writes nothing.
+    first_pass: bool,
     out: Vec<u8>,
     root_first: bool,
     log_first: bool,
     entries_first: bool,
+    /// What the entry being redacted tolerated, for the scanner's warnings.
+    notes: Notes,
+    /// Deviations outside the entries.
+    warnings: Warnings,
 }
 
 impl Writer {
@@ -228,25 +318,22 @@ impl Writer {
             options: &self.options,
             names: &self.names,
             summary: &mut self.summary,
-            users: &mut self.users,
+            users: &mut self.learnt.users,
+            copies: &mut self.learnt.copies,
+            notes: &mut self.notes,
         }
     }
 
     fn member_name(&mut self, in_log: bool, name: &str) {
+        if self.first_pass {
+            return;
+        }
         let first = if in_log { &mut self.log_first } else { &mut self.root_first };
         if !std::mem::replace(first, false) {
             self.out.push(b',');
         }
-        write_json(&mut self.out, &name);
+        json::write_str(&mut self.out, name);
         self.out.push(b':');
-    }
-}
-
-fn write_json(out: &mut Vec<u8>, value: &(impl Serialize + ?Sized)) {
-    // Serializing strings and our own values into a Vec cannot fail (no I/O, no non-string keys); `null`
-    // keeps the output valid should it ever do.
-    if serde_json::to_writer(&mut *out, value).is_err() {
-        out.extend_from_slice(b"null");
     }
 }
 
@@ -255,41 +342,63 @@ impl RawSink for Writer {
         match part {
             RawPart::Member { in_log, name, value } => {
                 self.member_name(in_log, &name);
-                match serde_json::from_slice::<json::Json<'_>>(&value) {
-                    Ok(mut value) => {
+                match json::parse(&value, true) {
+                    Ok((mut value, _, notes)) => {
+                        for (code, text) in notes.each() {
+                            self.warnings.add(code, None, || format!("outside the entries: {text}"));
+                        }
                         // `pages` titles are URLs; comments and custom members may hold anything.
                         self.ctx().generic(&mut value);
-                        write_json(&mut self.out, &value);
+                        if !self.first_pass {
+                            self.ctx().replace_copies(&mut value);
+                            value.write(&mut self.out);
+                        }
                     }
-                    Err(_) => self.out.extend_from_slice(b"null"),
+                    // The scanner checked only that brackets balance: what is not JSON inside goes.
+                    Err(_) => {
+                        self.warnings.add("member-not-json", None, || {
+                            format!("`{name}` is not JSON inside (the analysis ignores it): written as null")
+                        });
+                        if !self.first_pass {
+                            self.out.extend_from_slice(b"null");
+                        }
+                    }
                 }
             }
+            // A file with several `log` members or `entries` arrays (the analysis reads them all, as one) keeps
+            // them: each is an object or array of its own.
             RawPart::LogStart => {
                 self.member_name(false, "log");
                 self.out.push(b'{');
+                self.log_first = true;
             }
             RawPart::EntriesStart => {
                 self.member_name(true, "entries");
                 self.out.push(b'[');
+                self.entries_first = true;
             }
             RawPart::EntriesEnd => self.out.push(b']'),
             RawPart::LogEnd => self.out.push(b'}'),
         }
+        if self.first_pass {
+            self.out.clear();
+        }
     }
 
-    fn entry(&mut self, _index: u64, bytes: &[u8]) -> Result<usize, serde_json::Error> {
-        let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<json::EntryJson<'_>>();
-        let mut value = match stream.next() {
-            Some(value) => value?.0,
-            None => return Ok(0),
-        };
-        let len = stream.byte_offset();
+    fn entry(&mut self, _index: u64, bytes: &[u8], last: bool) -> Result<(usize, Notes), json::Error> {
+        let (mut value, len, mut notes) = json::parse_entry(bytes, last)?;
+        self.notes = Notes::default();
         self.ctx().entry(&mut value);
+        notes.add(self.notes);
+        if self.first_pass {
+            return Ok((len, notes));
+        }
+        self.ctx().replace_copies(&mut value);
         if !std::mem::replace(&mut self.entries_first, false) {
             self.out.push(b',');
         }
-        serde_json::to_writer(&mut self.out, &value)?;
-        Ok(len)
+        value.write(&mut self.out);
+        Ok((len, notes))
     }
 }
 

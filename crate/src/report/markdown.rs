@@ -4,8 +4,11 @@ use std::fmt::Write;
 
 use super::text::{basis_word, confidence_word, plural};
 use super::{human_bytes, Report};
+use crate::escape::markdown_inline as inline;
 
-/// Renders the report as GitHub-flavoured Markdown. HAR text is escaped so that it cannot inject markup.
+/// Renders the report as GitHub-flavoured Markdown. Text from the inputs goes through
+/// [`crate::escape::markdown_inline`]: it cannot inject markup, HTML, a link other than https, or an escape
+/// sequence.
 pub fn render_markdown(report: &Report) -> String {
     let mut out = String::new();
     let s = &report.summary;
@@ -103,7 +106,7 @@ pub fn render_markdown(report: &Report) -> String {
         if !f.evidence.is_empty() {
             let _ = writeln!(out, "**Evidence**\n");
             for e in &f.evidence {
-                let at = e.at.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
+                let at = e.at.as_deref().map(|t| format!(" ({})", inline(t))).unwrap_or_default();
                 let _ = writeln!(
                     out,
                     "- {}, {}{at}: {}",
@@ -161,20 +164,4 @@ pub fn render_markdown(report: &Report) -> String {
 /// Text for a table cell: [`inline`] already escapes the pipes and newlines that would break the table.
 fn cell(text: &str) -> String {
     inline(text)
-}
-
-/// Escapes Markdown and HTML metacharacters in untrusted text, and flattens newlines.
-fn inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
 }

@@ -3,8 +3,10 @@
 use std::fmt::Write;
 
 use super::{human_bytes, Basis, Confidence, Finding, InputReport, Loss, Report, Severity};
+use crate::escape::terminal;
 
-/// Renders the report for a terminal (plain text, no colour codes: it is also what scripts capture).
+/// Renders the report for a terminal (plain text, no colour codes: it is also what scripts capture). Text from
+/// the inputs goes through [`terminal`]: no escape sequence of a HAR or a log reaches the terminal.
 pub fn render_text(report: &Report) -> String {
     let mut out = String::new();
     let s = &report.summary;
@@ -133,7 +135,7 @@ fn write_finding(out: &mut String, n: usize, f: &Finding, inputs: &[InputReport]
         "{n}. [{severity}, {}, {} confidence] {} ({})",
         basis_word(f.basis),
         confidence_word(f.confidence),
-        f.title,
+        terminal(&f.title),
         f.cause
     );
     let _ = writeln!(out, "{}", wrap(&f.explanation, "   "));
@@ -162,12 +164,15 @@ fn write_finding(out: &mut String, n: usize, f: &Finding, inputs: &[InputReport]
     }
 }
 
-/// Wraps prose at 100 columns with an indent (first line included).
+/// Wraps prose at 100 columns with an indent (first line included); control characters in it are shown
+/// escaped.
 fn wrap(text: &str, indent: &str) -> String {
     const WIDTH: usize = 100;
     let mut out = String::new();
     let mut line = String::from(indent);
     for word in text.split_whitespace() {
+        let word = terminal(word);
+        let word = word.as_ref();
         if line.len() > indent.len() && line.len() + 1 + word.len() > WIDTH {
             out.push_str(line.trim_end());
             out.push('\n');
@@ -183,25 +188,25 @@ fn wrap(text: &str, indent: &str) -> String {
 }
 
 fn write_input(out: &mut String, input: &InputReport) {
-    let _ = writeln!(out, "{}", input.name);
+    let _ = writeln!(out, "{}", terminal(&input.name));
     let mut facts = vec![
         human_bytes(input.bytes),
         format!("{} {}", input.entries, plural(input.entries, "entry", "entries")),
     ];
     facts.push(format!("{} {}", input.origins, plural(input.origins, "origin", "origins")));
     if let Some(v) = &input.har_version {
-        facts.push(format!("HAR {v}"));
+        facts.push(format!("HAR {}", terminal(v)));
     }
     if let Some(c) = &input.creator {
-        facts.push(format!("made by {c}"));
+        facts.push(format!("made by {}", terminal(c)));
     }
     if let Some(b) = &input.browser {
-        facts.push(format!("browser {b}"));
+        facts.push(format!("browser {}", terminal(b)));
     }
     let _ = writeln!(out, "  {}", facts.join(", "));
     for w in &input.warnings {
         let times = if w.count > 1 { format!(" ({} times)", w.count) } else { String::new() };
-        let _ = writeln!(out, "  warning: {}{times}", w.message);
+        let _ = writeln!(out, "  warning: {}{times}", terminal(&w.message));
     }
 }
 

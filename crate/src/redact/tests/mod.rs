@@ -323,3 +323,210 @@ fn random_text_in_every_field_never_panics() {
         }
     }
 }
+
+/// Redacts `input` whole and in every chunking from 1 byte up; all must give the same bytes.
+fn redact_every_chunking(input: &[u8], options: Options) -> String {
+    let (whole, _) = redact_str(input, options);
+    for chunk in 1..input.len().min(64) {
+        let mut r = Redactor::new(options, KEY);
+        let mut out = Vec::new();
+        for part in input.chunks(chunk) {
+            r.push(part, &mut out).unwrap_or_else(|e| panic!("chunk {chunk}: {e}"));
+        }
+        r.finish(&mut out).unwrap_or_else(|e| panic!("chunk {chunk}: {e}"));
+        assert_eq!(String::from_utf8(out).unwrap(), whole, "chunk {chunk}");
+    }
+    whole
+}
+
+fn analyzed(input: &[u8]) -> crate::Report {
+    let mut analyzer = crate::Analyzer::new();
+    analyzer.add_input("x.har", input).unwrap_or_else(|e| panic!("analysis: {e}"));
+    analyzer.finish()
+}
+
+fn warning_codes(report: &crate::Report) -> Vec<&'static str> {
+    report.inputs[0].warnings.iter().map(|w| w.code).collect()
+}
+
+#[test]
+fn duplicate_log_and_entries_members_stay_valid_json_with_every_entry() {
+    let input = br#"{"log":{"version":"1.2","entries":[{"time":1}],"entries":[{"time":2}],"comment":"c"},"log":{"entries":[{"time":3}]}}"#;
+    let out = redact_every_chunking(input, Options::default());
+    let _: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(
+        out,
+        "{\"log\":{\"version\":\"1.2\",\"entries\":[{\"time\":1}],\"entries\":[{\"time\":2}],\"comment\":\"c\"},\"log\":{\"entries\":[{\"time\":3}]}}\n"
+    );
+    let (before, after) = (analyzed(input), analyzed(out.as_bytes()));
+    assert_eq!((before.inputs[0].entries, after.inputs[0].entries), (3, 3));
+    let codes = warning_codes(&before);
+    assert!(codes.contains(&"duplicate-entries") && codes.contains(&"duplicate-log"), "{codes:?}");
+}
+
+#[test]
+fn a_number_cut_by_a_chunk_boundary_is_read_whole() {
+    let input = br#"{"log":{"entries":[12345,-6.78e+90,{"time":1},true,"s",[1]]}}"#;
+    let out = redact_every_chunking(input, Options::default());
+    assert!(out.contains(r#""entries":[12345,-6.78e+90,{"time":1},true,"s",[1]]"#), "{out}");
+}
+
+#[test]
+fn headers_without_a_name_or_with_odd_values_keep_no_secret() {
+    let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJTRUNSRVRTVUIifQ.SECRETSIG";
+    let entry = format!(
+        r#"{{"request":{{"url":"https://h/","headers":[{{"value":"{jwt}"}},{{"value":"JSESSIONID=SECRETNONAME"}},
+             {{"name":"Cookie","value":["crowd.token_key=SECRETARRAY"]}},{{"name":"Authorization","value":{{"Bearer":"SECRETOBJ"}}}},
+             {{"name":"X-Auth-Token","value":98765432109876543210}},{{"name":7,"value":"SECRETNUMNAME"}}],
+           "cookies":[{{"name":"JSESSIONID","value":555666777888}}],
+           "queryString":[{{"value":"SECRETQS"}},{{"name":"access_token","value":["SECRETQSARRAY"]}}]}},
+          "_big":18446744073709551616,"_small":-12345678901234567890123,"_float":1.50}}"#
+    );
+    let (out, _) = redact_str(&har(&entry), Options::default());
+    let _: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for secret in [
+        "SECRETSIG",
+        "U0VDUkVUU1VC",
+        "SECRETNONAME",
+        "SECRETARRAY",
+        "SECRETOBJ",
+        "98765432109876543210",
+        "SECRETNUMNAME",
+        "555666777888",
+        "SECRETQS",
+    ] {
+        assert!(!out.contains(secret), "{secret} survived: {out}");
+    }
+    // Numbers are written as they were read, whatever their size.
+    assert!(
+        out.contains(r#""_big":18446744073709551616,"_small":-12345678901234567890123,"_float":1.50"#),
+        "{out}"
+    );
+}
+
+/// Inputs JSON does not allow but tools write, or a file can hold; each one deviation.
+fn tolerated() -> Vec<(&'static str, String)> {
+    let long = "b".repeat(2000);
+    let deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+    vec![
+        (
+            "lone-surrogate",
+            r#"{"request":{"url":"https://h/","headers":[{"name":"X-Thing","value":"a\ud800b"}]}}"#
+                .to_owned(),
+        ),
+        (
+            "lone-surrogate",
+            r#"{"request":{"postData":{"mimeType":"text/plain","text":"x\udc00"}}}"#.to_owned(),
+        ),
+        ("lone-surrogate", r#"{"_webSocketMessages":[{"type":"receive","data":"\ud83d"}]}"#.to_owned()),
+        ("number-out-of-range", r#"{"_extra":1e999,"time":-1E400}"#.to_owned()),
+        ("raw-control-character", format!("{{\"request\":{{\"postData\":{{\"text\":\"a\u{1}{long}\"}}}}}}")),
+        (
+            "raw-control-character",
+            "{\"response\":{\"headers\":[{\"name\":\"X\",\"value\":\"a\tb\"}]}}".to_owned(),
+        ),
+        ("invalid-escape", format!(r#"{{"request":{{"postData":{{"text":"a\x{long}"}}}}}}"#)),
+        ("invalid-escape", r#"{"comment":"\q"}"#.to_owned()),
+        ("deep-nesting", format!(r#"{{"_initiator":{deep},"time":1}}"#)),
+    ]
+}
+
+#[test]
+fn the_analysis_and_the_sanitizer_accept_the_same_deviations() {
+    for (code, entry) in tolerated() {
+        let mut input = har(&entry);
+        input.extend_from_slice(b"\n");
+        let report = analyzed(&input);
+        assert_eq!(report.inputs[0].entries, 1, "{code}");
+        let mut r = Redactor::new(Options::default(), KEY);
+        let mut out = Vec::new();
+        r.push(&input, &mut out).unwrap_or_else(|e| panic!("{code}: the sanitizer refuses: {e}"));
+        r.finish(&mut out).unwrap();
+        // Valid JSON (strictly: serde_json refuses every deviation above), still one entry.
+        let v: serde_json::Value = serde_json::from_slice(&out)
+            .unwrap_or_else(|e| panic!("{code}: {e}: {}", String::from_utf8_lossy(&out)));
+        assert_eq!(v["log"]["entries"].as_array().map(Vec::len), Some(1), "{code}");
+        let warned: Vec<&str> = r.warnings().iter().map(|w| w.code).collect();
+        assert!(warned.contains(&code), "{code}: the sanitizer warns {warned:?}");
+        assert_eq!(analyzed(&out).inputs[0].entries, 1, "{code}");
+    }
+    // Where the analysis reads the value itself, it says so too.
+    let report = analyzed(&har(&tolerated()[0].1));
+    assert!(warning_codes(&report).contains(&"lone-surrogate"), "{:?}", warning_codes(&report));
+}
+
+#[test]
+fn elements_that_are_not_entry_objects_are_judged_alike() {
+    for (input, readable) in [
+        (&br#"{"log":{"entries":[[tru]]}}"#[..], false),
+        (br#"{"log":{"entries":[{"a":1} 2]}}"#, false),
+        (br#"{"log":{"entries":["x\ud800",1e999,[1],{"time":1}]}}"#, true),
+    ] {
+        let mut analyzer = crate::Analyzer::new();
+        let analysis = analyzer.add_input("x.har", input);
+        let redaction = redact(input, Options::default(), KEY);
+        let text = String::from_utf8_lossy(input);
+        assert_eq!(analysis.is_ok(), readable, "{text}: analysis {analysis:?}");
+        assert_eq!(redaction.is_ok(), readable, "{text}: redaction {:?}", redaction.map(|(o, _)| o));
+        if readable {
+            assert_eq!(analyzer.finish().inputs[0].entries, 4);
+        }
+    }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    pseudo::b64url_encode(bytes).replace('-', "+").replace('_', "/")
+}
+
+#[test]
+fn copies_of_a_replaced_value_get_its_placeholder_wherever_they_are() {
+    // An analytics beacon carries the __utma cookie in `utmcc` before the request that sends the cookie;
+    // WebPagetest's `_url` keeps the query; headers, a JSON text and base64 repeat a token.
+    let utma = "123456789.1700000000.1.1";
+    let token = "tok/en\"VALUE123";
+    let json_token = serde_json::to_string(token).unwrap();
+    let escaped = &json_token[1..json_token.len() - 1];
+    let entries = [
+        format!(
+            r#"{{"request":{{"url":"https://ga.example.test/__utm.gif?utmcc=__utma%3D{utma}%3B","headers":[]}},"_url":"ga.example.test/__utm.gif?utmcc=__utma%3D{utma}%3B"}}"#
+        ),
+        format!(
+            r#"{{"request":{{"url":"https://h.example.test/x","headers":[{{"name":"Cookie","value":"__utma={utma}; other=1"}},{{"name":"X-Auth-Token","value":{json_token}}}]}}}}"#
+        ),
+        format!(
+            r#"{{"request":{{"url":"https://h.example.test/y","headers":[{{"name":"X-Echo","value":"seen {utma} and {escaped_in_json}"}},{{"name":"X-B64","value":"{b64}"}}]}},
+               "_json":"{{\"t\":\"{escaped_in_json}\"}}","_pct":"a={pct}","_number":{number},"{utma}":1}}"#,
+            escaped_in_json = escaped.replace('\\', "\\\\").replace('"', "\\\""),
+            b64 = b64(token.as_bytes()),
+            pct = "tok%2Fen%22VALUE123",
+            number = 12345678901234_u64,
+        ),
+        r#"{"request":{"url":"https://h.example.test/z","headers":[{"name":"X-Api-Key","value":"12345678901234"}]}}"#
+            .to_owned(),
+    ];
+    let input = har(&entries.join(","));
+    let (out, _) = redact_str(&input, Options::default());
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let cookie = v["log"]["entries"][1]["request"]["headers"][0]["value"].as_str().unwrap();
+    let placeholder = cookie.strip_prefix("__utma=").and_then(|c| c.split(';').next()).unwrap();
+    for form in [utma, "tok/en", "VALUE123", &b64(token.as_bytes()), "12345678901234"] {
+        assert!(!out.contains(form), "`{form}` survived: {out}");
+    }
+    let e = &v["log"]["entries"];
+    assert_eq!(e[0]["_url"], format!("ga.example.test/__utm.gif?utmcc=__utma%3D{placeholder}%3B"));
+    assert!(e[0]["request"]["url"].as_str().unwrap().contains(placeholder), "{out}");
+    assert!(e[2]["request"]["headers"][0]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("seen {placeholder} and redacted-")));
+    assert_eq!(e[2][placeholder], 1, "a copy in a member's name");
+    assert!(e[2]["_number"].as_str().unwrap().starts_with("redacted-"), "a number that is a secret");
+    // One pass alone cannot know a value before it comes: the beacon keeps it.
+    let mut single = Redactor::new(Options::default(), KEY);
+    let mut once = Vec::new();
+    single.push(&input, &mut once).unwrap();
+    single.finish(&mut once).unwrap();
+    let once = String::from_utf8(once).unwrap();
+    assert!(once.contains(&format!("__utma%3D{utma}%3B")), "{once}");
+    assert!(!once.contains(&format!("seen {utma}")), "{once}");
+}

@@ -3,8 +3,10 @@
 //! Exit status (DESIGN.md): 0 analysis done and no session-loss problem found; 1 a problem found; 2 usage or
 //! input error, with the file, the place and what was expected on stderr.
 
+mod output;
+
 use std::fs::File;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -12,10 +14,12 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use harlens::escape::{terminal, terminal_lines};
 use harlens::net::{parse_remote_address, Observation, Simulation, TrustedProxies};
-use harlens::redact::{Options as RedactOptions, Redactor, Summary as RedactSummary};
+use harlens::redact::{Learnt, Options as RedactOptions, Redactor, Summary as RedactSummary};
 use harlens::report::{render_markdown, render_text};
 use harlens::Analyzer;
+use output::Output;
 
 /// Explains why a user of Jira, Confluence or Bitbucket behind Crowd SSO was logged out, from HAR files.
 #[derive(Debug, Parser)]
@@ -163,7 +167,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("harlens: {message}");
+            // Messages quote file names and input: nothing in them may act on the terminal.
+            eprintln!("harlens: {}", terminal_lines(&message));
             ExitCode::from(2)
         }
     }
@@ -177,6 +182,38 @@ fn analyze(
     logs: &[PathBuf],
     hars: &[PathBuf],
 ) -> Result<ExitCode, String> {
+    // Checked before reading anything: the report must never replace one of the inputs.
+    let out = match output {
+        Some(path) => {
+            let mut inputs: Vec<&Path> = hars.iter().chain(logs).map(PathBuf::as_path).collect();
+            if let Some(list) = trusted.and_then(|t| t.strip_prefix('@')) {
+                inputs.push(Path::new(list));
+            }
+            Output::file(path, &inputs)?
+        }
+        None => Output::stdout(),
+    };
+    let report = match read_all(trusted, sso_cookie, logs, hars) {
+        Ok(report) => report,
+        Err(message) => return Err(with_note(message, &out)),
+    };
+    let rendered = match format {
+        Format::Json => report.to_json().map_err(|e| format!("cannot write the JSON report: {e}"))?,
+        // The renderers escape what they quote; this is the last guard before a terminal or a file.
+        Format::Markdown => terminal_lines(&render_markdown(&report)).into_owned(),
+        Format::Text => terminal_lines(&render_text(&report)).into_owned(),
+    };
+    write_whole(out, rendered.as_bytes())?;
+    Ok(if report.has_problem() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Every input through the analysis, in the report's order: the trusted list, the HARs, the logs.
+fn read_all(
+    trusted: Option<&str>,
+    sso_cookie: Option<&str>,
+    logs: &[PathBuf],
+    hars: &[PathBuf],
+) -> Result<harlens::Report, String> {
     let mut analyzer = Analyzer::new();
     if let Some(name) = sso_cookie {
         if name.trim().is_empty() || name.contains(['=', ';', ' ']) {
@@ -194,59 +231,107 @@ fn analyze(
     for path in logs {
         read_input(&mut analyzer, path, InputKind::Log)?;
     }
-    let report = analyzer.finish();
-    let rendered = match format {
-        Format::Json => report.to_json().map_err(|e| format!("cannot write the JSON report: {e}"))?,
-        Format::Markdown => render_markdown(&report),
-        Format::Text => render_text(&report),
-    };
-    match output {
-        Some(path) => {
-            std::fs::write(path, rendered).map_err(|e| format!("{}: cannot write: {e}", path.display()))?
-        }
-        None => {
-            let mut stdout = io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth reporting.
-            if let Err(e) = stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush()) {
-                if e.kind() != io::ErrorKind::BrokenPipe {
-                    return Err(format!("cannot write to standard output: {e}"));
-                }
-            }
-        }
-    }
-    Ok(if report.has_problem() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(analyzer.finish())
 }
 
-/// Sanitizes each input into its own output, all with one key (so placeholders match across the files).
+/// Writes `bytes` and puts the output in place, or says what became of the target.
+fn write_whole(mut out: Output, bytes: &[u8]) -> Result<(), String> {
+    let shown = out.shown().to_owned();
+    match out.write_all(bytes) {
+        // A closed pipe (`| head`) is not an error worth reporting.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe && out.is_stdout() => Ok(()),
+        Err(e) => Err(with_note(format!("{shown}: cannot write: {e}"), &out)),
+        Ok(()) => out.commit(),
+    }
+}
+
+/// An error message, and what became of the output's target.
+fn with_note(message: String, out: &Output) -> String {
+    match out.abandoned() {
+        Some(note) => format!("{message}\nharlens: {note}"),
+        None => message,
+    }
+}
+
+/// Sanitizes each input into its own output, all with one key (so placeholders match across the files), in
+/// two passes: the first reads every input and learns each value it will replace, the second writes the
+/// outputs with those values and all their copies replaced. Standard input, which cannot be read twice, is
+/// kept in a temporary file meanwhile (nameless on Unix: nothing is left behind whatever happens).
 fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Result<ExitCode, String> {
     if output.is_some() && hars.len() > 1 {
         return Err(
             "-o names one output: give one HAR, or none to write NAME.redacted.har for each".to_owned()
         );
     }
-    let key = random_key()?;
-    let mut users: Vec<String> = Vec::new();
-    let mut total = RedactSummary::default();
+    // No output may replace any input, its own or another's (`harlens redact a.har a.redacted.har`): all are
+    // checked before anything is read.
+    let inputs: Vec<&Path> = hars.iter().map(PathBuf::as_path).filter(|p| p.as_os_str() != "-").collect();
+    let mut outs = Vec::with_capacity(hars.len());
     for path in hars {
-        let stdin = path.as_os_str() == "-";
-        let target = match output {
-            Some(out) if out.as_os_str() == "-" => None,
-            Some(out) => Some(out.to_path_buf()),
-            None if stdin => None,
-            None => Some(redacted_name(path)),
+        outs.push(match output {
+            Some(out) if out.as_os_str() == "-" => Output::stdout(),
+            Some(out) => Output::file(out, &inputs)?,
+            None if path.as_os_str() == "-" => Output::stdout(),
+            None => Output::file(&redacted_name(path), &inputs)?,
+        });
+    }
+    let note = |message: String, outs: &[Output]| outs.iter().fold(message, with_note);
+    let key = random_key()?;
+    let mut learnt = Learnt::default();
+    let mut spools = Vec::with_capacity(hars.len());
+    for path in hars {
+        let mut first = Redactor::first_pass(options, &key).with_learnt(learnt);
+        let spool =
+            if path.as_os_str() == "-" { Some(output::spool().map_err(|e| note(e, &outs))?) } else { None };
+        let (reader, total) = open_input(path).map_err(|e| note(e, &outs))?;
+        let label = format!("{} (reading, 1/2)", input_display(path));
+        let mut tee = spool.as_ref().map(|(file, _)| file);
+        let mut keep = |bytes: &[u8]| match tee.as_mut() {
+            Some(file) => file
+                .write_all(bytes)
+                .map_err(|e| format!("cannot keep standard input in a temporary file: {e}")),
+            None => Ok(()),
         };
-        if target.as_deref().is_some_and(|t| same_file(t, path)) {
-            return Err(format!("{}: the output would overwrite the input", path.display()));
+        redact_pass(&mut first, reader, total, &label, &mut keep, &mut |_| Ok(()))
+            .map_err(|e| note(e, &outs))?;
+        learnt = first.into_learnt();
+        spools.push(spool);
+    }
+    let mut total = RedactSummary::default();
+    for ((path, mut out), spool) in hars.iter().zip(outs).zip(spools) {
+        let (reader, size): (Box<dyn Read + Send>, Option<u64>) = match &spool {
+            Some((file, _)) => {
+                let mut file =
+                    file.try_clone().map_err(|e| format!("the temporary copy of standard input: {e}"))?;
+                let size = file.seek(SeekFrom::End(0)).ok();
+                file.seek(SeekFrom::Start(0))
+                    .map_err(|e| format!("the temporary copy of standard input: {e}"))?;
+                (Box::new(file), size)
+            }
+            None => open_input(path)?,
+        };
+        let mut redactor = Redactor::new(options, &key).with_learnt(learnt);
+        let label = format!("{} (writing, 2/2)", input_display(path));
+        let shown = out.shown().to_owned();
+        let result = redact_pass(&mut redactor, reader, size, &label, &mut |_| Ok(()), &mut |bytes| {
+            out.write_all(bytes).map_err(|e| format!("{shown}: cannot write: {e}"))
+        });
+        if let Some((_, Some(name))) = &spool {
+            output::remove_spool(name);
         }
-        let mut redactor = Redactor::new(options, &key);
-        redactor.learn_users(users.iter().map(String::as_str));
-        let summary = redact_one(&mut redactor, path, target.as_deref())?;
-        users.extend(redactor.users().map(str::to_owned));
-        users.sort();
-        users.dedup();
-        let to = target.as_ref().map_or_else(|| "standard output".to_owned(), |t| t.display().to_string());
-        eprintln!("harlens: {} -> {to}: {}", input_display(path), summary.describe());
+        let summary = match result {
+            Ok(summary) => out.commit().map(|()| summary)?,
+            Err(message) => return Err(with_note(message, &out)),
+        };
+        let name = input_display(path);
+        eprintln!("harlens: {} -> {}: {}", terminal(&name), terminal(&shown), summary.describe());
+        // What the input does that JSON or HAR does not, as `analyze` lists it: tolerated, but worth knowing.
+        for w in redactor.warnings() {
+            let times = if w.count > 1 { format!(" ({} times)", w.count) } else { String::new() };
+            eprintln!("harlens: {}: warning: {}{times}", terminal(&name), terminal(&w.message));
+        }
         total.add(&summary);
+        learnt = redactor.into_learnt();
     }
     if hars.len() > 1 {
         eprintln!("harlens: {} files: {}", hars.len(), total.describe());
@@ -274,13 +359,6 @@ fn redacted_name(path: &Path) -> PathBuf {
     path.with_file_name(format!("{stem}.redacted.har"))
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
 fn input_display(path: &Path) -> String {
     if path.as_os_str() == "-" {
         "<stdin>".to_owned()
@@ -289,26 +367,24 @@ fn input_display(path: &Path) -> String {
     }
 }
 
-/// Streams one input through the redactor into `target` (standard output when `None`). A failed run leaves
-/// no half-written file behind.
-fn redact_one(redactor: &mut Redactor, path: &Path, target: Option<&Path>) -> Result<RedactSummary, String> {
-    let display = input_display(path);
-    let (reader, total) = open_input(path)?;
-    let mut sink: Box<dyn Write> = match target {
-        Some(t) => Box::new(File::create(t).map_err(|e| format!("{}: cannot create: {e}", t.display()))?),
-        None => Box::new(io::stdout().lock()),
-    };
-    let name = display.clone();
-    let mut progress = Progress::new(&name, total);
-    let mut out = Vec::with_capacity(CHUNK);
-    let write_err = |e: io::Error| match target {
-        Some(t) => format!("{}: cannot write: {e}", t.display()),
-        None => format!("cannot write to standard output: {e}"),
-    };
+/// Streams one input through one pass of the redactor: `input` sees each chunk read (the first pass keeps
+/// standard input with it), `output` the output as it is ready (the second pass writes it).
+fn redact_pass(
+    redactor: &mut Redactor,
+    reader: Box<dyn Read + Send>,
+    total: Option<u64>,
+    label: &str,
+    input: &mut dyn FnMut(&[u8]) -> Result<(), String>,
+    output: &mut dyn FnMut(&[u8]) -> Result<(), String>,
+) -> Result<RedactSummary, String> {
+    let display = label.split(" (").next().unwrap_or(label).to_owned();
+    let mut progress = Progress::new(label, total);
+    let mut ready = Vec::with_capacity(CHUNK);
     let result = stream_chunks(reader, &display, |chunk| {
-        redactor.push(chunk, &mut out).map_err(|e| format!("{display}: {e}"))?;
-        sink.write_all(&out).map_err(write_err)?;
-        out.clear();
+        input(chunk)?;
+        redactor.push(chunk, &mut ready).map_err(|e| format!("{display}: {e}"))?;
+        output(&ready)?;
+        ready.clear();
         progress.update(harlens::analysis::Progress {
             bytes: redactor.bytes_consumed(),
             entries: redactor.entries(),
@@ -316,17 +392,11 @@ fn redact_one(redactor: &mut Redactor, path: &Path, target: Option<&Path>) -> Re
         Ok(())
     })
     .and_then(|()| {
-        let summary = redactor.finish(&mut out).map_err(|e| format!("{display}: {e}"))?;
-        sink.write_all(&out).and_then(|()| sink.flush()).map_err(write_err)?;
+        let summary = redactor.finish(&mut ready).map_err(|e| format!("{display}: {e}"))?;
+        output(&ready)?;
         Ok(summary)
     });
     progress.clear();
-    if result.is_err() {
-        if let Some(t) = target {
-            drop(sink);
-            let _ = std::fs::remove_file(t);
-        }
-    }
     result
 }
 
@@ -360,7 +430,8 @@ fn proxies(trusted: &str, remote: &str, xff: &[String], format: TextOrJson) -> R
     let simulation = Simulation::new(trusted, request);
     let rendered = match format {
         TextOrJson::Json => simulation.to_json().map_err(|e| format!("cannot write the JSON output: {e}"))?,
-        TextOrJson::Text => simulation.render_text(),
+        // The list and the header are the user's text: shown, never obeyed, by the terminal.
+        TextOrJson::Text => terminal_lines(&simulation.render_text()).into_owned(),
     };
     write_stdout(&rendered)?;
     Ok(ExitCode::SUCCESS)
@@ -442,7 +513,9 @@ fn read_input(analyzer: &mut Analyzer, path: &Path, kind: InputKind) -> Result<(
 
 /// Calls `each` with the input's bytes in blocks of [`CHUNK`]. A reader thread overlaps the kernel's copy of
 /// the file with parsing: on two cores that copy is a fifth of the work. Full buffers come back through
-/// `spare` so the two threads reuse a few allocations.
+/// `spare` so the two threads reuse a few allocations. The reader is never waited for: after an error it may
+/// be blocked reading a terminal or a pipe that stays open, and the error must be reported now, not once the
+/// input closes (the thread ends with the process, or at its next read).
 fn stream_chunks(
     mut reader: Box<dyn Read + Send>,
     display: &str,
@@ -450,36 +523,34 @@ fn stream_chunks(
 ) -> Result<(), String> {
     let (full_tx, full_rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(2);
     let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
-    thread::scope(|scope| {
-        scope.spawn(move || loop {
-            let mut buf = spare_rx.try_recv().unwrap_or_else(|_| vec![0; CHUNK]);
-            buf.resize(CHUNK, 0);
-            let n = loop {
-                match reader.read(&mut buf) {
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    other => break other,
-                }
-            };
-            let done = !matches!(n, Ok(n) if n > 0);
-            let sent = n.map(|n| {
-                buf.truncate(n);
-                buf
-            });
-            if full_tx.send(sent).is_err() || done {
-                return;
+    thread::spawn(move || loop {
+        let mut buf = spare_rx.try_recv().unwrap_or_else(|_| vec![0; CHUNK]);
+        buf.resize(CHUNK, 0);
+        let n = loop {
+            match reader.read(&mut buf) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other,
             }
+        };
+        let done = !matches!(n, Ok(n) if n > 0);
+        let sent = n.map(|n| {
+            buf.truncate(n);
+            buf
         });
-        for chunk in full_rx {
-            let chunk = chunk.map_err(|e| format!("{display}: cannot read: {e}"))?;
-            if chunk.is_empty() {
-                break;
-            }
-            each(&chunk)?;
-            // The reader may have finished already; a lost spare buffer is only a missed reuse.
-            let _ = spare_tx.send(chunk);
+        if full_tx.send(sent).is_err() || done {
+            return;
         }
-        Ok(())
-    })
+    });
+    for chunk in full_rx {
+        let chunk = chunk.map_err(|e| format!("{display}: cannot read: {e}"))?;
+        if chunk.is_empty() {
+            break;
+        }
+        each(&chunk)?;
+        // The reader may have finished already; a lost spare buffer is only a missed reuse.
+        let _ = spare_tx.send(chunk);
+    }
+    Ok(())
 }
 
 /// A one-line progress display on stderr, only when stderr is a terminal and the input is big.
@@ -522,7 +593,8 @@ impl<'a> Progress<'a> {
             }
             _ => String::new(),
         };
-        eprint!("\r\x1b[2K{}: {mb:.0} MB{share}, {} entries, {rate:.0} MB/s", self.name, p.entries);
+        let name = terminal(self.name);
+        eprint!("\r\x1b[2K{name}: {mb:.0} MB{share}, {} entries, {rate:.0} MB/s", p.entries);
         self.drawn = true;
     }
 
