@@ -47,3 +47,28 @@ for (const { name, expected } of scenarios) {
     assert.deepEqual(tab.errors, []);
   });
 }
+
+// The plot is a view of the report's timelines: every loss sits in the lane of its own application (named
+// exactly as the report names it), and a pause the report calls idle is a gap in that lane.
+for (const name of ['idle-timeout', 'logout-elsewhere', 'session-cookie-collision', 'proxy-path-mismatch']) {
+  test(`test bed: ${name}: the plot and the report agree on applications and gaps`, async () => {
+    await analyzeFiles(tab.page, fixture(`testbed/${name}/recording.har`));
+    const report = JSON.parse(await tab.page.textContent('#json'));
+    const lanes = await tab.page.$$eval('figure.plot-figure', (fs) => fs.map((f) => ({
+      origin: f.dataset.origin,
+      losses: Number(f.dataset.losses),
+      gaps: f.querySelectorAll('g.gap').length,
+    })));
+    for (const loss of report.losses) {
+      assert.ok(lanes.some((l) => l.origin === loss.origin), `a lane for ${loss.origin}: ${JSON.stringify(lanes)}`);
+    }
+    for (const lane of lanes) {
+      assert.equal(lane.losses, report.losses.filter((l) => l.origin === lane.origin).length, lane.origin);
+    }
+    const idle = report.findings.find((f) => f.cause === 'idle-timeout');
+    if (idle) {
+      const origin = report.losses[idle.losses[0]].origin;
+      assert.ok(lanes.find((l) => l.origin === origin).gaps >= 1, 'the idle pause is a gap in its lane');
+    }
+  });
+}

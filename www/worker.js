@@ -147,7 +147,7 @@ async function analyze({ id, inputs, proxies, ssoCookie }, exports) {
     self.postMessage({ id, type: 'progress', bytes: done, total, entries: analyzer.entries, file: '', ms: performance.now() - started, finishing: true });
     table = analyzer.takeEntries();
     const finishStarted = performance.now();
-    const [json, markdown] = analyzer.finishWithMarkdown();
+    const [json, markdown, plots] = analyzer.finishWithMarkdown();
     const finishMs = performance.now() - finishStarted;
     memoryPeak = Math.max(memoryPeak, memoryBytes(exports));
     self.postMessage({
@@ -158,7 +158,7 @@ async function analyze({ id, inputs, proxies, ssoCookie }, exports) {
       notes,
       kinds,
       origins: JSON.parse(table.origins()),
-      plot: JSON.parse(table.plot()),
+      plot: JSON.parse(plots),
       rows: table.length,
       dropped: table.dropped,
       ms: performance.now() - started,

@@ -11,10 +11,10 @@ use crate::har::Warning;
 use crate::har::{Entry, HarError, Scanner};
 use crate::logs::{LogCollector, LogError, LogInputError};
 use crate::net::{TrustedListError, TrustedProxies};
-use crate::report::entries::EntryIndex;
 use crate::report::{InputReport, Loss, Report, SsoCookie, Summary, SCHEMA};
 use crate::rules;
 use crate::timeline::TimelineBuilder;
+use crate::view::{self, EntryIndex, Plot};
 
 /// An input that could not be read, named so the user knows which file to look at.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -130,13 +130,7 @@ impl Analyzer {
                 let (all_origins, timelines, index) =
                     (&mut self.origins, &mut self.timelines, &mut self.entries);
                 scanner
-                    .push(chunk, |entry| {
-                        observe(entry, origins, all_origins);
-                        timelines.observe(input, entry);
-                        if let Some(index) = index.as_mut() {
-                            index.observe(input, entry);
-                        }
-                    })
+                    .push(chunk, |entry| observe(input, entry, origins, all_origins, timelines, index))
                     .map_err(|error| InputError { input: name.clone(), error: error.into() })
             }
         }
@@ -162,13 +156,7 @@ impl Analyzer {
         let HarInput { name, scanner, origins, .. } = &mut cur;
         let (all_origins, timelines, index) = (&mut self.origins, &mut self.timelines, &mut self.entries);
         scanner
-            .finish(|entry| {
-                observe(entry, origins, all_origins);
-                timelines.observe(input, entry);
-                if let Some(index) = index.as_mut() {
-                    index.observe(input, entry);
-                }
-            })
+            .finish(|entry| observe(input, entry, origins, all_origins, timelines, index))
             .map_err(|error| InputError { input: name.clone(), error: error.into() })?;
         let entries = cur.scanner.entries();
         self.entries_done += entries;
@@ -233,7 +221,12 @@ impl Analyzer {
     }
 
     /// The report of every input ended so far.
-    pub fn finish(mut self) -> Report {
+    pub fn finish(self) -> Report {
+        self.finish_with_plots().0
+    }
+
+    /// The report, and the page's session plot: one lane per application of the same timelines.
+    pub fn finish_with_plots(mut self) -> (Report, Vec<Plot>) {
         let logs = self.logs.finish();
         for (log, &at) in logs.inputs.iter().zip(&self.log_inputs) {
             if let Some(input) = self.inputs.get_mut(at) {
@@ -265,7 +258,8 @@ impl Analyzer {
         let losses = losses_of(&ctx, &diagnosis);
         // The primary cause names why a session was lost; without a loss there is nothing to name.
         let primary_cause = diagnosis.primary_cause().map(str::to_owned);
-        Report {
+        let plots = view::plots(timelines, sso_name);
+        let report = Report {
             schema: SCHEMA,
             generator: format!("harlens {}", crate::VERSION),
             summary: Summary {
@@ -282,7 +276,8 @@ impl Analyzer {
             inputs: self.inputs,
             losses,
             findings: diagnosis.findings,
-        }
+        };
+        (report, plots)
     }
 
     /// Convenience for callers that already hold a whole input in memory.
@@ -320,7 +315,31 @@ fn losses_of(ctx: &rules::Context<'_>, diagnosis: &rules::Diagnosis) -> Vec<Loss
         .collect()
 }
 
-fn observe(entry: &Entry<'_>, input_origins: &mut HashSet<Box<str>>, all_origins: &mut HashSet<Box<str>>) {
+/// Everything one entry feeds: the origins counted, and its signals, decoded once for the timeline and the
+/// page's table alike.
+fn observe(
+    input: usize,
+    entry: &Entry<'_>,
+    input_origins: &mut HashSet<Box<str>>,
+    all_origins: &mut HashSet<Box<str>>,
+    timelines: &mut TimelineBuilder,
+    index: &mut Option<EntryIndex>,
+) {
+    count_origin(entry, input_origins, all_origins);
+    let signals = (!entry.unreadable).then(|| timelines.decode(entry));
+    if let Some(s) = &signals {
+        timelines.observe_decoded(input, entry, s);
+    }
+    if let Some(index) = index.as_mut() {
+        index.observe(input, entry, signals.as_ref());
+    }
+}
+
+fn count_origin(
+    entry: &Entry<'_>,
+    input_origins: &mut HashSet<Box<str>>,
+    all_origins: &mut HashSet<Box<str>>,
+) {
     let Some(origin) = entry.request.url.as_str().and_then(crate::url::origin_of) else {
         return;
     };

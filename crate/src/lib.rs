@@ -17,6 +17,7 @@ pub mod rules;
 pub mod signals;
 pub mod timeline;
 pub mod url;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

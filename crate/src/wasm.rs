@@ -373,14 +373,16 @@ impl StreamingAnalyzer {
         Ok(EntryTable { index: self.analyzer()?.take_entries() })
     }
 
-    /// Like `finish`, but returns `[json, markdown]`: the JSON report and the same report as Markdown for a
-    /// support ticket. The analyzer cannot be used afterwards.
+    /// Like `finish`, but returns `[json, markdown, plots]`: the JSON report, the same report as Markdown for
+    /// a support ticket, and the session plot's lanes (one per application of the report, JSON). The analyzer
+    /// cannot be used afterwards.
     #[wasm_bindgen(js_name = finishWithMarkdown)]
     pub fn finish_with_markdown(&mut self) -> Result<Vec<String>, JsError> {
         let analyzer = self.inner.take().ok_or_else(finished)?;
-        let report = analyzer.finish();
+        let (report, plots) = analyzer.finish_with_plots();
         let json = report.to_json().map_err(into_error)?;
-        Ok(vec![json, crate::report::render_markdown(&report)])
+        let plots = serde_json::to_string(&plots).map_err(into_error)?;
+        Ok(vec![json, crate::report::render_markdown(&report), plots])
     }
 }
 
@@ -388,7 +390,7 @@ impl StreamingAnalyzer {
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct EntryTable {
-    index: crate::report::entries::EntryIndex,
+    index: crate::view::EntryIndex,
 }
 
 #[wasm_bindgen]
@@ -419,7 +421,7 @@ impl EntryTable {
     /// Applies a filter (`{"origin": id, "status": "4xx", "text": "...", "auth": true}`, JSON text); returns
     /// how many rows match.
     pub fn filter(&mut self, filter_json: &str) -> Result<u32, JsError> {
-        let filter: crate::report::entries::Filter =
+        let filter: crate::view::Filter =
             serde_json::from_slice(filter_json.as_bytes()).map_err(into_error)?;
         Ok(self.index.filter(&filter) as u32)
     }
@@ -444,11 +446,6 @@ impl EntryTable {
     /// One entry's row (JSON, `null` when not indexed).
     pub fn row(&self, input: u32, entry: f64) -> String {
         self.index.row_json(input as usize, entry as u64)
-    }
-
-    /// The timeline plot's data per input and origin (JSON array).
-    pub fn plot(&self) -> String {
-        self.index.plot_json()
     }
 }
 

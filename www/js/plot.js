@@ -1,5 +1,6 @@
-// The session timeline plot: one SVG per origin, from the entries index's plot data (the core lists only the
-// changes, so 100k entries draw as a few dozen shapes). A lane shows when the server knew the user
+// The session timeline plot: one SVG per application, from the core's plot of its timelines (the same
+// applications, losses and idle threshold as the report; only changes are listed, so 100k entries draw as a
+// few dozen shapes). A lane shows when the server knew the user
 // (authenticated) or not (anonymous); marks show session, node and edge changes, SSO token events, login
 // redirects and logouts; red lines mark the report's session losses. Long pauses are compressed to a fixed
 // width so that a 6-hour idle does not squash the minutes that matter.
@@ -15,7 +16,7 @@ const MARK_Y = 70;
 const TOKEN_Y = 92;
 const MIN_ANON = 10;
 /** Marks about the connection (lane 1) and about login state (lane 2), so they do not cover each other. */
-const LANE = { session: MARK_Y, node: MARK_Y, edge: MARK_Y, 'token-set': TOKEN_Y, 'token-deleted': TOKEN_Y, 'login-redirect': TOKEN_Y, logout: TOKEN_Y };
+const LANE = { session: MARK_Y, node: MARK_Y, edge: MARK_Y, 'token-set': TOKEN_Y, 'token-deleted': TOKEN_Y, 'login-redirect': TOKEN_Y, login: TOKEN_Y, logout: TOKEN_Y };
 const GAP_W = 26;
 
 const MARKS = {
@@ -25,6 +26,7 @@ const MARKS = {
   'token-set': { label: 'SSO token set', shape: 'up' },
   'token-deleted': { label: 'SSO token deleted', shape: 'down' },
   'login-redirect': { label: 'login redirect', shape: 'square' },
+  login: { label: 'login', shape: 'up' },
   logout: { label: 'logout', shape: 'square' },
 };
 
@@ -87,8 +89,9 @@ export function renderPlots(root, plots, losses, onPick, tip) {
   if (others > 0) root.append(el('p', { className: 'muted', text: `${others} other origin${others > 1 ? 's' : ''} without session signals (static files, other sites) are not drawn.` }));
 }
 
+/** A loss belongs to the lane of its application: the core names both the same way. */
 function matches(plot, loss) {
-  return plot.input === loss.input && (loss.origin === plot.origin || loss.origin.startsWith(`${plot.origin}/`));
+  return plot.input === loss.input && loss.origin === plot.origin;
 }
 
 function plotOf(p, losses, onPick, tip) {

@@ -1,6 +1,5 @@
 //! The report: what harlens concluded, as data (the versioned JSON contract of DESIGN.md) and its renderers.
 
-pub mod entries;
 mod markdown;
 mod text;
 

@@ -31,7 +31,7 @@ use crate::net::TrustedProxies;
 use crate::report::{Basis, Confidence, Evidence, Finding, Severity};
 use crate::timeline::{Observation, Timeline};
 
-pub use facts::LossView;
+pub use facts::{LossView, IDLE_MS};
 pub use validations::AddressChange;
 
 /// What the rules read.

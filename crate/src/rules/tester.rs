@@ -5,6 +5,7 @@
 //! The HAR is written as the browser would export it: every response carries the Atlassian headers
 //! (`X-AUSERNAME`, `X-ASESSIONID`, `X-AREQUESTID`, ...), and cookies are in it unless the story asks for
 //! Chrome's sanitized export.
+#![cfg(test)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test support states its assumptions
 
 use serde_json::{json, Value};
@@ -435,6 +436,13 @@ impl Story {
     /// The report on this story's HAR.
     pub fn report(&self, cookies: bool) -> Report {
         self.report_with(cookies, |_| {})
+    }
+
+    /// The report and the page's session plot of this story's HAR.
+    pub fn report_and_plots(&self, cookies: bool) -> (Report, Vec<crate::view::Plot>) {
+        let mut analyzer = Analyzer::new();
+        analyzer.add_input("story.har", &self.har(cookies)).unwrap();
+        analyzer.finish_with_plots()
     }
 
     pub fn report_with(&self, cookies: bool, setup: impl FnOnce(&mut Analyzer)) -> Report {

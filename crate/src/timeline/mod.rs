@@ -266,7 +266,23 @@ impl TimelineBuilder {
         if entry.unreadable {
             return None;
         }
-        let s = signals::decode_with(entry, self.sso_cookie.as_deref());
+        let s = self.decode(entry);
+        self.observe_decoded(input, entry, &s)
+    }
+
+    /// An entry's signals as this timeline reads them (its SSO cookie name included).
+    pub fn decode<'e>(&self, entry: &'e Entry<'_>) -> Signals<'e> {
+        signals::decode_with(entry, self.sso_cookie.as_deref())
+    }
+
+    /// Observes one entry whose signals were decoded with [`TimelineBuilder::decode`] (the analysis decodes
+    /// each entry once, for the timeline and the page's table).
+    pub fn observe_decoded(
+        &mut self,
+        input: usize,
+        entry: &Entry<'_>,
+        s: &Signals<'_>,
+    ) -> Option<&Observation> {
         let url = entry.request.url.or_empty();
         if self.sso_cookie.is_none() {
             for c in &s.set {
@@ -283,9 +299,9 @@ impl TimelineBuilder {
             return None;
         }
         if let Some(host) = host_of(url) {
-            self.learn_contexts(host, url, &s);
+            self.learn_contexts(host, url, s);
         }
-        let o = observation(input, entry, &s, url, &self.candidates);
+        let o = observation(input, entry, s, url, &self.candidates);
         self.pending.push(o);
         self.pending.last()
     }

@@ -1,4 +1,4 @@
-//! The entries index: one compact row per HAR entry, for the page's table and timeline plot.
+//! The entries table: one compact row per HAR entry, for the page's table and detail pane.
 //!
 //! The report names entries by (input, index); a support engineer then wants to see them, filter them, and
 //! look at the session's history at a glance. This index keeps what a row of the table shows (time, method,
@@ -8,20 +8,17 @@
 //! a few tens of megabytes at most.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use serde::Serialize;
 
 use crate::har::Entry;
-use crate::signals::{self, CookieKind, LoginReason, User};
+use crate::signals::{CookieKind, LoginReason, Signals, User};
 use crate::url::origin_of;
 
 /// Rows kept at most; later entries are counted, not indexed.
 pub const MAX_ROWS: usize = 400_000;
 /// URLs are cut to this many bytes (on a character boundary) in the index.
 const MAX_URL: usize = 240;
-/// A pause longer than this between two requests to one origin is drawn as a gap.
-const GAP_MS: i64 = 10 * 60 * 1000;
 
 /// Row flags (bits of [`Row::flags`]).
 pub mod flag {
@@ -152,8 +149,9 @@ impl EntryIndex {
         Self::default()
     }
 
-    /// Adds one entry of input `input`.
-    pub fn observe(&mut self, input: usize, entry: &Entry<'_>) {
+    /// Adds one entry of input `input`, with the signals the analysis decoded from it (once, for the timeline
+    /// and this table alike; `None` for an unreadable entry).
+    pub fn observe(&mut self, input: usize, entry: &Entry<'_>, s: Option<&Signals<'_>>) {
         if self.rows.len() >= MAX_ROWS {
             self.dropped += 1;
             return;
@@ -187,12 +185,11 @@ impl EntryIndex {
             flags: 0,
             span: entry.span,
         };
-        if entry.unreadable {
+        let Some(s) = s.filter(|_| !entry.unreadable) else {
             row.flags |= flag::UNREADABLE;
             self.rows.push(row);
             return;
-        }
-        let s = signals::decode(entry);
+        };
         row.time_ms = s.time_ms;
         let mut flags = 0;
         match &s.user {
@@ -392,186 +389,6 @@ impl EntryIndex {
             length: r.span.1,
         }
     }
-
-    /// The data of the page's timeline plot, per input and origin: the authenticated/anonymous runs and the
-    /// moments something changed (session id, node, edge address, SSO token, login redirect, logout, gaps).
-    /// Only changes are listed, so the plot of 100k entries stays small.
-    pub fn plot_json(&self) -> String {
-        let mut groups: HashMap<(u16, u32), Vec<u32>> = HashMap::new();
-        for (i, r) in self.rows.iter().enumerate() {
-            if r.time_ms.is_some() && r.origin != 0 {
-                groups.entry((r.input, r.origin)).or_default().push(i as u32);
-            }
-        }
-        let mut keys: Vec<(u16, u32)> = groups.keys().copied().collect();
-        keys.sort_unstable();
-        let mut out = String::from("[");
-        for (n, key) in keys.iter().enumerate() {
-            let Some(rows) = groups.get_mut(key) else { continue };
-            rows.sort_by_key(|&i| (self.rows[i as usize].time_ms, self.rows[i as usize].entry));
-            let plot = self.plot_of(key.0, key.1, rows);
-            if n > 0 {
-                out.push(',');
-            }
-            out.push_str(&serde_json::to_string(&plot).unwrap_or_else(|_| "null".to_owned()));
-        }
-        out.push(']');
-        out
-    }
-
-    fn plot_of(&self, input: u16, origin: u32, rows: &[u32]) -> Plot {
-        let first = rows.first().map(|&i| self.rows[i as usize].time_ms.unwrap_or(0)).unwrap_or(0);
-        let last = rows.last().map(|&i| self.rows[i as usize].time_ms.unwrap_or(0)).unwrap_or(0);
-        let mut plot = Plot {
-            input,
-            origin: self.origins.get(origin).unwrap_or("").to_owned(),
-            start_ms: first,
-            end_ms: last,
-            entries: rows.len() as u64,
-            bands: Vec::new(),
-            events: Vec::new(),
-        };
-        let (mut asession, mut node, mut ip) = (0u32, 0u32, 0u32);
-        let mut prev_time: Option<i64> = None;
-        let mut prev_entry = 0u32;
-        for &i in rows {
-            let r = &self.rows[i as usize];
-            let t = r.time_ms.unwrap_or(0);
-            let counts = r.flags & (flag::FROM_CACHE | flag::STATIC) == 0;
-            let event = |kind: &'static str, detail: String| PlotEvent {
-                kind,
-                t,
-                input: r.input,
-                entry: r.entry,
-                detail,
-            };
-            if let Some(p) = prev_time {
-                if t - p > GAP_MS {
-                    let mut d = String::new();
-                    let _ = write!(
-                        d,
-                        "{} without a request to this origin",
-                        crate::calendar::human_duration(t - p)
-                    );
-                    plot.events.push(PlotEvent {
-                        kind: "gap",
-                        t: p,
-                        input: r.input,
-                        entry: prev_entry,
-                        detail: d,
-                    });
-                    plot.events.push(PlotEvent {
-                        kind: "gap-end",
-                        t,
-                        input: r.input,
-                        entry: r.entry,
-                        detail: String::new(),
-                    });
-                }
-            }
-            prev_time = Some(t);
-            prev_entry = r.entry;
-            if counts {
-                let state = if r.user != 0 && r.flags & flag::LOGGED_OUT_REASON == 0 {
-                    Some(("authenticated", self.strings.get(r.user).unwrap_or("")))
-                } else if r.flags & (flag::ANONYMOUS | flag::LOGIN_REDIRECT | flag::LOGGED_OUT_REASON) != 0 {
-                    Some(("anonymous", ""))
-                } else {
-                    None
-                };
-                if let Some((state, user)) = state {
-                    match plot.bands.last_mut() {
-                        Some(b) if b.state == state && b.user == user => {
-                            b.end_ms = t;
-                            b.last_entry = r.entry;
-                        }
-                        _ => plot.bands.push(Band {
-                            state,
-                            user: user.to_owned(),
-                            start_ms: t,
-                            end_ms: t,
-                            first_entry: r.entry,
-                            last_entry: r.entry,
-                        }),
-                    }
-                }
-                if r.asession != 0 && r.asession != asession {
-                    if asession != 0 {
-                        plot.events.push(event(
-                            "session",
-                            format!("X-ASESSIONID {} (was {})", self.s(r.asession), self.s(asession)),
-                        ));
-                    }
-                    asession = r.asession;
-                }
-                if r.node != 0 && r.node != node {
-                    if node != 0 {
-                        plot.events.push(event(
-                            "node",
-                            format!("X-ANODEID {} (was {})", self.s(r.node), self.s(node)),
-                        ));
-                    }
-                    node = r.node;
-                }
-            }
-            if r.server_ip != 0 && r.server_ip != ip {
-                if ip != 0 {
-                    plot.events.push(event(
-                        "edge",
-                        format!("server address {} (was {})", self.s(r.server_ip), self.s(ip)),
-                    ));
-                }
-                ip = r.server_ip;
-            }
-            if r.flags & flag::TOKEN_SET != 0 {
-                plot.events.push(event("token-set", "a new crowd.token_key was set (login)".to_owned()));
-            }
-            if r.flags & flag::TOKEN_DELETED != 0 {
-                plot.events.push(event("token-deleted", "crowd.token_key was deleted".to_owned()));
-            }
-            if r.flags & flag::LOGIN_REDIRECT != 0 && counts {
-                plot.events.push(event("login-redirect", "redirect to the login page".to_owned()));
-            }
-            if r.flags & flag::LOGOUT != 0 {
-                plot.events.push(event("logout", "logout request".to_owned()));
-            }
-        }
-        plot
-    }
-
-    fn s(&self, id: u32) -> &str {
-        self.strings.get(id).unwrap_or("")
-    }
-}
-
-#[derive(Debug, Serialize)]
-struct Plot {
-    input: u16,
-    origin: String,
-    start_ms: i64,
-    end_ms: i64,
-    entries: u64,
-    bands: Vec<Band>,
-    events: Vec<PlotEvent>,
-}
-
-#[derive(Debug, Serialize)]
-struct Band {
-    state: &'static str,
-    user: String,
-    start_ms: i64,
-    end_ms: i64,
-    first_entry: u32,
-    last_entry: u32,
-}
-
-#[derive(Debug, Serialize)]
-struct PlotEvent {
-    kind: &'static str,
-    t: i64,
-    input: u16,
-    entry: u32,
-    detail: String,
 }
 
 fn reason_text(r: LoginReason) -> &'static str {
@@ -622,13 +439,17 @@ mod tests {
        "response":{"status":400,"headers":[{"name":"X-AUSERNAME","value":"anonymous"},{"name":"X-ASESSIONID","value":"def"}]},"serverIPAddress":"192.0.2.2"}
     ]}}"#;
 
+    fn observe(idx: &mut EntryIndex, e: &Entry<'_>) {
+        idx.observe(0, e, Some(&crate::signals::decode(e)));
+    }
+
     fn index() -> EntryIndex {
         let mut idx = EntryIndex::new();
         let mut scanner = Scanner::new();
         for chunk in HAR.as_bytes().chunks(7) {
-            scanner.push(chunk, |e| idx.observe(0, e)).unwrap();
+            scanner.push(chunk, |e| observe(&mut idx, e)).unwrap();
         }
-        scanner.finish(|e| idx.observe(0, e)).unwrap();
+        scanner.finish(|e| observe(&mut idx, e)).unwrap();
         idx
     }
 
@@ -660,27 +481,13 @@ mod tests {
         let text = format!("\u{feff}{HAR}");
         let mut idx = EntryIndex::new();
         let mut scanner = Scanner::new();
-        scanner.push(text.as_bytes(), |e| idx.observe(0, e)).unwrap();
-        scanner.finish(|e| idx.observe(0, e)).unwrap();
+        scanner.push(text.as_bytes(), |e| observe(&mut idx, e)).unwrap();
+        scanner.finish(|e| observe(&mut idx, e)).unwrap();
         let row: serde_json::Value = serde_json::from_str(&idx.row_json(0, 1)).unwrap();
         let (offset, len) =
             (row["offset"].as_u64().unwrap() as usize, row["length"].as_u64().unwrap() as usize);
         let entry: serde_json::Value =
             serde_json::from_slice(&text.as_bytes()[offset..offset + len]).unwrap();
         assert_eq!(entry["request"]["url"], "https://jira.example.test/track/s/x.js");
-    }
-
-    #[test]
-    fn plot_lists_changes_only() {
-        let idx = index();
-        let plot: serde_json::Value = serde_json::from_str(&idx.plot_json()).unwrap();
-        let p = &plot[0];
-        assert_eq!(p["origin"], "https://jira.example.test");
-        let states: Vec<&str> =
-            p["bands"].as_array().unwrap().iter().map(|b| b["state"].as_str().unwrap()).collect();
-        assert_eq!(states, ["authenticated", "anonymous"]);
-        let kinds: Vec<&str> =
-            p["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-        assert_eq!(kinds, ["session", "edge"]);
     }
 }
