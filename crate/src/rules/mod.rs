@@ -1,9 +1,11 @@
 //! The causes harlens can name (domain.md section 4): one file per cause, one registry table.
 //!
-//! Each rule reads the session timelines (and, when given, server logs and the trusted-proxy list) and
-//! returns findings with evidence that points at entries. Most rules explain one session loss; a few look at
-//! the whole recording (cookie settings, token churn, logouts). [`diagnose`] runs them all and ranks the
-//! findings: the first is the most likely cause, and the report's `primary_cause`.
+//! Causes compete per loss. For each session loss every rule says whether its cause can explain it and how
+//! well ([`Claim`]: observed, when the HAR or a log shows the cause itself, or inferred by elimination; and a
+//! confidence); [`diagnose`] gives each loss to the best supported cause (a symptom, the XSRF refusal, names
+//! the cause behind it). Then each rule writes its findings: one for the losses it won, with their evidence
+//! pointing at entries and log lines, and any about the recording as a whole (a cookie setting, token churn, a
+//! logout). Findings are ranked by the same measure; the first is the report's `primary_cause`.
 //!
 //! The registry is the single list the CLI's `harlens rules`, the docs and the page show, so they cannot drift.
 
