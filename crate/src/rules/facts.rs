@@ -3,10 +3,8 @@
 
 use std::net::IpAddr;
 
+pub use crate::timeline::IDLE_MS;
 use crate::timeline::{Loss, Observation, Timeline};
-
-/// Gaps at least this long before a loss can be an idle timeout: Crowd's default session timeout.
-pub const IDLE_MS: i64 = 30 * 60 * 1000;
 
 /// A session loss in its timeline.
 #[derive(Debug, Clone, Copy)]

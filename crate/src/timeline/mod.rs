@@ -18,6 +18,10 @@ use crate::url::{host_of, path_of, Url};
 
 pub use origin::ContextPaths;
 
+/// A pause at least this long is idle: Crowd's default session timeout. The rules read it as a possible idle
+/// timeout, the plot draws it as a gap, and the timeline never folds a run across it.
+pub const IDLE_MS: i64 = 30 * 60 * 1000;
+
 /// A value's identity without the value: a 64-bit FNV-1a hash. Enough to compare tokens and session ids
 /// across entries; useless to replay them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -97,6 +101,11 @@ pub struct Observation {
     pub lb_cookie_sent: bool,
     pub set: Vec<CookieSet>,
     pub server_ip: Option<IpAddr>,
+    /// How many entries this observation stands for: itself and the ones folded into it (see
+    /// [`TimelineBuilder::observe_decoded`]).
+    pub weight: u32,
+    /// This observation continues a run: the one before it in the file is the same state.
+    pub continues_run: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -301,8 +310,22 @@ impl TimelineBuilder {
         if let Some(host) = host_of(url) {
             self.learn_contexts(host, url, s);
         }
-        let o = observation(input, entry, s, url, &self.candidates);
-        self.pending.push(o);
+        let mut o = observation(input, entry, s, url, &self.candidates);
+        // Healthy traffic repeats one state for hours: a run of requests of one application, for one user, with
+        // nothing changing. The run keeps its first and its last observation (the last is the one a loss looks
+        // back at); the ones between stand for nothing the rules read, and memory must not grow with them.
+        match self.pending.last_mut() {
+            Some(last) if folds(last, &o) && last.continues_run => {
+                o.continues_run = true;
+                o.weight = last.weight + 1;
+                *last = o;
+            }
+            Some(last) if folds(last, &o) => {
+                o.continues_run = true;
+                self.pending.push(o);
+            }
+            _ => self.pending.push(o),
+        }
         self.pending.last()
     }
 
@@ -393,10 +416,11 @@ fn sso_cookie_by_behaviour(observations: &mut [Observation]) -> Option<SsoCookie
     for login in observations.iter().filter(|o| o.is_login()) {
         for c in login.set.iter().filter(|c| c.kind == CookieKind::Other && !c.deletes && c.domain.is_some())
         {
-            let sent = observations
+            let sent: usize = observations
                 .iter()
                 .filter(|o| o.candidates_sent.iter().any(|(n, v)| *n == c.name && *v == c.value))
-                .count();
+                .map(|o| o.weight as usize)
+                .sum();
             if sent > 0 && best.is_none_or(|(_, n, _)| sent > n) {
                 best = Some((&c.name, sent, login));
             }
@@ -498,7 +522,46 @@ fn observation(
             })
             .collect(),
         server_ip: s.server_ip,
+        weight: 1,
+        continues_run: false,
     }
+}
+
+/// Whether `o` is `p` again: the same application (input, scheme, host, first path segment), moments apart in
+/// time order (never across an idle pause), the same user known, and nothing the rules or the plot read
+/// changing: session, node, request-id prefix, server address, cookies sent and set, logins, logouts,
+/// redirects. Only then may `o` stand in for `p` (see [`TimelineBuilder::observe_decoded`]).
+fn folds(p: &Observation, o: &Observation) -> bool {
+    fn first_segment(url: &str) -> &str {
+        path_of(url).trim_start_matches('/').split('/').next().unwrap_or_default()
+    }
+    let quiet = |x: &Observation| {
+        x.set.is_empty() && !(x.login_request || x.logout_request || x.login_redirect || x.reauthenticated)
+    };
+    let in_order = matches!((p.time_ms, o.time_ms), (Some(a), Some(b)) if b >= a && b - a < IDLE_MS);
+    in_order
+        && quiet(p)
+        && quiet(o)
+        && !p.from_cache
+        && !o.from_cache
+        && p.confirmed_user().is_some()
+        && p.user == o.user
+        && p.login_reason == o.login_reason
+        && p.input == o.input
+        && p.scheme == o.scheme
+        && p.host == o.host
+        && p.static_resource == o.static_resource
+        && p.asession_id == o.asession_id
+        && p.node_id == o.node_id
+        && p.request_id.as_ref().map(|r| &r.0) == o.request_id.as_ref().map(|r| &r.0)
+        && p.server_ip == o.server_ip
+        && p.tokens_sent == o.tokens_sent
+        && p.candidates_sent == o.candidates_sent
+        && p.session_sent == o.session_sent
+        && p.xsrf_logged_in == o.xsrf_logged_in
+        && p.lb_cookie_sent == o.lb_cookie_sent
+        && p.cookies_visible == o.cookies_visible
+        && first_segment(&p.url) == first_segment(&o.url)
 }
 
 /// `...|lin` / `..._lin` (generated for a logged-in request) or `lout`.
@@ -544,4 +607,56 @@ fn find_losses(obs: &[Observation]) -> (Vec<Loss>, Vec<Logout>) {
         }
     }
     (losses, logouts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::tester::Story;
+
+    /// The timeline builder after every entry of a story's HAR (with cookies).
+    fn built(story: &Story) -> TimelineBuilder {
+        let har: serde_json::Value = serde_json::from_slice(&story.har(true)).unwrap();
+        let mut b = TimelineBuilder::new();
+        for (i, e) in har["log"]["entries"].as_array().unwrap().iter().enumerate() {
+            let text = e.to_string();
+            let mut entry: Entry<'_> = serde_json::from_str(&text).unwrap();
+            entry.index = i as u64;
+            b.observe(0, &entry);
+        }
+        b
+    }
+
+    #[test]
+    fn healthy_traffic_keeps_a_bounded_history() {
+        // Ten thousand polls of one known user: the run keeps its first and last observation only.
+        let mut s = Story::new();
+        let jira = s.jira();
+        s.login(jira);
+        for _ in 0..10_000 {
+            s.work(jira);
+        }
+        let b = built(&s);
+        assert_eq!(b.len(), 3, "the login, then the run's first and last poll");
+        let timelines = b.finish().timelines;
+        let weights: Vec<u32> = timelines[0].observations.iter().map(|o| o.weight).collect();
+        assert_eq!(weights, [1, 1, 9_999]);
+    }
+
+    #[test]
+    fn a_run_breaks_at_every_change_and_at_an_idle_pause() {
+        let mut s = Story::new();
+        let (jira, wiki) = (s.jira(), s.wiki());
+        s.login(jira).work(jira).work(jira).work(jira); // one run
+        s.wait(40).work(jira).work(jira); // an idle pause: a new run
+        s.node(jira, "n2").work(jira).work(jira); // another node: a new run
+        s.sso_login(wiki).work(jira).work(jira); // another application in between: a new run
+        let b = built(&s);
+        let kept: Vec<(u64, u32)> = b.pending.iter().map(|o| (o.entry, o.weight)).collect();
+        assert_eq!(
+            kept,
+            [(0, 1), (1, 1), (3, 2), (4, 1), (5, 1), (6, 1), (7, 1), (8, 1), (9, 1), (10, 1)],
+            "entry 2 folded into entry 3; nothing else folds"
+        );
+    }
 }

@@ -6,8 +6,7 @@
 
 use serde::Serialize;
 
-use crate::rules::IDLE_MS;
-use crate::timeline::{Observation, Timeline};
+use crate::timeline::{Observation, Timeline, IDLE_MS};
 
 /// One application's lane.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,7 +59,7 @@ fn plot_of(t: &Timeline, sso: &str) -> Option<Plot> {
         origin: t.origin.clone(),
         start_ms: first.time_ms.unwrap_or_default(),
         end_ms: last.time_ms.unwrap_or_default(),
-        entries: timed.len() as u64,
+        entries: timed.iter().map(|o| u64::from(o.weight)).sum(),
         bands: Vec::new(),
         events: Vec::new(),
     };
