@@ -153,7 +153,7 @@ impl StreamingRedactor {
     /// The first pass: feeds the next chunk of the file, which writes nothing.
     pub fn collect(&mut self, chunk: &[u8]) -> Result<(), JsError> {
         let redactor = self.enter(Phase::Collecting)?;
-        redactor.push(chunk, &mut Vec::new()).map_err(into_error)
+        redactor.feed(chunk, false, &mut Vec::new()).map_err(into_error)
     }
 
     /// Ends the first pass over the file, checking it was a complete HAR.
@@ -164,7 +164,7 @@ impl StreamingRedactor {
         }
         self.phase = Phase::Ready;
         let redactor = self.current.as_mut().ok_or_else(redactor_finished)?;
-        redactor.finish(&mut Vec::new()).map(|_| ()).map_err(into_error)
+        redactor.feed(&[], true, &mut Vec::new()).map_err(into_error)
     }
 
     /// The second pass: feeds the next chunk; returns the sanitized bytes now ready (often empty for small
@@ -172,7 +172,7 @@ impl StreamingRedactor {
     pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsError> {
         let redactor = self.enter(Phase::Writing)?;
         let mut out = Vec::new();
-        redactor.push(chunk, &mut out).map_err(into_error)?;
+        redactor.feed(chunk, false, &mut out).map_err(into_error)?;
         Ok(out)
     }
 
@@ -180,8 +180,9 @@ impl StreamingRedactor {
     pub fn finish(&mut self) -> Result<Vec<u8>, JsError> {
         let redactor = self.enter(Phase::Writing)?;
         let mut out = Vec::new();
-        let summary = redactor.finish(&mut out).map_err(into_error)?;
-        self.warnings = redactor.warnings();
+        redactor.feed(&[], true, &mut out).map_err(into_error)?;
+        let (warnings, summary) = (redactor.warnings(), *redactor.summary());
+        self.warnings = warnings;
         self.summary = summary;
         self.phase = Phase::Ready;
         Ok(out)

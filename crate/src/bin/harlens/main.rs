@@ -382,7 +382,7 @@ fn redact_pass(
     let mut ready = Vec::with_capacity(CHUNK);
     let result = stream_chunks(reader, &display, |chunk| {
         input(chunk)?;
-        redactor.push(chunk, &mut ready).map_err(|e| format!("{display}: {e}"))?;
+        redactor.feed(chunk, false, &mut ready).map_err(|e| format!("{display}: {e}"))?;
         output(&ready)?;
         ready.clear();
         progress.update(harlens::analysis::Progress {
@@ -392,9 +392,9 @@ fn redact_pass(
         Ok(())
     })
     .and_then(|()| {
-        let summary = redactor.finish(&mut ready).map_err(|e| format!("{display}: {e}"))?;
+        redactor.feed(&[], true, &mut ready).map_err(|e| format!("{display}: {e}"))?;
         output(&ready)?;
-        Ok(summary)
+        Ok(*redactor.summary())
     });
     progress.clear();
     result
