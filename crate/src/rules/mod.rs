@@ -151,6 +151,7 @@ impl Rule {
             losses: Vec::new(),
             evidence: Vec::new(),
             fix: Vec::new(),
+            trusted_proxies_to_add: Vec::new(),
             confirm: Vec::new(),
             references: Vec::new(),
         }
