@@ -671,8 +671,9 @@ impl Scanner {
         }
     }
 
-    /// Runs the outer state machine until an entry is complete or the buffer is used up.
-    fn step(&mut self, reader: &mut impl Reader) -> Result<Step, HarError> {
+    /// Runs the outer state machine until an entry is complete or the buffer is used up. The reader is only
+    /// told about the structure here (rarely): behind `dyn`, the machine is compiled once for every reader.
+    fn step(&mut self, reader: &mut dyn Reader) -> Result<Step, HarError> {
         loop {
             if self.value.active {
                 let Some(range) = self.scan_value()? else {
@@ -809,7 +810,7 @@ impl Scanner {
         }
     }
 
-    fn object_step(&mut self, step: ObjStep, b: u8, reader: &mut impl Reader) -> Result<(), HarError> {
+    fn object_step(&mut self, step: ObjStep, b: u8, reader: &mut dyn Reader) -> Result<(), HarError> {
         let in_log = matches!(self.state, State::Log(_));
         let set = |s: ObjStep| if in_log { State::Log(s) } else { State::Root(s) };
         match (step, b) {
@@ -843,7 +844,7 @@ impl Scanner {
         Ok(())
     }
 
-    fn begin_member_value(&mut self, in_log: bool, b: u8, reader: &mut impl Reader) -> Result<(), HarError> {
+    fn begin_member_value(&mut self, in_log: bool, b: u8, reader: &mut dyn Reader) -> Result<(), HarError> {
         match (in_log, self.key) {
             (false, Key::Log) => {
                 if b != b'{' {
