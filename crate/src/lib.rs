@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod calendar;
 pub mod escape;
 pub mod har;
+pub mod input;
 pub mod logs;
 pub mod monitor;
 pub mod net;

@@ -31,6 +31,9 @@ const REPLAY_LINES: usize = 64;
 /// The shown part of an unrecognised first line.
 const SHOWN_LINE: usize = 200;
 
+/// The bytes of a first line looked at to call it binary.
+const BINARY_WINDOW: usize = 512;
+
 /// The formats the reader recognises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -180,7 +183,8 @@ fn unknown_format(line: u64, text: &str) -> LogError {
 }
 
 /// A hint for a first line that is a known non-text format, so the user hears what to do at once instead of
-/// after [`DETECT_LINES`] lines of binary.
+/// after [`DETECT_LINES`] lines of binary. Binary is the page's test for a dropped file, on the line's first
+/// [`BINARY_WINDOW`] bytes.
 fn not_text_hint(first_line: &[u8]) -> Option<&'static str> {
     if first_line.starts_with(b"\x1f\x8b") {
         Some("this is gzip-compressed data (a rotated log?): decompress it first (gunzip)")
@@ -191,24 +195,11 @@ fn not_text_hint(first_line: &[u8]) -> Option<&'static str> {
         || first_line.get(1) == Some(&0)
     {
         Some("this text is UTF-16 encoded: save it as UTF-8")
-    } else if binary(first_line) {
+    } else if crate::input::binary(&first_line[..first_line.len().min(BINARY_WINDOW)]) {
         Some("this looks like binary data, not a server log (nor a HAR)")
     } else {
         None
     }
-}
-
-/// Binary data rather than text: a NUL byte, bytes that are not UTF-8, or more than a few control characters
-/// among the first bytes (text logs have tabs at most).
-fn binary(first_line: &[u8]) -> bool {
-    let head = &first_line[..first_line.len().min(512)];
-    let controls = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | 0x1b)).count();
-    let utf8 = match std::str::from_utf8(head) {
-        Ok(_) => true,
-        // A multi-byte character cut by the 512-byte window is still text.
-        Err(e) => e.error_len().is_none(),
-    };
-    head.contains(&0) || !utf8 || controls * 20 > head.len().max(1)
 }
 
 fn detect(text: &str) -> Option<LogKind> {

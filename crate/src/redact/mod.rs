@@ -14,10 +14,12 @@
 //! So `analyze(redact(x))` finds the same losses and the same primary cause as `analyze(x)` (tested on every
 //! test-bed recording).
 
+mod batch;
 mod copies;
 mod entry;
 mod pseudo;
 
+pub use batch::{Batch, RedactError, MIN_KEY};
 pub use copies::{Copies, Shape};
 
 use std::collections::HashSet;
@@ -72,6 +74,16 @@ impl Options {
     /// Everything on, the optional categories included.
     pub fn all() -> Self {
         Options { usernames: true, ips: true, hostnames: true, ..Options::default() }
+    }
+
+    /// Reads the options a page or an extension gives as JSON: the fields to change from the defaults
+    /// (`{"usernames": true, "postBodies": false}`); blank text is the defaults.
+    pub fn from_json(text: &str) -> Result<Self, RedactError> {
+        if text.trim().is_empty() {
+            return Ok(Options::default());
+        }
+        // from_slice, as every other JSON the core reads: one serde_json reader in the .wasm, not two.
+        serde_json::from_slice(text.as_bytes()).map_err(|e| RedactError::Options(e.to_string()))
     }
 }
 
@@ -164,45 +176,57 @@ impl Redactor {
     /// stored; a fixed key makes the output reproducible (tests), and also lets anyone holding it test guesses
     /// against the placeholders.
     pub fn new(options: Options, key: &[u8]) -> Self {
-        Redactor {
+        Self::start(options, key, false)
+    }
+
+    /// The first pass: reads the input as [`Redactor::new`] does and learns what it replaces, but writes
+    /// nothing; give [`Redactor::into_learnt`] to the second pass.
+    pub fn first_pass(options: Options, key: &[u8]) -> Self {
+        Self::start(options, key, true)
+    }
+
+    fn start(options: Options, key: &[u8], first_pass: bool) -> Self {
+        let mut redactor = Redactor {
             scanner: RawScanner::new(),
             writer: Writer {
                 options,
                 names: pseudo::Pseudonyms::new(key),
                 summary: Summary::default(),
                 learnt: Learnt::default(),
-                first_pass: false,
-                out: b"{".to_vec(),
+                first_pass,
+                out: Vec::new(),
                 root_first: true,
                 log_first: true,
                 entries_first: true,
                 notes: Notes::default(),
                 warnings: Warnings::default(),
             },
-        }
-    }
-
-    /// The first pass: reads the input as [`Redactor::new`] does and learns what it replaces, but writes
-    /// nothing; give [`Redactor::into_learnt`] to the second pass.
-    pub fn first_pass(options: Options, key: &[u8]) -> Self {
-        let mut redactor = Redactor::new(options, key);
-        redactor.writer.first_pass = true;
-        redactor.writer.out.clear();
+        };
+        redactor.restart(first_pass);
         redactor
     }
 
     /// The redactor of the next pass or input (`first_pass`: a first pass), with the same options and key and
     /// what this one learnt.
-    pub fn next(self, first_pass: bool) -> Self {
-        let Writer { options, names, learnt, .. } = self.writer;
-        let mut next = Redactor::new(options, &[]);
-        next.writer.names = names;
-        next.writer.learnt = learnt;
-        if first_pass {
-            next.writer.first_pass = true;
-            next.writer.out.clear();
+    pub fn next(mut self, first_pass: bool) -> Self {
+        self.restart(first_pass);
+        self
+    }
+
+    /// Starts the next pass or input in place: a new input read from its start, nothing written or counted
+    /// yet; the options, the key and what was learnt stay.
+    fn restart(&mut self, first_pass: bool) {
+        self.scanner = RawScanner::new();
+        let w = &mut self.writer;
+        w.summary = Summary::default();
+        w.first_pass = first_pass;
+        w.out.clear();
+        if !first_pass {
+            w.out.push(b'{');
         }
-        next
+        (w.root_first, w.log_first, w.entries_first) = (true, true, true);
+        w.notes = Notes::default();
+        w.warnings = Warnings::default();
     }
 
     /// Starts from what earlier passes or files learnt.

@@ -1,6 +1,7 @@
 //! The report: what harlens concluded, as data (the versioned JSON contract of DESIGN.md) and its renderers.
 
 pub mod entries;
+pub mod flag_names;
 mod markdown;
 mod text;
 
