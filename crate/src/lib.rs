@@ -22,7 +22,10 @@ pub mod url;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 #[cfg(target_arch = "wasm32")]
-pub use wasm::{simulate_proxies, version, LiveMonitor, StreamingAnalyzer, StreamingRedactor};
+pub use wasm::{
+    check_trusted_proxies, entry_flags, input_kind, input_kind_head, rules as rule_list, signal_headers,
+    simulate_proxies, version, LiveMonitor, StreamingAnalyzer, StreamingRedactor,
+};
 
 pub use analysis::{Analyzer, InputError, InputProblem};
 pub use report::Report;
