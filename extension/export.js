@@ -34,8 +34,8 @@ export async function sanitize(text, options = {}) {
     const bytes = new TextEncoder().encode(text);
     const parts = [];
     const CHUNK = 1 << 20;
-    for (let i = 0; i < bytes.length; i += CHUNK) parts.push(redactor.push(bytes.subarray(i, i + CHUNK)));
-    parts.push(redactor.finish());
+    for (let i = 0; i < bytes.length; i += CHUNK) parts.push(redactor.write(bytes.subarray(i, i + CHUNK), false));
+    parts.push(redactor.write(new Uint8Array(0), true));
     return { blob: new Blob(parts, { type: 'application/json' }), summary: JSON.parse(redactor.summary()) };
   } finally {
     redactor.free();

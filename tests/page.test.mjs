@@ -99,6 +99,7 @@ test('the example explains the KB case: verdict, fix, timeline, evidence that op
   const steps = await page.$$('#verdict-fix ol.fix > li');
   assert.ok(steps.length >= 2, 'the fix is numbered steps');
   assert.ok(await page.$('#verdict-fix ol.fix > li button.copy'), 'each step has a copy button');
+  assert.equal(await page.$('#verdict-fix .entries-to-add'), null, 'a HAR alone names no entry to trust');
   assert.equal(await page.$eval('#findings > li', (li) => li.dataset.cause), 'proxy-address-change');
   // Each loss names its own explanation.
   assert.deepEqual(await page.$$eval('#losses > li', (lis) => lis.map((li) => [li.dataset.entry, li.dataset.cause])),
@@ -126,6 +127,10 @@ test('the example explains the KB case: verdict, fix, timeline, evidence that op
   assert.match(detail, /X-AUSERNAME/);
   assert.match(detail, /Response headers/);
   assert.match(detail, /Seraph login reason\s*OUT/);
+  // The flags' names and the headers the core reads come from the core.
+  assert.match(detail, /Seraph says logged out/);
+  const marked = await page.$$eval('#detail tr.signal th', (ths) => ths.map((th) => th.textContent.toLowerCase()));
+  assert.ok(marked.includes('x-ausername') && marked.includes('x-seraph-loginreason'), `marked: ${marked}`);
 
   await page.screenshot({ path: join(outDir, 'page-example.png'), fullPage: true });
   await page.$eval('#verdict-card', (n) => n.scrollIntoView());
@@ -196,6 +201,17 @@ test('a HAR and server logs dropped together: each kind is detected', async () =
   await analyzeFiles(page, [fixture(`${dir}/recording.har`), fixture(`${dir}/atlassian-jira.log`)]);
   assert.deepEqual(await page.$$eval('#chosen .kind', (k) => k.map((n) => n.textContent)), ['HAR', 'log']);
   assert.equal(await page.getAttribute('#verdict-card', 'data-primary-cause'), 'proxy-address-change');
+  // With the log the fix names the proxies to trust: the report lists them as data, the page shows and copies
+  // that list as it is.
+  // Without the trusted list the app-facing proxy (127.0.0.10) is to be trusted too.
+  const report = JSON.parse(await page.textContent('#json'));
+  const entries = '127.0.0.10, 127.0.0.21, 127.0.0.22';
+  assert.equal(report.findings[0].trusted_proxies_to_add.join(', '), entries);
+  assert.equal(await page.textContent('#verdict-fix .entries-to-add code'), entries);
+  await page.evaluate(() => Object.defineProperty(navigator, 'clipboard', { value: { writeText: async (text) => { window.copied = text; } } }));
+  await page.click('#verdict-fix .entries-to-add button.copy');
+  assert.equal(await page.evaluate(() => window.copied), entries);
+  assert.equal(await page.textContent('#findings > li .entries-to-add code'), entries);
   assert.deepEqual(foreign(), []);
   assert.deepEqual(errors, []);
   await page.close();
@@ -210,8 +226,15 @@ test('pasted HAR text is analyzed like a file', async () => {
   await waitForReport(page);
   assert.equal(await page.getAttribute('#report', 'data-state'), 'done', await page.textContent('#error'));
   assert.equal(await page.getAttribute('#verdict-card', 'data-primary-cause'), 'idle-timeout');
+  assert.deepEqual(await page.$$eval('#chosen .kind', (k) => k.map((n) => n.textContent)), ['HAR']);
   // The 6-hour pause is compressed and drawn as a gap.
   assert.ok(await page.$('svg.plot .gap'));
+  // Pasted log lines are a log, as the core tells.
+  await page.$eval('#paste', (t, text) => { t.value = text; t.dispatchEvent(new Event('input')); }, readFileSync(fixture('testbed/proxy-address-change/atlassian-jira-http-access.log'), 'utf8'));
+  await page.click('#paste-go');
+  await page.waitForFunction(() => document.querySelector('#chosen .kind')?.textContent === 'log');
+  await waitForReport(page);
+  assert.equal(JSON.parse(await page.textContent('#json')).inputs[0].kind, 'jira-access');
   await page.close();
 });
 
@@ -294,7 +317,8 @@ test('the sanitized HAR downloads with the same entries and without the session 
       if (c.value.length >= 8) assert.ok(!text.includes(c.value), `cookie ${c.name} survived`);
     }
   }
-  await page.waitForFunction(() => /replaced \d+ cookies/.test(document.getElementById('redact-summary').textContent));
+  // The summary in the core's words, as the CLI prints it.
+  await page.waitForFunction(() => /^proxy-address-change\.redacted\.har: \d+ entries; redacted \d+ cookie values/.test(document.getElementById('redact-summary').textContent));
   await page.close();
 });
 

@@ -5,7 +5,7 @@
 import { el, $, bytes, clock, copyButton, download, shown } from './js/dom.js';
 import { renderPlots } from './js/plot.js';
 import { VirtualGrid } from './js/table.js';
-import { renderDetail } from './js/detail.js';
+import { renderDetail, setVocabulary } from './js/detail.js';
 
 const state = {
   inputs: [], // [{file, kind}] of the current analysis
@@ -142,8 +142,8 @@ async function runExample() {
 function analyzePaste() {
   const text = $('paste').value;
   if (!text.trim()) return;
-  const har = /^\s*(\{|[A-Za-z_$][\w$.]*\s*\()/.test(text.replace(/^\uFEFF/, ''));
-  setInputs([new File([text], har ? 'pasted.har' : 'pasted.log', { type: 'text/plain' })]);
+  // What the text is (a HAR or a log) the core tells, as for a dropped file.
+  setInputs([new File([text], 'pasted text', { type: 'text/plain' })]);
   analyze();
 }
 
@@ -227,7 +227,7 @@ function showVerdict(report) {
   }
   $('verdict-cause').append(el('span', { className: 'muted', text: primary ? 'Most likely cause: ' : shown.severity === 'info' ? 'What happened: ' : 'Worth checking: ' }), el('strong', { text: shown.title }), ' ', el('code', { text: shown.cause }));
   $('verdict-explanation').textContent = shown.explanation;
-  if (shown.fix.length) fix.append(el('h3', { text: 'Fix' }), fixList(shown.fix));
+  if (shown.fix.length) fix.append(el('h3', { text: 'Fix' }), ...fixList(shown));
   const first = shown.evidence[0];
   if (first) {
     fix.append(el('p', {}, el('button', { className: 'link', text: `Show the loss: entry ${report.losses[0]?.entry ?? first.entry}`, attrs: { type: 'button' }, on: { click: () => jumpTo(report.losses[0]?.input ?? first.input, report.losses[0]?.entry ?? first.entry) } })));
@@ -261,23 +261,20 @@ function showLosses(report) {
   }
 }
 
-/** Addresses and ranges named in a fix step (the proxy entries to add), for their own copy button. */
-function addressesIn(text) {
-  const found = text.match(/\b(?:\d{1,3}\.){3}(?:\d{1,3}|\*)(?:\/\d{1,2})?\b|\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?:\/\d{1,3})?/gi) ?? [];
-  return [...new Set(found)];
-}
-
-function fixList(steps) {
+/**
+ * A finding's fix, step by step, each step with its copy button; then the trusted-proxy entries the fix adds,
+ * as the report lists them (`trusted_proxies_to_add`), with their own copy button.
+ */
+function fixList(finding) {
   const ol = el('ol', { className: 'fix' });
-  steps.forEach((step, i) => {
-    const li = el('li', {}, el('span', { className: 'step', text: step }));
-    const tools = el('span', { className: 'tools' }, copyButton(step, 'Copy', `step ${i + 1}`));
-    const addrs = addressesIn(step);
-    if (addrs.length && /trust|add/i.test(step)) tools.append(copyButton(addrs.join(', '), 'Copy entries', `the entries of step ${i + 1}`));
-    li.append(tools);
-    ol.append(li);
+  finding.fix.forEach((step, i) => {
+    ol.append(el('li', {}, el('span', { className: 'step', text: step }),
+      el('span', { className: 'tools' }, copyButton(step, 'Copy', `step ${i + 1}`))));
   });
-  return ol;
+  const entries = (finding.trusted_proxies_to_add ?? []).join(', ');
+  if (!entries) return [ol];
+  return [ol, el('p', { className: 'entries-to-add' }, el('span', { className: 'muted', text: 'Entries to add to the trusted proxies: ' }),
+    el('code', { text: entries }), ' ', copyButton(entries, 'Copy entries', 'the entries to add'))];
 }
 
 function showFindings(findings) {
@@ -299,11 +296,12 @@ function showFindings(findings) {
       }
       li.append(el('h5', { text: 'Evidence' }), ul);
     }
-    if (f.fix.length) li.append(el('h5', { text: 'Fix' }), fixList(f.fix));
+    if (f.fix.length) li.append(el('h5', { text: 'Fix' }), ...fixList(f));
     if (f.confirm.length) li.append(el('h5', { text: 'To confirm' }), el('ul', {}, ...f.confirm.map((c) => el('li', { text: c }))));
     if (f.references.length) {
       li.append(el('h5', { text: 'References' }), el('ul', {}, ...f.references.map((r) => el('li', {},
-        /^https:\/\//.test(r) ? el('a', { text: r, attrs: { href: r, rel: 'noreferrer noopener', target: '_blank' } }) : r))));
+        // Only an https address becomes a link; anything else is shown as text.
+        r.startsWith('https://') ? el('a', { text: r, attrs: { href: r, rel: 'noreferrer noopener', target: '_blank' } }) : r))));
     }
     root.append(li);
   }
@@ -489,11 +487,10 @@ async function main() {
     try {
       const { files } = await ask('redact');
       const said = [];
-      for (const { name, blob, summary, warnings } of files) {
+      for (const { name, blob, described, warnings } of files) {
         download(name, blob, 'application/json');
-        const counts = Object.entries(summary).filter(([k, v]) => k !== 'entries' && typeof v === 'number' && v > 0);
         const noted = warnings.length ? ` (read despite: ${warnings.map((w) => w.message).join('; ')})` : '';
-        said.push(`${name}: ${summary.entries} entries; replaced ${counts.map(([k, v]) => `${v} ${k.replace(/_/g, ' ')}`).join(', ') || 'nothing'}${noted}`);
+        said.push(`${name}: ${described}${noted}`);
       }
       $('redact-summary').textContent = said.length ? said.join('. ') : 'No HAR to sanitize: analyze one first.';
     } catch (err) {
@@ -504,6 +501,7 @@ async function main() {
   try {
     const hello = await ask('hello');
     $('version').textContent = hello.version;
+    setVocabulary({ flags: hello.entryFlags, signalHeaders: hello.signalHeaders });
     $('rules').replaceChildren(...hello.rules.map((r) => el('li', { dataset: { rule: r.id } },
       el('strong', { text: r.title }), ' ', el('code', { text: r.id }), el('p', { className: 'muted', text: r.summary }))));
   } catch (err) {

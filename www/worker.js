@@ -2,7 +2,9 @@
 // chunk by chunk, so a 1 GB HAR never becomes one JS string and the page never freezes. After the analysis
 // the worker keeps the entries index (compact rows, in WASM memory) and the files, and answers the page's
 // requests for the rows it shows and for one entry's detail (re-read from the file by its byte span).
-import init, { StreamingAnalyzer, StreamingRedactor, version, rules, checkTrustedProxies, simulateProxies } from './pkg/harlens.js';
+import init, {
+  StreamingAnalyzer, StreamingRedactor, version, rules, entryFlags, signalHeaders, inputKind, inputKindHead, checkTrustedProxies, simulateProxies,
+} from './pkg/harlens.js';
 
 const ready = init({ module_or_path: new URL('./pkg/harlens_bg.wasm', import.meta.url) });
 const PROGRESS_EVERY_MS = 100;
@@ -23,7 +25,7 @@ self.onmessage = async ({ data }) => {
     const exports = await ready;
     switch (data.type) {
       case 'hello':
-        reply({ type: 'hello', version: version(), rules: JSON.parse(rules()) });
+        reply({ type: 'hello', version: version(), rules: JSON.parse(rules()), entryFlags: JSON.parse(entryFlags()), signalHeaders: JSON.parse(signalHeaders()) });
         break;
       case 'check-proxies':
         reply({ type: 'proxies', entries: JSON.parse(checkTrustedProxies(data.text)) });
@@ -61,29 +63,12 @@ self.onmessage = async ({ data }) => {
 };
 
 /**
- * Reads the first bytes of a file to tell a HAR (JSON, or HAR Viewer's JSONP) from a server log, and both
- * from binary data (a zip, a gzip, an image, UTF-16 text), which is read as a HAR so that the core names what
- * it is ("gzip-compressed data: decompress it first") instead of quoting it as a log's first line.
+ * What a file is, as the core tells from its first bytes: `har` (JSON, or HAR Viewer's JSONP), `log`, or
+ * `binary` (a zip, a gzip, an image, UTF-16 text), which is read as a HAR so that the core names what it is
+ * ("gzip-compressed data: decompress it first") instead of quoting it as a log's first line.
  */
 async function sniff(file) {
-  const bytes = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
-  if (binary(bytes)) return 'binary';
-  const head = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '').trimStart();
-  if (head.startsWith('{') || /^[A-Za-z_$][\w$.]*\s*\(\s*\{/.test(head)) return 'har';
-  return 'log';
-}
-
-/** A NUL byte, bytes that are not UTF-8, or more than one control character in twenty: not text. */
-function binary(bytes) {
-  if (bytes.includes(0)) return true;
-  try {
-    // `stream`: a character cut by the end of the slice is not an error.
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
-  } catch {
-    return true;
-  }
-  const controls = bytes.filter((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x1b).length;
-  return controls * 20 > bytes.length;
+  return inputKind(new Uint8Array(await file.slice(0, inputKindHead()).arrayBuffer()));
 }
 
 async function analyze({ id, inputs, proxies, ssoCookie }, exports) {
@@ -183,31 +168,28 @@ async function redact() {
   const files = harFiles.filter(Boolean);
   const redactor = new StreamingRedactor('', key);
   const out = [];
-  try {
-    for (const file of files) {
-      const reader = file.stream().getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        redactor.collect(value);
-      }
-      redactor.endCollect();
+  // Each pass streams the file; the last call, with `eof`, comes once the stream says it is done.
+  const pass = async (file, feed) => {
+    const reader = file.stream().getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      feed(done ? new Uint8Array(0) : value, done);
+      if (done) return;
     }
+  };
+  try {
+    for (const file of files) await pass(file, (chunk, eof) => redactor.collect(chunk, eof));
     for (const file of files) {
       const parts = [];
-      const reader = file.stream().getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        const bytes = redactor.push(value);
+      await pass(file, (chunk, eof) => {
+        const bytes = redactor.write(chunk, eof);
         if (bytes.length) parts.push(bytes);
-      }
-      parts.push(redactor.finish());
+      });
       const name = file.name.replace(/\.har$/i, '') + '.redacted.har';
       out.push({
         name,
         blob: new Blob(parts, { type: 'application/json' }),
-        summary: JSON.parse(redactor.summary()),
+        described: redactor.describe(),
         warnings: JSON.parse(redactor.warnings()),
       });
     }

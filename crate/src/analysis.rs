@@ -122,7 +122,7 @@ impl Analyzer {
             None => Err(InputError { input: String::new(), error: HarError::AfterFinish.into() }),
             Some(Current::Log { bytes, .. }) => {
                 *bytes += chunk.len() as u64;
-                self.logs.push(chunk).map_err(InputError::from)
+                self.logs.feed(chunk, false).map_err(InputError::from)
             }
             Some(Current::Har(cur)) => {
                 cur.bytes += chunk.len() as u64;
@@ -130,7 +130,7 @@ impl Analyzer {
                 let (all_origins, timelines, index) =
                     (&mut self.origins, &mut self.timelines, &mut self.entries);
                 scanner
-                    .push(chunk, |entry| observe(input, entry, origins, all_origins, timelines, index))
+                    .feed(chunk, false, |entry| observe(input, entry, origins, all_origins, timelines, index))
                     .map_err(|error| InputError { input: name.clone(), error: error.into() })
             }
         }
@@ -141,7 +141,7 @@ impl Analyzer {
         match self.current.take() {
             None => Ok(()),
             Some(Current::Log { name, bytes }) => {
-                self.logs.end_input().map_err(InputError::from)?;
+                self.logs.feed(&[], true).map_err(InputError::from)?;
                 self.log_inputs.push(self.inputs.len());
                 // Kind, lines and warnings are filled in from the collector at the end.
                 self.inputs.push(InputReport::empty(name, "log", bytes));
@@ -156,7 +156,7 @@ impl Analyzer {
         let HarInput { name, scanner, origins, .. } = &mut cur;
         let (all_origins, timelines, index) = (&mut self.origins, &mut self.timelines, &mut self.entries);
         scanner
-            .finish(|entry| observe(input, entry, origins, all_origins, timelines, index))
+            .feed(&[], true, |entry| observe(input, entry, origins, all_origins, timelines, index))
             .map_err(|error| InputError { input: name.clone(), error: error.into() })?;
         let entries = cur.scanner.entries();
         self.entries_done += entries;

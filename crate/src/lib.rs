@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod calendar;
 pub mod escape;
 pub mod har;
+pub mod input;
 pub mod logs;
 pub mod monitor;
 pub mod net;
@@ -22,7 +23,10 @@ pub mod view;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 #[cfg(target_arch = "wasm32")]
-pub use wasm::{simulate_proxies, version, LiveMonitor, StreamingAnalyzer, StreamingRedactor};
+pub use wasm::{
+    check_trusted_proxies, entry_flags, input_kind, input_kind_head, rules as rule_list, signal_headers,
+    simulate_proxies, version, LiveMonitor, StreamingAnalyzer, StreamingRedactor,
+};
 
 pub use analysis::{Analyzer, InputError, InputProblem};
 pub use report::Report;

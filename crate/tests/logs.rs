@@ -43,9 +43,9 @@ fn read_chunked(
     for (name, bytes) in inputs {
         collector.begin_input(name);
         for part in bytes.chunks(chunk.max(1)) {
-            collector.push(part)?;
+            collector.feed(part, false)?;
         }
-        collector.end_input()?;
+        collector.feed(b"", true)?;
     }
     Ok(collector.finish())
 }
@@ -291,10 +291,10 @@ fn a_file_that_is_no_log_names_its_first_line_and_the_formats() {
 fn a_long_unknown_file_fails_early_and_shortens_the_line() {
     let mut reader = LogReader::new();
     let junk = format!("{}\n{}", "z".repeat(500), "x\n".repeat(20_000));
-    let err = reader.push(junk.as_bytes(), |_| {}).unwrap_err();
+    let err = reader.feed(junk.as_bytes(), false, |_| {}).unwrap_err();
     let LogError::UnknownFormat { line, first_line, .. } = &err else { panic!("{err}") };
     assert_eq!((*line, first_line.len()), (1, 203));
-    assert!(reader.push(b"more", |_| {}).is_err());
+    assert!(reader.feed(b"more", true, |_| {}).is_err());
 }
 
 #[test]
@@ -305,11 +305,11 @@ fn reader_memory_stays_bounded_by_the_longest_line() {
     let mut records = 0;
     for _ in 0..50 {
         for part in bytes.chunks(1000) {
-            reader.push(part, |_| records += 1).unwrap();
+            reader.feed(part, false, |_| records += 1).unwrap();
             assert!(reader.buffered() <= longest + 1000, "{} buffered", reader.buffered());
         }
     }
-    reader.finish(|_| records += 1).unwrap();
+    reader.feed(b"", true, |_| records += 1).unwrap();
     assert_eq!(reader.lines(), 50 * 186);
     assert!(records > 50 * 16);
 }
@@ -326,8 +326,7 @@ fn records_stream_in_log_order() {
             other => panic!("{other:?}"),
         })
     };
-    reader.push(&bytes, &mut tag).unwrap();
-    reader.finish(&mut tag).unwrap();
+    reader.feed(&bytes, true, &mut tag).unwrap();
     // The first validation ends when its connection starts the next request; the last one at the end.
     assert_eq!(seen, ["app 16", "app 17", "validation 1", "app 36", "validation 21"]);
     assert_eq!(reader.kind(), Some(LogKind::Application));

@@ -160,9 +160,9 @@ fn redact_chunked(input: &[u8], options: Options, chunk: usize) -> Result<Vec<u8
     let mut r = Redactor::new(options, KEY);
     let mut out = Vec::new();
     for part in input.chunks(chunk) {
-        r.push(part, &mut out)?;
+        r.feed(part, false, &mut out)?;
     }
-    r.finish(&mut out)?;
+    r.feed(&[], true, &mut out)?;
     Ok(out)
 }
 
@@ -322,14 +322,13 @@ fn with_every_option_the_recordings_keep_their_cause() {
 fn redact_two_passes(input: &[u8], options: Options) -> (Vec<u8>, harlens::redact::Learnt) {
     let mut first = Redactor::first_pass(options, KEY);
     let mut out = Vec::new();
-    first.push(input, &mut out).unwrap();
-    first.finish(&mut out).unwrap();
+    first.feed(input, true, &mut out).unwrap();
     assert!(out.is_empty(), "the first pass writes nothing");
     let mut second = Redactor::new(options, KEY).with_learnt(first.into_learnt());
     for part in input.chunks(64 * 1024) {
-        second.push(part, &mut out).unwrap();
+        second.feed(part, false, &mut out).unwrap();
     }
-    second.finish(&mut out).unwrap();
+    second.feed(&[], true, &mut out).unwrap();
     (out, second.into_learnt())
 }
 

@@ -156,8 +156,36 @@ fn with_the_logs_the_cause_stays_first_and_the_changing_hops_are_named() {
                 let hop = hop.as_str().unwrap();
                 assert!(finding.fix[0].contains(hop), "the fix names {hop}: {}", finding.fix[0]);
                 assert!(finding.explanation.contains(hop), "{}", finding.explanation);
+                assert!(
+                    finding.trusted_proxies_to_add.iter().any(|e| e == hop),
+                    "the entries to add name {hop} as data: {:?}",
+                    finding.trusted_proxies_to_add
+                );
             }
             assert!(finding.evidence.iter().any(|e| e.line.is_some()), "evidence points at log lines");
+        }
+    }
+}
+
+#[test]
+fn entries_to_trust_are_given_as_data_wherever_a_fix_names_them() {
+    for dir in scenarios() {
+        let name = expected(&dir).name;
+        let with_logs = report_with_logs(&dir);
+        for f in &with_logs.findings {
+            for entry in &f.trusted_proxies_to_add {
+                assert!(
+                    f.fix.iter().any(|step| step.contains(entry.as_str())),
+                    "{name}: {entry} not in {:?}",
+                    f.fix
+                );
+            }
+        }
+        // A HAR alone never shows the proxies' addresses, so no fix names one and the field is absent.
+        for file in ["recording.har", "recording.nocookies.har"] {
+            let r = report(&dir, file);
+            assert!(r.findings.iter().all(|f| f.trusted_proxies_to_add.is_empty()), "{name} {file}");
+            assert!(!r.to_json().unwrap().contains("trusted_proxies_to_add"), "{name} {file}");
         }
     }
 }

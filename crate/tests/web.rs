@@ -123,16 +123,17 @@ fn streaming_redactor_gives_the_library_bytes_in_any_chunks() {
     for chunk in [1, 4093, 65536] {
         let mut r = harlens::StreamingRedactor::new(options, &key).unwrap();
         for part in bytes.chunks(chunk) {
-            r.collect(part).unwrap();
+            r.collect(part, false).unwrap();
         }
-        r.end_collect().unwrap();
+        r.collect(&[], true).unwrap();
         let mut out = Vec::new();
         for part in bytes.chunks(chunk) {
-            out.extend(r.push(part).unwrap());
+            out.extend(r.write(part, false).unwrap());
         }
-        out.extend(r.finish().unwrap());
+        out.extend(r.write(&[], true).unwrap());
         assert_eq!(out, want, "{chunk}-byte chunks");
         assert_eq!(r.summary().unwrap(), serde_json::to_string(&summary).unwrap());
+        assert_eq!(r.describe(), summary.describe());
         assert_eq!(r.warnings().unwrap(), "[]");
     }
     assert!(harlens::StreamingRedactor::new(r#"{"nope": 1}"#, &key).is_err());
@@ -146,20 +147,60 @@ fn files_collected_first_lose_every_copy_even_in_another_file() {
     let cookie = br#"{"log":{"entries":[{"request":{"url":"https://h.example.test/","headers":[{"name":"Cookie","value":"__utma=111222333.44"}]}}]}}"#;
     let mut r = harlens::StreamingRedactor::new("", &key).unwrap();
     for file in [&beacon[..], &cookie[..]] {
-        r.collect(file).unwrap();
-        r.end_collect().unwrap();
+        r.collect(file, true).unwrap();
     }
     for file in [&beacon[..], &cookie[..]] {
-        let mut out = r.push(file).unwrap();
-        out.extend(r.finish().unwrap());
+        let out = r.write(file, true).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(!text.contains("111222333"), "{text}");
         assert!(r.summary().unwrap().contains("\"entries\":1"));
     }
-    // Without the first pass (a single push), the copy before the value stays: the reason for two passes.
+    // Without the first pass (a single write), the copy before the value stays: the reason for two passes.
     let mut once = harlens::StreamingRedactor::new("", &key).unwrap();
-    let mut out = once.push(beacon).unwrap();
-    out.extend(once.finish().unwrap());
+    let out = once.write(beacon, true).unwrap();
     assert!(String::from_utf8(out).unwrap().contains("111222333"));
-    assert!(once.end_collect().is_err());
+    // The passes of a file do not interleave.
+    once.collect(&beacon[..9], false).unwrap();
+    assert!(once.write(beacon, true).is_err());
+}
+
+#[wasm_bindgen_test]
+fn the_page_asks_the_core_what_an_input_is() {
+    assert_eq!(harlens::input_kind_head(), 4096);
+    for (head, kind) in [
+        (&b"\xEF\xBB\xBF\n{\"log\": {}}"[..], "har"),
+        (b"onInputData({\"log\": {}})", "har"),
+        (b"127.0.0.1 1x1x1 - [19/Oct/2021:11:56:47 -0500] \"GET / HTTP/1.1\" 200", "log"),
+        (b"\x1f\x8b\x08\x00", "binary"),
+    ] {
+        assert_eq!(harlens::input_kind(head), kind, "{head:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn flags_headers_rules_and_proxy_entries_are_the_cores_data() {
+    let flags: serde_json::Value = serde_json::from_str(&harlens::entry_flags().unwrap()).unwrap();
+    assert_eq!(flags[0], serde_json::json!({"bit": 4, "name": "redirect to the login page"}));
+    let headers: Vec<String> = serde_json::from_str(&harlens::signal_headers().unwrap()).unwrap();
+    assert!(
+        headers.iter().any(|h| h == "x-ausername") && headers.iter().any(|h| h == "cookie"),
+        "{headers:?}"
+    );
+    let rules: serde_json::Value = serde_json::from_str(&harlens::rule_list().unwrap()).unwrap();
+    assert_eq!(rules[0]["id"], "proxy-address-change");
+    assert_eq!(rules[0].as_object().map(|o| o.len()), Some(3), "id, title and summary: {}", rules[0]);
+    let checked: serde_json::Value =
+        serde_json::from_str(&harlens::check_trusted_proxies("192.0.2.10, 192.168.01.1").unwrap()).unwrap();
+    assert_eq!((checked[0]["ok"].as_bool(), checked[1]["ok"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(checked[1]["at"], serde_json::json!({"line": 1, "column": 13}));
+}
+
+#[wasm_bindgen_test]
+fn the_resolution_form_names_its_unreadable_field() {
+    let err = harlens::simulate_proxies("192.168.01.1", "192.0.2.10", "").unwrap_err();
+    let message = format!("{:?}", wasm_bindgen::JsValue::from(err));
+    assert!(message.contains("trusted proxies: entry 0 `192.168.01.1` (line 1, column 1)"), "{message}");
+    let err = harlens::simulate_proxies("192.0.2.10", "nonsense", "").unwrap_err();
+    let message = format!("{:?}", wasm_bindgen::JsValue::from(err));
+    assert!(message.contains("remote address `nonsense` is not an IP address"), "{message}");
 }

@@ -1,22 +1,17 @@
 // The entry detail pane: one entry as the HAR wrote it (re-read from the file by the worker), with the
-// Atlassian signals the core decoded from it. Every value is HAR text and is shown as text.
+// Atlassian signals the core decoded from it. Every value is HAR text and is shown as text. What a row's flag
+// bits mean and which headers the core reads come from the core (`setVocabulary`), never from a copy here.
 import { el, clock, bytes } from './dom.js';
 
-const FLAG_NAMES = [
-  [1 << 2, 'redirect to the login page'],
-  [1 << 3, 'logout request'],
-  [1 << 4, 'served from the browser cache (old headers)'],
-  [1 << 5, 'static resource'],
-  [1 << 6, 'sets a new crowd.token_key (login)'],
-  [1 << 7, 'deletes crowd.token_key'],
-  [1 << 8, 'sets JSESSIONID'],
-  [1 << 9, 'sends crowd.token_key'],
-  [1 << 10, 'sends JSESSIONID'],
-  [1 << 11, 'Seraph says logged out'],
-  [1 << 12, 'unreadable entry (skipped by the analysis)'],
-];
-const SIGNAL_HEADERS = /^(x-ausername|x-asessionid|x-arequestid|x-anodeid|x-seraph-loginreason|set-cookie|cookie|location|x-forwarded-for|via|x-cache|cf-ray|x-amz-cf-id|x-served-by)$/i;
 const BODY_PREVIEW = 4000;
+
+/** The core's row flags (`[{bit, name}]`) and the headers it reads (lower case), once the worker has them. */
+let vocabulary = { flags: [], signalHeaders: new Set() };
+
+/** Takes the core's vocabulary: `flags` from `entryFlags()`, `signalHeaders` from `signalHeaders()`. */
+export function setVocabulary({ flags, signalHeaders }) {
+  vocabulary = { flags: flags ?? [], signalHeaders: new Set(signalHeaders ?? []) };
+}
 
 function kv(pairs) {
   const dl = el('dl', { className: 'kv' });
@@ -34,7 +29,7 @@ function headerTable(caption, headers) {
   for (const h of list) {
     const name = h && typeof h === 'object' ? String(h.name ?? '') : String(h);
     const value = h && typeof h === 'object' ? String(h.value ?? '') : '';
-    body.append(el('tr', { className: SIGNAL_HEADERS.test(name) ? 'signal' : '' }, el('th', { text: name, attrs: { scope: 'row' } }), el('td', { text: value })));
+    body.append(el('tr', { className: vocabulary.signalHeaders.has(name.toLowerCase()) ? 'signal' : '' }, el('th', { text: name, attrs: { scope: 'row' } }), el('td', { text: value })));
   }
   table.append(body);
   return table;
@@ -78,7 +73,7 @@ export function renderDetail(root, { row, entry, message }) {
   }
   const head = el('h4', { className: 'detail-title' }, el('span', { className: 'method', text: row.method }), ' ', el('span', { className: 'detail-url', text: row.url }));
   root.append(el('p', { className: 'muted', text: `input ${row.input}, entry ${row.entry} · ${row.time ?? 'no time'}` }), head);
-  const flags = FLAG_NAMES.filter(([bit]) => row.flags & bit).map(([, name]) => name);
+  const flags = vocabulary.flags.filter(({ bit }) => row.flags & bit).map(({ name }) => name);
   root.append(el('h4', { text: 'Atlassian signals' }), kv([
     ['user (X-AUSERNAME)', row.user ?? (row.anonymous ? 'anonymous' : '')],
     ['session (X-ASESSIONID)', row.asession],

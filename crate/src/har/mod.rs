@@ -1,15 +1,19 @@
 //! The HAR model and the streaming entry scanner.
 //!
 //! [`Scanner`] takes byte chunks of any size and boundaries and yields one [`Entry`] at a time, borrowed from
-//! its buffer. Memory grows with the largest single entry, never with the file: a 1 GB HAR from `File.stream()`
-//! or from disk is read in the same bounded space. Entries are parsed leniently (HAR as written by real tools,
-//! not as the spec wishes) and every deviation becomes a [`Warning`], never an error; only input that is not a
-//! HAR at all (not JSON, truncated, binary) is an [`HarError`].
+//! its buffer; [`RawScanner`] walks the same state machine for the sanitizer, handing over the outer structure
+//! and every element raw. Both have one entry point, `feed(chunk, eof)`. Memory grows with the largest single
+//! entry, never with the file: a 1 GB HAR from `File.stream()` or from disk is read in the same bounded space.
+//! Entries are parsed leniently (HAR as written by real tools, not as the spec wishes) and every deviation
+//! becomes a [`Warning`], never an error; only input that is not a HAR at all (not JSON, truncated, binary) is
+//! an [`HarError`].
 
 mod error;
 pub mod json;
 mod lenient;
+mod locate;
 mod model;
+mod raw;
 mod scan;
 mod skim;
 mod warnings;
@@ -17,7 +21,8 @@ mod warnings;
 pub use error::{HarError, Location};
 pub use lenient::{Flag, LenientBool, LenientNum, LenientStr};
 pub use model::{Content, Cookie, Cookies, Entry, Header, Log, PostData, Request, Response, Timings};
-pub use scan::{RawPart, RawSink, Scanner};
+pub use raw::{RawPart, RawScanner, RawSink};
+pub use scan::Scanner;
 pub use warnings::{Warning, Warnings};
 
 /// Containers nested deeper than this inside one value (an entry) are read as `null` and noted: a HAR written

@@ -7,6 +7,11 @@
 //! repeated only once the buffered part has doubled, so a 50 MB entry arriving in 64 KB chunks is parsed a
 //! handful of times, not 800. Bytes before the entry in progress are dropped as soon as they are consumed:
 //! memory is bounded by the chunk size plus the largest entry, never by the file.
+//!
+//! What happens to each element the machine finds is a [`Reader`]'s business: the analysis parses it into an
+//! [`Entry`] ([`Scanner::feed`], here); the sanitizer takes it raw, with the outer structure (`raw.rs`, which
+//! builds on this file). Both walk the same machine, so both accept the same files. Where an error is, in
+//! lines and columns of the whole input, is the [`Locator`]'s business (`locate.rs`).
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -14,8 +19,9 @@ use std::ops::Range;
 use super::error::{HarError, Location};
 use super::json::{self, Notes};
 use super::lenient::{Flag, LenientStr, SeqCount};
+use super::locate::{describe, not_a_har_hint, offset_of, strip_serde_position, Locator};
 use super::model::{Entry, Log, NameVersion};
-use super::skim::{count_newlines, skim_entry, Skim};
+use super::skim::{skim_entry, Skim};
 use super::warnings::Warnings;
 
 /// Containers nested deeper than this are refused (no real HAR comes close; serde_json stops at 128 inside an
@@ -111,13 +117,24 @@ enum Step {
     Unreadable,
 }
 
-/// The outer structure of a HAR as [`Scanner::push_raw`] reports it, in input order, for tools that rewrite
-/// the file (the sanitizer) rather than analyse it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RawPart {
-    /// A member of the top-level object other than `log` (`in_log: false`), or of `log` other than an
-    /// `entries` array: its name (unescaped) and its value exactly as written (valid JSON).
-    Member { in_log: bool, name: String, value: Vec<u8> },
+/// Why an element of `log.entries` was not read.
+#[derive(Debug)]
+pub(super) enum EntryError {
+    /// Not JSON, even read tolerantly (or cut by the end of the buffer).
+    Json(json::Error),
+    /// JSON, but not shaped like an entry: counted and skipped.
+    Shape(String),
+}
+
+/// The document's outer structure as the machine reads it, in input order, for a reader that writes the
+/// file back. Bytes are as written (valid JSON) and borrowed from the buffer for the time of the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Structure<'b> {
+    /// A member name of the top-level object or of `log`, quoted and escaped as written.
+    Name(&'b [u8]),
+    /// The value of the member named last: a member of the top-level object (`in_log: false`) other than
+    /// `log`, or of `log` other than an `entries` array.
+    Value { in_log: bool, value: &'b [u8] },
     /// `"log": {` was read.
     LogStart,
     /// `"entries": [` was read.
@@ -128,30 +145,13 @@ pub enum RawPart {
     LogEnd,
 }
 
-/// Receives a HAR read in raw mode: its outer structure, and each element of `log.entries` to parse.
-pub trait RawSink {
-    /// A piece of the outer structure; parts and entries arrive in input order.
-    fn part(&mut self, part: RawPart);
-    /// Parses the element of `log.entries` number `index` that starts `bytes` and returns its length and the
-    /// deviations it tolerated (read it with [`json::parse_entry`], the policy both modes share). `last`: no
-    /// more input follows `bytes`. An error at the end of the input makes the scanner retry once more bytes are
-    /// buffered, so the sink must not keep anything from a failed attempt.
-    fn entry(&mut self, index: u64, bytes: &[u8], last: bool) -> Result<(usize, Notes), json::Error>;
-}
-
-/// Why an element of `log.entries` was not read.
-#[derive(Debug)]
-enum EntryError {
-    /// Not JSON, even read tolerantly (or cut by the end of the buffer).
-    Json(json::Error),
-    /// JSON, but not shaped like an entry: counted and skipped.
-    Shape(String),
-}
-
-/// How an entry is parsed: into the analysis model ([`Scanner::push`]) or by a [`RawSink`].
-trait EntryParse {
-    /// Parses the entry starting `bytes` (at byte `offset` of the input; `last`: nothing follows `bytes`):
-    /// its length, `None` when `bytes` holds no value at all.
+/// What a reading of the HAR does with what the machine finds: the analysis parses entries ([`Analyzed`]),
+/// the sanitizer takes every element raw with the outer structure (`RawScanner`).
+pub(super) trait Reader {
+    /// Parses the element of `log.entries` number `index` that starts `bytes` (at byte `offset` of the
+    /// input; `last`: nothing follows `bytes`): its length, `None` when `bytes` holds no value at all. An
+    /// error at the end of `bytes` makes the scanner retry once more is buffered: nothing of a failed attempt
+    /// may be kept.
     fn parse(
         &mut self,
         bytes: &[u8],
@@ -162,12 +162,17 @@ trait EntryParse {
     ) -> Option<Result<usize, EntryError>>;
     /// An element that is not shaped like an entry, counted but skipped.
     fn unreadable(&mut self, index: u64);
-    /// Structure read since the last call (raw mode only).
-    fn parts(&mut self, _parts: &mut Vec<RawPart>) {}
+    /// A piece of the outer structure, as it is read.
+    fn structure(&mut self, _part: Structure<'_>) {}
+    /// Whether the members the analysis skips must stay in the buffer whole, from their first byte, until
+    /// [`Reader::structure`] has them (a reader that writes them back).
+    fn keeps_members(&self) -> bool {
+        false
+    }
 }
 
-/// The analysis path: entries parsed into [`Entry`], borrowed from the buffer, or from a copy of the entry
-/// without its long bodies (see [`skim`](super::skim)).
+/// The analysis's reading: entries parsed into [`Entry`], borrowed from the buffer, or from a copy of the
+/// entry without its long bodies (see [`skim`](super::skim)).
 struct Analyzed<F> {
     on_entry: F,
     /// The entry being parsed without whitespace and long bodies; kept by the scanner between chunks, so it
@@ -181,7 +186,7 @@ fn parse_entry(bytes: &[u8]) -> Option<Result<(Entry<'_>, usize), serde_json::Er
     Some(entry.map(|entry| (entry, stream.byte_offset())))
 }
 
-impl<F: FnMut(&Entry<'_>)> EntryParse for Analyzed<F> {
+impl<F: FnMut(&Entry<'_>)> Reader for Analyzed<F> {
     fn parse(
         &mut self,
         bytes: &[u8],
@@ -249,57 +254,22 @@ fn tolerate(bytes: &[u8], last: bool, strict: &mut Vec<u8>) -> Result<(usize, No
 }
 
 /// The deviations the tolerant reading accepted in one entry, as warnings (counted per kind).
-fn note_deviations(notes: Notes, index: u64, warnings: &mut Warnings) {
+pub(super) fn note_deviations(notes: Notes, index: u64, warnings: &mut Warnings) {
     for (code, text) in notes.each() {
         warnings.add(code, Some(index), || format!("entry {index}: {text}"));
     }
 }
 
-/// The rewriting path: every element goes to the sink, with the outer structure.
-struct Raw<'s, S>(&'s mut S);
-
-impl<S: RawSink> EntryParse for Raw<'_, S> {
-    fn parse(
-        &mut self,
-        bytes: &[u8],
-        index: u64,
-        _: u64,
-        last: bool,
-        warnings: &mut Warnings,
-    ) -> Option<Result<usize, EntryError>> {
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return None;
-        }
-        Some(match self.0.entry(index, bytes, last) {
-            Ok((len, notes)) => {
-                note_deviations(notes, index, warnings);
-                Ok(len)
-            }
-            Err(error) => Err(EntryError::Json(error)),
-        })
-    }
-
-    // Raw mode hands every element to the sink, which reads any JSON value: nothing is unreadable.
-    fn unreadable(&mut self, _: u64) {}
-
-    fn parts(&mut self, parts: &mut Vec<RawPart>) {
-        for part in parts.drain(..) {
-            self.0.part(part);
-        }
-    }
-}
-
-/// Reads one HAR from chunks of bytes: [`Scanner::push`] each chunk and [`Scanner::finish`] at the end of the
-/// input; both call back with every entry they complete, in order.
+/// Reads one HAR from chunks of bytes: [`Scanner::feed`] each chunk, saying which one is the last; it calls
+/// back with every entry it completes, in order.
 #[derive(Debug)]
 pub struct Scanner {
     buf: Vec<u8>,
     pos: usize,
     /// Absolute offset of `buf[0]` in the input.
     base: u64,
-    /// Newlines in the input before `buf[0]`, and the absolute offset of the last one: for line:column.
-    lines_before: u64,
-    last_newline: Option<u64>,
+    /// Lines of the bytes dropped from the buffer, for line:column.
+    locator: Locator,
     state: State,
     key: Key,
     value: ValueScan,
@@ -318,10 +288,6 @@ pub struct Scanner {
     saw_entries: bool,
     log: Log,
     warnings: Warnings,
-    /// Raw mode ([`Scanner::raw`]): the outer structure read and not yet handed to the sink.
-    raw_parts: Option<Vec<RawPart>>,
-    /// Raw mode: the name of the member whose value comes next.
-    raw_key: String,
     /// [`Analyzed`]'s copy buffer, kept between chunks so it is allocated once.
     skim_copy: Vec<u8>,
 }
@@ -338,8 +304,7 @@ impl Scanner {
             buf: Vec::new(),
             pos: 0,
             base: 0,
-            lines_before: 0,
-            last_newline: None,
+            locator: Locator::default(),
             state: State::Start,
             key: Key::Other,
             value: ValueScan {
@@ -363,77 +328,44 @@ impl Scanner {
             saw_entries: false,
             log: Log::default(),
             warnings: Warnings::default(),
-            raw_parts: None,
-            raw_key: String::new(),
             skim_copy: Vec::new(),
         }
     }
 
-    /// A scanner for [`Scanner::push_raw`] and [`Scanner::finish_raw`]: it reports the outer structure too,
-    /// keeps skipped members whole, and hands every element of `log.entries` (objects or not) to the sink.
-    pub fn raw() -> Self {
-        Scanner { raw_parts: Some(Vec::new()), ..Scanner::new() }
-    }
-
-    /// Adds the next chunk of input and calls `on_entry` for each entry it completes, in order.
-    pub fn push(&mut self, chunk: &[u8], on_entry: impl FnMut(&Entry<'_>)) -> Result<(), HarError> {
-        self.analyzed(on_entry, |scanner, parse| scanner.push_with(chunk, parse))
-    }
-
-    /// Ends the input: reads the entries still buffered and checks that the HAR was complete.
-    pub fn finish(&mut self, on_entry: impl FnMut(&Entry<'_>)) -> Result<(), HarError> {
-        self.analyzed(on_entry, |scanner, parse| scanner.finish_with(parse))
-    }
-
-    /// Runs `read` with the analysis path, lending it the scanner's copy buffer for the time of the call.
-    fn analyzed<F: FnMut(&Entry<'_>)>(
+    /// Adds the next chunk of input and calls `on_entry` for each entry it completes, in order. `eof`: this
+    /// chunk (possibly empty) is the last; the scanner then reads what is still buffered and checks that the
+    /// HAR was complete. Nothing may be fed after the last chunk.
+    pub fn feed(
         &mut self,
-        on_entry: F,
-        read: impl FnOnce(&mut Self, &mut Analyzed<F>) -> Result<(), HarError>,
+        chunk: &[u8],
+        eof: bool,
+        on_entry: impl FnMut(&Entry<'_>),
     ) -> Result<(), HarError> {
-        let mut parse = Analyzed { on_entry, copy: std::mem::take(&mut self.skim_copy) };
-        let result = read(self, &mut parse);
-        self.skim_copy = parse.copy;
+        let mut reader = Analyzed { on_entry, copy: std::mem::take(&mut self.skim_copy) };
+        let result = self.read(chunk, eof, &mut reader);
+        self.skim_copy = reader.copy;
         result
     }
 
-    /// Raw mode (a scanner made by [`Scanner::raw`]): adds the next chunk and hands the sink the structure
-    /// and the entries it completes, in input order.
-    pub fn push_raw(&mut self, chunk: &[u8], sink: &mut impl RawSink) -> Result<(), HarError> {
-        self.push_with(chunk, &mut Raw(sink))
-    }
-
-    /// Raw mode: ends the input, as [`Scanner::finish`] does.
-    pub fn finish_raw(&mut self, sink: &mut impl RawSink) -> Result<(), HarError> {
-        self.finish_with(&mut Raw(sink))
-    }
-
-    fn push_with(&mut self, chunk: &[u8], parse: &mut impl EntryParse) -> Result<(), HarError> {
+    /// The one path of every reading: adds `chunk`, hands `reader` what it completes, and at the end of the
+    /// input checks that the HAR was complete.
+    pub(super) fn read(&mut self, chunk: &[u8], eof: bool, reader: &mut impl Reader) -> Result<(), HarError> {
         if self.eof {
             return Err(HarError::AfterFinish);
         }
-        self.compact();
+        self.compact(reader.keeps_members());
         self.buf.extend_from_slice(chunk);
-        while self.next_entry(parse)? {}
-        self.flush_parts(parse);
-        Ok(())
-    }
-
-    fn flush_parts(&mut self, parse: &mut impl EntryParse) {
-        if let Some(parts) = self.raw_parts.as_mut() {
-            if !parts.is_empty() {
-                parse.parts(parts);
-            }
+        self.eof = eof;
+        while self.next_entry(reader)? {}
+        if eof {
+            self.check_complete()
+        } else {
+            Ok(())
         }
     }
 
-    fn finish_with(&mut self, parse: &mut impl EntryParse) -> Result<(), HarError> {
-        if self.eof {
-            return Err(HarError::AfterFinish);
-        }
-        self.eof = true;
-        while self.next_entry(parse)? {}
-        self.flush_parts(parse);
+    /// At the end of the input: the HAR must be closed.
+    fn check_complete(&mut self) -> Result<(), HarError> {
         let at = self.location_at(self.buf.len(), self.current_entry());
         let message = match self.state {
             State::Trailer if !self.jsonp || self.jsonp_closed => {
@@ -458,10 +390,10 @@ impl Scanner {
         Err(HarError::Truncated { at, message })
     }
 
-    /// Reads the next entry and passes it to `parse`; false when more input is needed.
-    fn next_entry(&mut self, parse: &mut impl EntryParse) -> Result<bool, HarError> {
+    /// Reads the next entry and passes it to `reader`; false when more input is needed.
+    fn next_entry(&mut self, reader: &mut impl Reader) -> Result<bool, HarError> {
         loop {
-            match self.step()? {
+            match self.step(reader)? {
                 Step::NeedMore => return Ok(false),
                 Step::Unreadable => {
                     let index = self.entries;
@@ -470,12 +402,11 @@ impl Scanner {
                     self.warnings.add("unreadable-entry", Some(index), || {
                         format!("entry {index} is not shaped like a HAR entry ({reason}); it was skipped")
                     });
-                    parse.unreadable(index);
+                    reader.unreadable(index);
                     return Ok(true);
                 }
                 Step::EntryStart => {}
             }
-            self.flush_parts(parse);
             let available = self.buf.len() - self.pos;
             if !self.eof && available < self.retry_at {
                 return Ok(false);
@@ -483,7 +414,7 @@ impl Scanner {
             self.parse_attempts += 1;
             let bytes = &self.buf[self.pos..];
             let offset = self.base + self.pos as u64;
-            let err = match parse.parse(bytes, self.entries, offset, self.eof, &mut self.warnings) {
+            let err = match reader.parse(bytes, self.entries, offset, self.eof, &mut self.warnings) {
                 Some(Ok(len)) => {
                     self.entries += 1;
                     self.pos += len;
@@ -555,23 +486,18 @@ impl Scanner {
     }
 
     /// Drops consumed bytes from the front of the buffer, keeping line counts for error messages.
-    fn compact(&mut self) {
+    /// `keep_members`: skipped members stay whole too (see [`Reader::keeps_members`]).
+    fn compact(&mut self, keep_members: bool) {
         // A skipped string or container needs only its end, but a value we parse (and a scalar, which is
         // validated whole) must stay in the buffer from its first byte.
-        let keep_whole = self.value.purpose != Purpose::Skip
-            || self.value.kind == ValueKind::Scalar
-            || self.raw_parts.is_some();
+        let keep_whole =
+            self.value.purpose != Purpose::Skip || self.value.kind == ValueKind::Scalar || keep_members;
         let keep_from =
             if self.value.active && keep_whole { self.value.start.min(self.pos) } else { self.pos };
         if keep_from == 0 || (keep_from < COMPACT_MIN && keep_from * 2 < self.buf.len()) {
             return;
         }
-        let dropped = &self.buf[..keep_from];
-        let newlines = count_newlines(dropped);
-        if newlines > 0 {
-            self.lines_before += newlines;
-            self.last_newline = memchr::memrchr(b'\n', dropped).map(|i| self.base + i as u64);
-        }
+        self.locator.forget(self.base, &self.buf[..keep_from]);
         self.buf.drain(..keep_from);
         self.base += keep_from as u64;
         self.pos -= keep_from;
@@ -580,15 +506,7 @@ impl Scanner {
 
     /// Line and column (1-based, bytes) of a buffer position.
     fn location_at(&self, index: usize, entry: Option<u64>) -> Location {
-        let index = index.min(self.buf.len());
-        let before = &self.buf[..index];
-        let newlines = count_newlines(before);
-        let line_start = match memchr::memrchr(b'\n', before) {
-            Some(i) => self.base + i as u64 + 1,
-            None => self.last_newline.map_or(0, |n| n + 1),
-        };
-        let offset = self.base + index as u64;
-        Location { offset, line: self.lines_before + newlines + 1, column: offset - line_start + 1, entry }
+        self.locator.locate(&self.buf, self.base, index, entry)
     }
 
     fn syntax(&self, message: String) -> HarError {
@@ -753,8 +671,9 @@ impl Scanner {
         }
     }
 
-    /// Runs the outer state machine until an entry is complete or the buffer is used up.
-    fn step(&mut self) -> Result<Step, HarError> {
+    /// Runs the outer state machine until an entry is complete or the buffer is used up. The reader is only
+    /// told about the structure here (rarely): behind `dyn`, the machine is compiled once for every reader.
+    fn step(&mut self, reader: &mut dyn Reader) -> Result<Step, HarError> {
         loop {
             if self.value.active {
                 let Some(range) = self.scan_value()? else {
@@ -769,24 +688,20 @@ impl Scanner {
                     }
                     Purpose::Key => {
                         self.key = self.classify_key(range.clone())?;
-                        if self.raw_parts.is_some() {
-                            // Only raw mode needs the name: it writes the member back.
-                            self.raw_key = serde_json::from_slice::<Cow<'_, str>>(&self.buf[range])
-                                .unwrap_or_default()
-                                .into_owned();
-                        }
+                        reader.structure(Structure::Name(&self.buf[range]));
                         self.state = match self.state {
                             State::Log(_) => State::Log(ObjStep::Colon),
                             _ => State::Root(ObjStep::Colon),
                         };
                     }
                     Purpose::Meta(key) => {
-                        self.raw_member(range.clone());
+                        reader.structure(Structure::Value { in_log: true, value: &self.buf[range.clone()] });
                         self.read_meta(key, range);
                         self.state = State::Log(ObjStep::CommaOrEnd);
                     }
                     Purpose::Skip => {
-                        self.raw_member(range);
+                        let in_log = matches!(self.state, State::Log(_));
+                        reader.structure(Structure::Value { in_log, value: &self.buf[range] });
                         self.state = match self.state {
                             State::Log(_) => State::Log(ObjStep::CommaOrEnd),
                             _ => State::Root(ObjStep::CommaOrEnd),
@@ -855,14 +770,14 @@ impl Scanner {
                     });
                     self.state = State::Root(ObjStep::FirstKey);
                 }
-                State::Root(step) | State::Log(step) => self.object_step(step, b)?,
+                State::Root(step) | State::Log(step) => self.object_step(step, b, reader)?,
                 State::Entries(step) => match (step, b) {
                     (ArrStep::FirstElem | ArrStep::CommaOrEnd, b']') => {
                         self.pos += 1;
-                        self.raw_part(RawPart::EntriesEnd);
+                        reader.structure(Structure::EntriesEnd);
                         self.state = State::Log(ObjStep::CommaOrEnd);
                     }
-                    // Every element is read the same way in both modes, so both accept the same files: one
+                    // Every element is read the same way by every reader, so all accept the same files: one
                     // that is JSON but no entry object is counted and skipped (the analysis) or kept (the
                     // sanitizer).
                     (
@@ -895,29 +810,14 @@ impl Scanner {
         }
     }
 
-    fn raw_part(&mut self, part: RawPart) {
-        if let Some(parts) = self.raw_parts.as_mut() {
-            parts.push(part);
-        }
-    }
-
-    /// Raw mode: the member whose value just ended at `range`.
-    fn raw_member(&mut self, range: Range<usize>) {
-        if let Some(parts) = self.raw_parts.as_mut() {
-            let in_log = matches!(self.state, State::Log(_));
-            let name = std::mem::take(&mut self.raw_key);
-            parts.push(RawPart::Member { in_log, name, value: self.buf[range].to_vec() });
-        }
-    }
-
-    fn object_step(&mut self, step: ObjStep, b: u8) -> Result<(), HarError> {
+    fn object_step(&mut self, step: ObjStep, b: u8, reader: &mut dyn Reader) -> Result<(), HarError> {
         let in_log = matches!(self.state, State::Log(_));
         let set = |s: ObjStep| if in_log { State::Log(s) } else { State::Root(s) };
         match (step, b) {
             (ObjStep::FirstKey | ObjStep::CommaOrEnd, b'}') => {
                 self.pos += 1;
                 if in_log {
-                    self.raw_part(RawPart::LogEnd);
+                    reader.structure(Structure::LogEnd);
                     self.state = State::Root(ObjStep::CommaOrEnd);
                 } else {
                     if !self.saw_log {
@@ -934,7 +834,7 @@ impl Scanner {
                 self.state = set(ObjStep::Value);
             }
             (ObjStep::Colon, _) => return Err(self.unexpected("`:` after the member name")),
-            (ObjStep::Value, _) => self.begin_member_value(in_log, b)?,
+            (ObjStep::Value, _) => self.begin_member_value(in_log, b, reader)?,
             (ObjStep::CommaOrEnd, b',') => {
                 self.pos += 1;
                 self.state = set(ObjStep::Key);
@@ -944,7 +844,7 @@ impl Scanner {
         Ok(())
     }
 
-    fn begin_member_value(&mut self, in_log: bool, b: u8) -> Result<(), HarError> {
+    fn begin_member_value(&mut self, in_log: bool, b: u8, reader: &mut dyn Reader) -> Result<(), HarError> {
         match (in_log, self.key) {
             (false, Key::Log) => {
                 if b != b'{' {
@@ -959,7 +859,7 @@ impl Scanner {
                     });
                 }
                 self.state = State::Log(ObjStep::FirstKey);
-                self.raw_part(RawPart::LogStart);
+                reader.structure(Structure::LogStart);
             }
             (true, Key::Entries) if b == b'[' => {
                 self.pos += 1;
@@ -970,7 +870,7 @@ impl Scanner {
                     });
                 }
                 self.state = State::Entries(ArrStep::FirstElem);
-                self.raw_part(RawPart::EntriesStart);
+                reader.structure(Structure::EntriesStart);
             }
             (true, Key::Entries) if b == b'n' => self.begin_value(Purpose::Skip)?,
             (true, Key::Entries) => {
@@ -1059,22 +959,7 @@ impl Scanner {
 
     /// The error for a first byte that cannot start a HAR, with a hint when the file is a known other format.
     fn not_a_har_start(&self, b: u8) -> HarError {
-        let head = &self.buf[self.pos..];
-        let hint = if head.starts_with(b"\x1f\x8b") {
-            "this is gzip-compressed data: decompress it first (gunzip)"
-        } else if head.starts_with(b"PK\x03\x04") {
-            "this is a ZIP archive: extract the .har file from it first"
-        } else if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") || head.get(1) == Some(&0) {
-            "this text is UTF-16 encoded: save it as UTF-8"
-        } else if b == b'<' {
-            "this looks like HTML or XML, not a HAR"
-        } else if b == b'[' {
-            "this is a JSON array; a HAR is an object `{\"log\": ...}`"
-        } else if !(0x20..0x80).contains(&b) {
-            "this looks like binary data, not a HAR"
-        } else {
-            "a HAR file starts with `{\"log\": ...}`"
-        };
+        let hint = not_a_har_hint(&self.buf[self.pos..], b);
         self.syntax(format!("expected `{{` starting the HAR, found {}: {hint}", describe(Some(b))))
     }
 }
@@ -1084,42 +969,6 @@ fn closer(open: u8) -> u8 {
         b'}'
     } else {
         b']'
-    }
-}
-
-/// A byte as an error message shows it.
-fn describe(b: Option<u8>) -> String {
-    match b {
-        None => "the end of the input".to_owned(),
-        Some(b) if b.is_ascii_graphic() => format!("`{}`", b as char),
-        Some(b) => format!("byte 0x{b:02X}"),
-    }
-}
-
-/// Byte offset of serde_json's (line, column) inside `bytes`; its columns count bytes.
-fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
-    let mut start = 0;
-    for _ in 1..line {
-        match memchr::memchr(b'\n', &bytes[start..]) {
-            Some(i) => start += i + 1,
-            None => break,
-        }
-    }
-    (start + column.saturating_sub(1)).min(bytes.len())
-}
-
-/// serde_json appends " at line L column C" relative to the entry; we give the file's own position instead,
-/// and say its terser messages in words a support engineer reads without a JSON grammar at hand.
-fn strip_serde_position(message: &str) -> String {
-    let message = message.rfind(" at line ").map_or(message, |i| &message[..i]);
-    match message {
-        "expected ident" => "invalid literal: expected `true`, `false` or `null`".to_owned(),
-        "expected value" => "expected a JSON value".to_owned(),
-        "control character (\\u0000-\\u001F) found while parsing a string" => {
-            "raw control character inside a string (it must be escaped)".to_owned()
-        }
-        // serde_json quotes the value it refused (`invalid type: string "..."`): a short excerpt, shown.
-        other => crate::escape::excerpt(other, 200),
     }
 }
 
@@ -1176,9 +1025,9 @@ mod tests {
             urls.push(if e.unreadable { "-".to_owned() } else { e.request.url.or_empty().to_owned() })
         };
         for part in input.chunks(chunk.max(1)) {
-            scanner.push(part, &mut on_entry)?;
+            scanner.feed(part, false, &mut on_entry)?;
         }
-        scanner.finish(&mut on_entry)?;
+        scanner.feed(b"", true, &mut on_entry)?;
         Ok((urls, scanner))
     }
 
@@ -1223,56 +1072,6 @@ mod tests {
         );
     }
 
-    /// Records what raw mode reports, entries as their text.
-    #[derive(Default)]
-    struct Parts(Vec<String>);
-
-    impl RawSink for Parts {
-        fn part(&mut self, part: RawPart) {
-            self.0.push(match part {
-                RawPart::Member { in_log, name, value } => {
-                    format!("{}{name}={}", if in_log { "log." } else { "" }, String::from_utf8_lossy(&value))
-                }
-                other => format!("{other:?}"),
-            });
-        }
-        fn entry(&mut self, index: u64, bytes: &[u8], last: bool) -> Result<(usize, Notes), json::Error> {
-            let (_, len, notes) = json::parse(bytes, last)?;
-            self.0.push(format!("{index}:{}", String::from_utf8_lossy(&bytes[..len])));
-            Ok((len, notes))
-        }
-    }
-
-    #[test]
-    fn raw_mode_reports_the_structure_and_every_element_in_order() {
-        let input = b"\xEF\xBB\xBF{\"x\": {\"a\": [1]}, \"log\": {\"version\": \"1.2\", \"pages\": [{\"id\": \"p\"}],\n \"entries\": [{\"time\": 1}, 2, \"s\", {}], \"comment\": \"c\"}, \"y\": null}";
-        let want = [
-            "x={\"a\": [1]}",
-            "LogStart",
-            "log.version=\"1.2\"",
-            "log.pages=[{\"id\": \"p\"}]",
-            "EntriesStart",
-            "0:{\"time\": 1}",
-            "1:2",
-            "2:\"s\"",
-            "3:{}",
-            "EntriesEnd",
-            "log.comment=\"c\"",
-            "LogEnd",
-            "y=null",
-        ];
-        for chunk in [1, 2, 5, 1000] {
-            let mut scanner = Scanner::raw();
-            let mut parts = Parts::default();
-            for part in input.chunks(chunk) {
-                scanner.push_raw(part, &mut parts).unwrap();
-            }
-            scanner.finish_raw(&mut parts).unwrap();
-            assert_eq!(parts.0, want, "chunk {chunk}");
-            assert_eq!(scanner.entries(), 4);
-        }
-    }
-
     #[test]
     fn long_bodies_are_not_parsed_and_errors_after_them_keep_their_place() {
         // A long body is skipped by the pre-pass, not validated: a raw control character in it (invalid JSON
@@ -1293,38 +1092,6 @@ mod tests {
                 format!("line 4, column 14 (byte {at}), in entry 1: invalid literal: expected `true`, `false` or `null`"),
                 "{chunk}-byte chunks (line 3 starts at byte {line3})"
             );
-        }
-    }
-
-    #[test]
-    fn located_errors() {
-        let cases: &[(&[u8], &str)] = &[
-            (b"", "line 1, column 1 (byte 0): not a HAR file: the file is empty"),
-            (b"  \n ", "line 2, column 2 (byte 4): not a HAR file: the file is empty"),
-            (b"[]", "line 1, column 1 (byte 0): expected `{` starting the HAR, found `[`: this is a JSON array; a HAR is an object `{\"log\": ...}`"),
-            (b"<html>", "line 1, column 1 (byte 0): expected `{` starting the HAR, found `<`: this looks like HTML or XML, not a HAR"),
-            (b"\xff\xfe{\x00", "line 1, column 1 (byte 0): expected `{` starting the HAR, found byte 0xFF: this text is UTF-16 encoded: save it as UTF-8"),
-            (b"{}", "line 1, column 2 (byte 1): not a HAR file: the top-level object has no `log` member"),
-            (b"{\"log\": []}", "line 1, column 9 (byte 8): not a HAR file: `log` is not an object"),
-            (b"{\"log\": {\"entries\": {}}}", "line 1, column 21 (byte 20): not a HAR file: `log.entries` is not an array"),
-            (b"{\"log\": {\"entries\": []}} x", "line 1, column 26 (byte 25): expected nothing after the end of the HAR, found `x`"),
-            (b"{\"log\": {\"entries\": [{\"time\": tru}]}}", "line 1, column 34 (byte 33), in entry 0: invalid literal: expected `true`, `false` or `null`"),
-            (b"{\"log\": {\"entries\": [{},]}}", "line 1, column 25 (byte 24), in entry 1: expected a JSON value in `log.entries`, found `]`"),
-            (b"{\"log\": {\"entries\": [{}", "line 1, column 24 (byte 23), in entry 1: the file ends too early (in `log.entries`, entry 1 is incomplete); was it truncated while saving or uploading?"),
-            (b"{\"log\": {\"entries\": [{\"a\":\n\"b", "line 2, column 3 (byte 29), in entry 0: the file ends too early (in `log.entries`, entry 0 is incomplete); was it truncated while saving or uploading?"),
-            (b"cb({\"log\": {\"entries\": []}}", "line 1, column 28 (byte 27): the file ends too early (expected `)` closing the JSONP wrapper); was it truncated while saving or uploading?"),
-            (b"{\"log\": {\"version\": 1.2.3}}", "line 1, column 21 (byte 20): `1.2.3` is not a JSON value"),
-        ];
-        for (input, want) in cases {
-            for chunk in [1, 4, 4096] {
-                let err = read(input, chunk).map(|_| ()).unwrap_err();
-                assert_eq!(
-                    err.to_string(),
-                    *want,
-                    "{:?} in {chunk}-byte chunks",
-                    String::from_utf8_lossy(input)
-                );
-            }
         }
     }
 
@@ -1363,10 +1130,10 @@ mod tests {
         let mut seen = 0;
         let mut peak = 0;
         for part in input.chunks(chunk) {
-            scanner.push(part, |_| seen += 1).unwrap();
+            scanner.feed(part, false, |_| seen += 1).unwrap();
             peak = peak.max(scanner.buffered());
         }
-        scanner.finish(|_| seen += 1).unwrap();
+        scanner.feed(b"", true, |_| seen += 1).unwrap();
         assert_eq!(seen, 400);
         assert!(input.len() > 50 * peak, "file {} bytes, peak buffer {peak}", input.len());
         assert!(peak <= 2 * largest + COMPACT_MIN + chunk, "peak {peak}, largest entry {largest}");
@@ -1380,5 +1147,20 @@ mod tests {
         assert_eq!(urls, ["http://a/big"]);
         // Doubling: about log2(8 MiB / 4 KiB) = 11 attempts, where retrying at every chunk would be ~2000.
         assert!(scanner.parse_attempts < 30, "{} attempts", scanner.parse_attempts);
+    }
+
+    #[test]
+    fn the_last_chunk_may_carry_data_and_nothing_follows_it() {
+        let input = har(&[entry("http://a/1", 10), entry("http://a/2", 10)]);
+        let (split, _) = input.split_at(input.len() / 2);
+        let mut scanner = Scanner::new();
+        let mut urls = Vec::new();
+        scanner.feed(split, false, |e| urls.push(e.request.url.or_empty().to_owned())).unwrap();
+        scanner
+            .feed(&input[split.len()..], true, |e| urls.push(e.request.url.or_empty().to_owned()))
+            .unwrap();
+        assert_eq!(urls, ["http://a/1", "http://a/2"]);
+        assert_eq!(scanner.feed(b"", true, |_| {}), Err(HarError::AfterFinish));
+        assert_eq!(scanner.feed(b"{", false, |_| {}), Err(HarError::AfterFinish));
     }
 }

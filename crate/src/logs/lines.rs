@@ -14,7 +14,7 @@ pub struct Line<'a> {
     pub truncated: bool,
 }
 
-/// The line splitter. Feed it with [`Lines::push`], end with [`Lines::finish`].
+/// The line splitter: [`Lines::feed`] each chunk, saying which one is the last.
 #[derive(Debug, Default)]
 pub struct Lines {
     partial: Vec<u8>,
@@ -26,8 +26,16 @@ pub struct Lines {
 }
 
 impl Lines {
-    /// Adds a chunk and calls `on_line` for each line it completes.
-    pub fn push(&mut self, chunk: &[u8], mut on_line: impl FnMut(Line<'_>)) {
+    /// Adds a chunk and calls `on_line` for each line it completes. `eof`: this chunk (possibly empty) is the
+    /// last, so a last line without a newline is complete too.
+    pub fn feed(&mut self, chunk: &[u8], eof: bool, mut on_line: impl FnMut(Line<'_>)) {
+        self.add(chunk, &mut on_line);
+        if eof {
+            self.end(&mut on_line);
+        }
+    }
+
+    fn add(&mut self, chunk: &[u8], mut on_line: impl FnMut(Line<'_>)) {
         self.bytes += chunk.len() as u64;
         let mut rest = chunk;
         if !self.bom_checked {
@@ -54,8 +62,8 @@ impl Lines {
         self.split(rest, &mut on_line);
     }
 
-    /// Ends the input: a last line without a newline is still a line.
-    pub fn finish(&mut self, mut on_line: impl FnMut(Line<'_>)) {
+    /// The end of the input: the line in progress, if any, is complete without its newline.
+    fn end(&mut self, mut on_line: impl FnMut(Line<'_>)) {
         if !self.bom_checked {
             self.bom_checked = true;
             let buffered = std::mem::take(&mut self.partial);
@@ -126,11 +134,13 @@ mod tests {
         let mut lines = Lines::default();
         let mut out = Vec::new();
         for part in input.chunks(chunk.max(1)) {
-            lines.push(part, |l| {
+            lines.feed(part, false, |l| {
                 out.push((l.number, String::from_utf8_lossy(l.bytes).into_owned(), l.truncated))
             });
         }
-        lines.finish(|l| out.push((l.number, String::from_utf8_lossy(l.bytes).into_owned(), l.truncated)));
+        lines.feed(b"", true, |l| {
+            out.push((l.number, String::from_utf8_lossy(l.bytes).into_owned(), l.truncated))
+        });
         out
     }
 
@@ -167,11 +177,10 @@ mod tests {
         let mut seen = Vec::new();
         let block = vec![b'x'; 64 * 1024];
         for _ in 0..40 {
-            lines.push(&block, |l| seen.push((l.bytes.len(), l.truncated)));
+            lines.feed(&block, false, |l| seen.push((l.bytes.len(), l.truncated)));
             assert!(lines.buffered() <= MAX_LINE);
         }
-        lines.push(b"\nnext\n", |l| seen.push((l.bytes.len(), l.truncated)));
-        lines.finish(|l| seen.push((l.bytes.len(), l.truncated)));
+        lines.feed(b"\nnext\n", true, |l| seen.push((l.bytes.len(), l.truncated)));
         assert_eq!(seen, vec![(MAX_LINE, true), (4, false)]);
     }
 }

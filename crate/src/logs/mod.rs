@@ -73,8 +73,8 @@ struct Current {
 /// Which records a collector keeps.
 type Retain = Box<dyn FnMut(&LogRecord) -> bool + Send>;
 
-/// Reads several log inputs into one [`ParsedLogs`]: `begin_input`, any number of `push`es, `end_input`, and
-/// `finish` (the same calling order as [`crate::Analyzer`]).
+/// Reads several log inputs into one [`ParsedLogs`]: for each input `begin_input` and any number of `feed`s,
+/// the last of them saying so; then `finish` for what they held.
 #[derive(Default)]
 pub struct LogCollector {
     parsed: ParsedLogs,
@@ -116,8 +116,9 @@ impl LogCollector {
         });
     }
 
-    /// Feeds the next chunk of the current input; chunks may split it anywhere.
-    pub fn push(&mut self, chunk: &[u8]) -> Result<(), LogInputError> {
+    /// Feeds the next chunk of the current input; chunks may split it anywhere. `eof`: this chunk (possibly
+    /// empty) is the input's last; the input is then checked to be a log and ends.
+    pub fn feed(&mut self, chunk: &[u8], eof: bool) -> Result<(), LogInputError> {
         let Some(cur) = self.current.as_mut() else {
             return Err(LogInputError { input: String::new(), error: LogError::AfterFinish });
         };
@@ -130,30 +131,18 @@ impl LogCollector {
             parsed: &mut self.parsed,
             retain: self.retain.as_mut(),
         };
-        reader
-            .push(chunk, |record| sink.collect(record))
-            .map_err(|error| LogInputError { input: name.clone(), error })
-    }
-
-    /// Ends the current input.
-    pub fn end_input(&mut self) -> Result<(), LogInputError> {
-        let Some(mut cur) = self.current.take() else {
-            return Ok(());
+        let read = reader
+            .feed(chunk, eof, |record| sink.collect(record))
+            .map_err(|error| LogInputError { input: name.clone(), error });
+        if !eof {
+            return read;
+        }
+        let Some(cur) = self.current.take() else {
+            return read;
         };
-        let Current { name, reader, access, app, not_retained } = &mut cur;
-        let mut sink = Sink {
-            input: self.parsed.inputs.len(),
-            access,
-            app,
-            not_retained,
-            parsed: &mut self.parsed,
-            retain: self.retain.as_mut(),
-        };
-        reader
-            .finish(|record| sink.collect(record))
-            .map_err(|error| LogInputError { input: name.clone(), error })?;
+        read?;
         let Some(kind) = cur.reader.kind() else {
-            // finish() fails on an input with no recognised format, so this is not reached.
+            // The reader fails at the end of an input with no recognised format, so this is not reached.
             return Err(LogInputError {
                 input: cur.name,
                 error: LogError::Empty { expected: EXPECTED_FORMATS },
@@ -177,8 +166,7 @@ impl LogCollector {
     /// Convenience for callers that hold a whole input in memory.
     pub fn add_input(&mut self, name: &str, bytes: &[u8]) -> Result<(), LogInputError> {
         self.begin_input(name);
-        self.push(bytes)?;
-        self.end_input()
+        self.feed(bytes, true)
     }
 
     /// Bytes pushed into the current input (for progress).
@@ -268,7 +256,7 @@ mod tests {
     #[test]
     fn errors_name_the_input() {
         let mut collector = LogCollector::new();
-        assert_eq!(collector.push(b"x").unwrap_err().error, LogError::AfterFinish);
+        assert_eq!(collector.feed(b"x", false).unwrap_err().error, LogError::AfterFinish);
         let err = collector.add_input("notes.txt", b"hello\n").unwrap_err();
         assert_eq!(err.input, "notes.txt");
         assert!(err

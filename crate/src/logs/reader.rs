@@ -1,7 +1,7 @@
 //! The streaming log reader: chunks in, records out, format detected from the first lines.
 //!
-//! Same shape as the HAR [`crate::har::Scanner`]: [`LogReader::push`] takes chunks of any size and boundaries,
-//! [`LogReader::finish`] ends the input, and each completed record goes to a callback. Only the line in progress
+//! Same shape as the HAR [`crate::har::Scanner`]: [`LogReader::feed`] takes chunks of any size and boundaries,
+//! the last one says it is the last, and each completed record goes to a callback. Only the line in progress
 //! (and, before the format is known, a few first lines) is held, so a log of hundreds of MB reads in the space
 //! of its longest line. Application-log events are emitted when the next event starts (a stack trace may still
 //! follow), and Crowd session calls when their connection starts its next request or the log ends.
@@ -30,6 +30,9 @@ const REPLAY_LINES: usize = 64;
 
 /// The shown part of an unrecognised first line.
 const SHOWN_LINE: usize = 200;
+
+/// The bytes of a first line looked at to call it binary.
+const BINARY_WINDOW: usize = 512;
 
 /// The formats the reader recognises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -104,35 +107,29 @@ impl LogReader {
         Self::default()
     }
 
-    /// Adds the next chunk of input and calls `on_record` for each record it completes, in order.
-    pub fn push(&mut self, chunk: &[u8], mut on_record: impl FnMut(LogRecord)) -> Result<(), LogError> {
+    /// Adds the next chunk of input and calls `on_record` for each record it completes, in order. `eof`: this
+    /// chunk (possibly empty) is the last; the records still held are emitted and the input must have been a
+    /// log at all. Nothing may be fed after the last chunk.
+    pub fn feed(
+        &mut self,
+        chunk: &[u8],
+        eof: bool,
+        mut on_record: impl FnMut(LogRecord),
+    ) -> Result<(), LogError> {
         if self.finished {
             return Err(LogError::AfterFinish);
         }
+        self.finished = eof;
         if let Some(err) = &self.parser.error {
             return Err(err.clone());
         }
         let Self { lines, parser, .. } = self;
-        lines.push(chunk, |line| parser.line(line, &mut on_record));
-        match &self.parser.error {
-            Some(err) => Err(err.clone()),
-            None => Ok(()),
-        }
-    }
-
-    /// Ends the input: emits the records still held and checks that the input was a log at all.
-    pub fn finish(&mut self, mut on_record: impl FnMut(LogRecord)) -> Result<(), LogError> {
-        if self.finished {
-            return Err(LogError::AfterFinish);
-        }
-        self.finished = true;
-        if let Some(err) = &self.parser.error {
-            return Err(err.clone());
-        }
-        let Self { lines, parser, .. } = self;
-        lines.finish(|line| parser.line(line, &mut on_record));
+        lines.feed(chunk, eof, |line| parser.line(line, &mut on_record));
         if let Some(err) = &parser.error {
             return Err(err.clone());
+        }
+        if !eof {
+            return Ok(());
         }
         if parser.kind.is_none() {
             return Err(match parser.pending.first() {
@@ -186,7 +183,8 @@ fn unknown_format(line: u64, text: &str) -> LogError {
 }
 
 /// A hint for a first line that is a known non-text format, so the user hears what to do at once instead of
-/// after [`DETECT_LINES`] lines of binary.
+/// after [`DETECT_LINES`] lines of binary. Binary is the page's test for a dropped file, on the line's first
+/// [`BINARY_WINDOW`] bytes.
 fn not_text_hint(first_line: &[u8]) -> Option<&'static str> {
     if first_line.starts_with(b"\x1f\x8b") {
         Some("this is gzip-compressed data (a rotated log?): decompress it first (gunzip)")
@@ -197,24 +195,11 @@ fn not_text_hint(first_line: &[u8]) -> Option<&'static str> {
         || first_line.get(1) == Some(&0)
     {
         Some("this text is UTF-16 encoded: save it as UTF-8")
-    } else if binary(first_line) {
+    } else if crate::input::binary(&first_line[..first_line.len().min(BINARY_WINDOW)]) {
         Some("this looks like binary data, not a server log (nor a HAR)")
     } else {
         None
     }
-}
-
-/// Binary data rather than text: a NUL byte, bytes that are not UTF-8, or more than a few control characters
-/// among the first bytes (text logs have tabs at most).
-fn binary(first_line: &[u8]) -> bool {
-    let head = &first_line[..first_line.len().min(512)];
-    let controls = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | 0x1b)).count();
-    let utf8 = match std::str::from_utf8(head) {
-        Ok(_) => true,
-        // A multi-byte character cut by the 512-byte window is still text.
-        Err(e) => e.error_len().is_none(),
-    };
-    head.contains(&0) || !utf8 || controls * 20 > head.len().max(1)
 }
 
 fn detect(text: &str) -> Option<LogKind> {
@@ -415,9 +400,7 @@ mod tests {
     fn read(input: &str) -> (Result<(), LogError>, Option<LogKind>, Vec<LogRecord>, LogWarnings) {
         let mut reader = LogReader::new();
         let mut records = Vec::new();
-        let result = reader
-            .push(input.as_bytes(), |r| records.push(r))
-            .and_then(|()| reader.finish(|r| records.push(r)));
+        let result = reader.feed(input.as_bytes(), true, |r| records.push(r));
         let kind = reader.kind();
         (result, kind, records, reader.into_warnings())
     }
@@ -454,13 +437,13 @@ mod tests {
         let input = "2021-10-19 11:56:47,306-0500 main ERROR [c.a.X] boom\n\tat a.b(C.java:1)\n\n";
         let mut reader = LogReader::new();
         let mut records = Vec::new();
-        reader.push(input.as_bytes(), |r| records.push(r)).unwrap();
+        reader.feed(input.as_bytes(), false, |r| records.push(r)).unwrap();
         assert!(records.is_empty(), "a stack trace line may still follow");
-        reader.finish(|r| records.push(r)).unwrap();
+        reader.feed(b"", true, |r| records.push(r)).unwrap();
         let [LogRecord::App(event)] = &records[..] else { panic!("{records:?}") };
         assert_eq!((event.message.as_str(), event.extra_lines), ("boom\n\tat a.b(C.java:1)", 2));
-        assert_eq!(reader.finish(|_| {}), Err(LogError::AfterFinish));
-        assert_eq!(reader.push(b"x", |_| {}), Err(LogError::AfterFinish));
+        assert_eq!(reader.feed(b"", true, |_| {}), Err(LogError::AfterFinish));
+        assert_eq!(reader.feed(b"x", false, |_| {}), Err(LogError::AfterFinish));
     }
 
     #[test]

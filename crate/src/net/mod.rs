@@ -21,6 +21,7 @@ pub use suggest::{
     covering_net, suggest, ChangingPosition, Outcome, PoolAlternative, PositionRole, Suggestion,
 };
 pub use trusted::{
-    EntryError, EntryProblem, ListPosition, Pattern, TrustedEntry, TrustedListError, TrustedProxies,
+    check_list, CheckedEntry, EntryError, EntryProblem, ListPosition, Pattern, TrustedEntry,
+    TrustedListError, TrustedProxies,
 };
 pub use xff::{parse_forwarded, parse_forwarded_lines, parse_xff, parse_xff_lines, Hop, HopForm, XffChain};

@@ -36,6 +36,14 @@ impl Observation {
         }
     }
 
+    /// A request whose X-Forwarded-For header lines are the non-blank lines of `lines` (as a form holds them;
+    /// none: no header).
+    pub fn from_lines(remote_address: IpAddr, lines: &str) -> Self {
+        let x_forwarded_for =
+            lines.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+        Observation { remote_address, x_forwarded_for }
+    }
+
     /// The header as Crowd reads it: the first line only (Servlet `getHeader`; domain.md 2, inferred).
     pub fn crowd_xff(&self) -> Option<&str> {
         self.x_forwarded_for.first().map(String::as_str)
@@ -407,6 +415,15 @@ mod tests {
 
     const KB_FIRST: &str = "203.0.113.7, 192.0.2.10, 198.51.100.20";
     const KB_LATER: &str = "203.0.113.7, 192.0.2.10, 198.51.100.88";
+
+    #[test]
+    fn a_form_gives_header_lines_one_per_line() {
+        let one = Observation::from_lines(ip("192.0.2.10"), &format!("  {KB_FIRST}\r\n\n"));
+        assert_eq!(one, Observation::new(ip("192.0.2.10"), Some(KB_FIRST)));
+        let two = Observation::from_lines(ip("192.0.2.10"), &format!("{KB_FIRST}\n{KB_LATER}"));
+        assert_eq!(two.x_forwarded_for, [KB_FIRST, KB_LATER]);
+        assert!(Observation::from_lines(ip("192.0.2.10"), " \n").x_forwarded_for.is_empty());
+    }
 
     #[test]
     fn kb_case_documented_rule_resolves_to_the_changing_middle_proxy() {

@@ -234,6 +234,58 @@ impl TrustedProxies {
     }
 }
 
+/// One entry of a list as the user types it, for a form that checks the list as it is typed: whether Crowd
+/// accepts it, what it covers or why not, with its place and its warnings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckedEntry {
+    /// 0-based index among the list's non-empty entries.
+    pub index: usize,
+    pub text: String,
+    pub ok: bool,
+    pub at: Option<ListPosition>,
+    /// What it covers ([`Pattern::describe`]), when it is readable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covers: Option<String>,
+    /// Why it is not readable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// The whole message naming the entry, when it is not readable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Every entry of `list`, readable or not, in the list's order. Never fails: this is for validation.
+pub fn check_list(list: &str) -> Vec<CheckedEntry> {
+    let (proxies, errors) = TrustedProxies::parse_lenient(list);
+    let mut entries: Vec<CheckedEntry> = proxies
+        .entries
+        .into_iter()
+        .map(|e| CheckedEntry {
+            index: e.index,
+            covers: Some(e.pattern.describe()),
+            text: e.text,
+            ok: true,
+            at: e.at,
+            problem: None,
+            message: None,
+            warnings: e.warnings,
+        })
+        .collect();
+    entries.extend(errors.into_iter().map(|e| CheckedEntry {
+        index: e.index,
+        message: Some(e.to_string()),
+        problem: Some(e.problem.to_string()),
+        text: e.text,
+        ok: false,
+        at: Some(e.at),
+        covers: None,
+        warnings: Vec::new(),
+    }));
+    entries.sort_by_key(|c| c.index);
+    entries
+}
+
 /// Reads one entry (already trimmed, not empty) into its pattern and its warnings.
 fn parse_entry(text: &str) -> Result<(Pattern, Vec<String>), EntryProblem> {
     let mut warnings = Vec::new();
@@ -409,6 +461,29 @@ mod tests {
             Ok(list) => panic!("{entry}: expected an error, got {list:?}"),
             Err(e) => e.errors[0].problem.clone(),
         }
+    }
+
+    #[test]
+    fn a_list_is_checked_entry_by_entry_in_its_order() {
+        let checked = check_list("192.0.2.10, 192.168.01.1\n  proxy.example.test");
+        let summary: Vec<(usize, &str, bool)> =
+            checked.iter().map(|c| (c.index, c.text.as_str(), c.ok)).collect();
+        assert_eq!(
+            summary,
+            [(0, "192.0.2.10", true), (1, "192.168.01.1", false), (2, "proxy.example.test", true)]
+        );
+        assert_eq!(checked[0].covers.as_deref(), Some("address 192.0.2.10"));
+        assert_eq!(checked[1].at, Some(ListPosition { line: 1, column: 13 }));
+        assert!(checked[1].problem.as_deref().is_some_and(|p| p.contains("leading zero")));
+        assert!(checked[1]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("entry 1 `192.168.01.1` (line 1, column 13)")));
+        assert_eq!(checked[2].at, Some(ListPosition { line: 2, column: 3 }));
+        assert!(!checked[2].warnings.is_empty(), "a hostname is resolved by Crowd, not here");
+        let json = serde_json::to_value(&checked[0]).unwrap();
+        assert_eq!(json["at"], serde_json::json!({"line": 1, "column": 1}));
+        assert!(json.get("problem").is_none());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The sanitizer: a HAR in, the same HAR out without its secrets, still diagnosable.
 //!
-//! It streams like the analysis (the same chunks, the same [`Scanner`], in raw mode) and writes each entry as
-//! soon as it is redacted, so memory follows the largest entry, never the file. Each entry is parsed into a
+//! It streams like the analysis (the same chunks, the same state machine, read by a [`RawScanner`]) and writes
+//! each entry as soon as it is redacted, so memory follows the largest entry, never the file. Each entry is parsed into a
 //! lossless value ([`json::Json`]: member order, unknown fields and numbers as written survive), read with the
 //! tolerance the analysis has ([`crate::har::json`]: a file one accepts the other accepts, deviations listed
 //! as warnings), rewritten field by field ([`entry`]) and serialized again: the output is always valid JSON, a
@@ -14,10 +14,12 @@
 //! So `analyze(redact(x))` finds the same losses and the same primary cause as `analyze(x)` (tested on every
 //! test-bed recording).
 
+mod batch;
 mod copies;
 mod entry;
 mod pseudo;
 
+pub use batch::{Batch, RedactError, MIN_KEY};
 pub use copies::{Copies, Shape};
 
 use std::collections::HashSet;
@@ -25,7 +27,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::har::json::{self, Notes};
-use crate::har::{HarError, RawPart, RawSink, Scanner, Warning, Warnings};
+use crate::har::{HarError, RawPart, RawScanner, RawSink, Warning, Warnings};
 
 /// What to redact. The defaults remove every secret and keep what identifies nobody; usernames, IP addresses
 /// and hostnames are opt-in because a support engineer often needs them.
@@ -72,6 +74,16 @@ impl Options {
     /// Everything on, the optional categories included.
     pub fn all() -> Self {
         Options { usernames: true, ips: true, hostnames: true, ..Options::default() }
+    }
+
+    /// Reads the options a page or an extension gives as JSON: the fields to change from the defaults
+    /// (`{"usernames": true, "postBodies": false}`); blank text is the defaults.
+    pub fn from_json(text: &str) -> Result<Self, RedactError> {
+        if text.trim().is_empty() {
+            return Ok(Options::default());
+        }
+        // from_slice, as every other JSON the core reads: one serde_json reader in the .wasm, not two.
+        serde_json::from_slice(text.as_bytes()).map_err(|e| RedactError::Options(e.to_string()))
     }
 }
 
@@ -145,8 +157,8 @@ impl Learnt {
     }
 }
 
-/// Redacts one HAR streamed in chunks: [`Redactor::push`] each chunk, [`Redactor::finish`] at the end; both
-/// append the output that is ready to `out`.
+/// Redacts one HAR streamed in chunks: [`Redactor::feed`] each chunk, saying which one is the last; it appends
+/// the output that is ready to `out`.
 ///
 /// Two passes make the output complete: a [`Redactor::first_pass`] over the input writes nothing and learns
 /// every value it will replace; the second pass, a [`Redactor::new`] given what the first learnt
@@ -155,7 +167,7 @@ impl Learnt {
 /// they learn (and placeholders, with the same key): first pass over each, then second pass over each.
 #[derive(Debug)]
 pub struct Redactor {
-    scanner: Scanner,
+    scanner: RawScanner,
     writer: Writer,
 }
 
@@ -164,45 +176,57 @@ impl Redactor {
     /// stored; a fixed key makes the output reproducible (tests), and also lets anyone holding it test guesses
     /// against the placeholders.
     pub fn new(options: Options, key: &[u8]) -> Self {
-        Redactor {
-            scanner: Scanner::raw(),
+        Self::start(options, key, false)
+    }
+
+    /// The first pass: reads the input as [`Redactor::new`] does and learns what it replaces, but writes
+    /// nothing; give [`Redactor::into_learnt`] to the second pass.
+    pub fn first_pass(options: Options, key: &[u8]) -> Self {
+        Self::start(options, key, true)
+    }
+
+    fn start(options: Options, key: &[u8], first_pass: bool) -> Self {
+        let mut redactor = Redactor {
+            scanner: RawScanner::new(),
             writer: Writer {
                 options,
                 names: pseudo::Pseudonyms::new(key),
                 summary: Summary::default(),
                 learnt: Learnt::default(),
-                first_pass: false,
-                out: b"{".to_vec(),
+                first_pass,
+                out: Vec::new(),
                 root_first: true,
                 log_first: true,
                 entries_first: true,
                 notes: Notes::default(),
                 warnings: Warnings::default(),
             },
-        }
-    }
-
-    /// The first pass: reads the input as [`Redactor::new`] does and learns what it replaces, but writes
-    /// nothing; give [`Redactor::into_learnt`] to the second pass.
-    pub fn first_pass(options: Options, key: &[u8]) -> Self {
-        let mut redactor = Redactor::new(options, key);
-        redactor.writer.first_pass = true;
-        redactor.writer.out.clear();
+        };
+        redactor.restart(first_pass);
         redactor
     }
 
     /// The redactor of the next pass or input (`first_pass`: a first pass), with the same options and key and
     /// what this one learnt.
-    pub fn next(self, first_pass: bool) -> Self {
-        let Writer { options, names, learnt, .. } = self.writer;
-        let mut next = Redactor::new(options, &[]);
-        next.writer.names = names;
-        next.writer.learnt = learnt;
-        if first_pass {
-            next.writer.first_pass = true;
-            next.writer.out.clear();
+    pub fn next(mut self, first_pass: bool) -> Self {
+        self.restart(first_pass);
+        self
+    }
+
+    /// Starts the next pass or input in place: a new input read from its start, nothing written or counted
+    /// yet; the options, the key and what was learnt stay.
+    fn restart(&mut self, first_pass: bool) {
+        self.scanner = RawScanner::new();
+        let w = &mut self.writer;
+        w.summary = Summary::default();
+        w.first_pass = first_pass;
+        w.out.clear();
+        if !first_pass {
+            w.out.push(b'{');
         }
-        next
+        (w.root_first, w.log_first, w.entries_first) = (true, true, true);
+        w.notes = Notes::default();
+        w.warnings = Warnings::default();
     }
 
     /// Starts from what earlier passes or files learnt.
@@ -220,22 +244,16 @@ impl Redactor {
         self.writer.learnt
     }
 
-    /// Feeds the next chunk (any size, any boundary) and appends the output now complete to `out`.
-    pub fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), HarError> {
-        self.scanner.push_raw(chunk, &mut self.writer)?;
-        out.append(&mut self.writer.out);
-        Ok(())
-    }
-
-    /// Ends the input (checking that it was a complete HAR), appends the rest of the output and returns what
-    /// was redacted.
-    pub fn finish(&mut self, out: &mut Vec<u8>) -> Result<Summary, HarError> {
-        self.scanner.finish_raw(&mut self.writer)?;
-        if !self.writer.first_pass {
+    /// Feeds the next chunk (any size, any boundary) and appends the output now complete to `out`. `eof`: this
+    /// chunk (possibly empty) is the last; the input must then be a complete HAR, the rest of the output is
+    /// appended, and [`Redactor::summary`] says what was redacted.
+    pub fn feed(&mut self, chunk: &[u8], eof: bool, out: &mut Vec<u8>) -> Result<(), HarError> {
+        self.scanner.feed(chunk, eof, &mut self.writer)?;
+        if eof && !self.writer.first_pass {
             self.writer.out.extend_from_slice(b"}\n");
         }
         out.append(&mut self.writer.out);
-        Ok(self.writer.summary)
+        Ok(())
     }
 
     /// What was redacted so far.
@@ -284,12 +302,10 @@ impl Redactor {
 pub fn redact(input: &[u8], options: Options, key: &[u8]) -> Result<(Vec<u8>, Summary), HarError> {
     let mut first = Redactor::first_pass(options, key);
     let mut out = Vec::with_capacity(input.len() / 2);
-    first.push(input, &mut out)?;
-    first.finish(&mut out)?;
+    first.feed(input, true, &mut out)?;
     let mut redactor = Redactor::new(options, key).with_learnt(first.into_learnt());
-    redactor.push(input, &mut out)?;
-    let summary = redactor.finish(&mut out)?;
-    Ok((out, summary))
+    redactor.feed(input, true, &mut out)?;
+    Ok((out, *redactor.summary()))
 }
 
 /// Writes the output as the scanner reports the input: the outer structure in the input's member order,

@@ -134,6 +134,10 @@ pub struct Finding {
     pub losses: Vec<usize>,
     pub evidence: Vec<Evidence>,
     pub fix: Vec<String>,
+    /// The entries the fix adds to Crowd's trusted proxy list, exactly as the admin types them (in the order
+    /// the fix names them), for a "copy" button; absent when the fix names no entry.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trusted_proxies_to_add: Vec<String>,
     pub confirm: Vec<String>,
     pub references: Vec<String>,
 }

@@ -27,6 +27,8 @@ mod user_logout;
 mod validations;
 mod xsrf_after_session_loss;
 
+use serde::Serialize;
+
 use crate::calendar::format_iso8601;
 use crate::logs::ParsedLogs;
 use crate::net::TrustedProxies;
@@ -118,8 +120,9 @@ pub struct Won<'a> {
     pub underlying: Option<&'static str>,
 }
 
-/// One cause harlens can name.
-#[derive(Debug, Clone, Copy)]
+/// One cause harlens can name. It serializes as what `harlens rules --format json` and the page list: `id`,
+/// `title` and `summary`.
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct Rule {
     /// The stable cause id of domain.md section 4 (part of the report contract).
     pub id: &'static str,
@@ -128,14 +131,18 @@ pub struct Rule {
     /// What the rule looks for, in one sentence.
     pub summary: &'static str,
     /// How bad the cause is: it says nothing about how likely it is.
+    #[serde(skip)]
     pub severity: Severity,
     /// The cause is the visible symptom of another one (an XSRF refusal): when it explains a loss, the best
     /// other cause of that loss is reported as the one behind it.
+    #[serde(skip)]
     pub symptom: bool,
     /// Whether this cause can explain one loss, and how well (`None`: it cannot).
+    #[serde(skip)]
     pub claim: fn(&Context<'_>, &LossView<'_>) -> Option<Claim>,
     /// The rule's findings: one about the losses it explains best (`won`, in report order; empty when it
     /// explains none), and any about the recording as a whole (cookie settings, churn, logouts).
+    #[serde(skip)]
     pub check: fn(&Context<'_>, &[Won<'_>]) -> Vec<Finding>,
 }
 
@@ -153,6 +160,7 @@ impl Rule {
             losses: Vec::new(),
             evidence: Vec::new(),
             fix: Vec::new(),
+            trusted_proxies_to_add: Vec::new(),
             confirm: Vec::new(),
             references: Vec::new(),
         }

@@ -190,6 +190,7 @@ fn confirmed(ctx: &Context<'_>, change: &AddressChange<'_>, won: &[Won<'_>]) -> 
         losses: indices(won),
         evidence: ev,
         fix,
+        trusted_proxies_to_add: to_add.iter().map(|&e| e.to_owned()).collect(),
         confirm: if ctx.trusted.is_some() {
             Vec::new()
         } else {

@@ -211,7 +211,7 @@ pub fn decode_with<'a>(entry: &'a Entry<'_>, sso_cookie: Option<&str>) -> Signal
     let mut cookie_header = false;
     for h in entry.request.headers.iter() {
         if let (Some(name), Some(value)) = (h.name.as_str(), h.value.as_str()) {
-            if name.eq_ignore_ascii_case("cookie") {
+            if name.eq_ignore_ascii_case(COOKIE) {
                 cookie_header = true;
                 s.sent.extend(parse_cookie_header(value).map(|(n, v)| (kind(n), n, v)));
             }
@@ -245,26 +245,40 @@ enum ResponseHeader {
     Intermediary,
 }
 
+/// The response headers the decoders read, lower case.
+const RESPONSE_HEADERS: [(&str, ResponseHeader); 13] = [
+    ("x-ausername", ResponseHeader::User),
+    ("x-asessionid", ResponseHeader::SessionId),
+    ("x-arequestid", ResponseHeader::RequestId),
+    ("x-anodeid", ResponseHeader::NodeId),
+    // Confluence Data Center names the node that answered in its own header.
+    ("x-confluence-cluster-node", ResponseHeader::NodeId),
+    ("x-seraph-loginreason", ResponseHeader::LoginReason),
+    ("location", ResponseHeader::Location),
+    ("set-cookie", ResponseHeader::SetCookie),
+    ("via", ResponseHeader::Intermediary),
+    ("x-cache", ResponseHeader::Intermediary),
+    ("cf-ray", ResponseHeader::Intermediary),
+    ("x-amz-cf-id", ResponseHeader::Intermediary),
+    ("x-served-by", ResponseHeader::Intermediary),
+];
+
+/// The one request header the decoders read.
+const COOKIE: &str = "cookie";
+
+/// Every header the decoders read (lower case): the response headers above and the request's `Cookie`. The
+/// page marks them in an entry's detail.
+pub fn headers_read() -> impl Iterator<Item = &'static str> {
+    RESPONSE_HEADERS.iter().map(|(name, _)| *name).chain([COOKIE])
+}
+
 /// Recognizes the response headers the decoders read, in any case, without allocating: this runs for every
 /// header of every entry.
 fn response_header(name: &str) -> Option<ResponseHeader> {
-    const NAMES: [(&str, ResponseHeader); 13] = [
-        ("x-ausername", ResponseHeader::User),
-        ("x-asessionid", ResponseHeader::SessionId),
-        ("x-arequestid", ResponseHeader::RequestId),
-        ("x-anodeid", ResponseHeader::NodeId),
-        // Confluence Data Center names the node that answered in its own header.
-        ("x-confluence-cluster-node", ResponseHeader::NodeId),
-        ("x-seraph-loginreason", ResponseHeader::LoginReason),
-        ("location", ResponseHeader::Location),
-        ("set-cookie", ResponseHeader::SetCookie),
-        ("via", ResponseHeader::Intermediary),
-        ("x-cache", ResponseHeader::Intermediary),
-        ("cf-ray", ResponseHeader::Intermediary),
-        ("x-amz-cf-id", ResponseHeader::Intermediary),
-        ("x-served-by", ResponseHeader::Intermediary),
-    ];
-    NAMES.iter().find(|(n, _)| n.len() == name.len() && n.eq_ignore_ascii_case(name)).map(|(_, h)| *h)
+    RESPONSE_HEADERS
+        .iter()
+        .find(|(n, _)| n.len() == name.len() && n.eq_ignore_ascii_case(name))
+        .map(|(_, h)| *h)
 }
 
 fn parse_user(value: &str) -> User<'_> {
@@ -355,6 +369,21 @@ pub fn parse_ip(text: &str) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_headers_read_are_the_ones_decoded() {
+        let read: Vec<&str> = headers_read().collect();
+        assert!(
+            read.contains(&"x-ausername")
+                && read.contains(&"x-confluence-cluster-node")
+                && read.contains(&"cookie")
+        );
+        for name in &read {
+            assert_eq!(name.to_ascii_lowercase(), *name);
+            assert!(*name == COOKIE || response_header(&name.to_ascii_uppercase()).is_some(), "{name}");
+        }
+        assert_eq!(response_header("x-forwarded-for"), None, "read by the log readers, not from a HAR");
+    }
 
     #[test]
     fn request_ids_of_jira_and_bitbucket() {

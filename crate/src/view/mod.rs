@@ -2,6 +2,7 @@
 //! entry's signals, decoded once by the analysis for the timeline and the table alike) and the session plot
 //! (the timelines themselves: the same applications, the same losses, the same idle threshold as the rules).
 
+pub mod flag_names;
 pub mod plot;
 pub mod rows;
 

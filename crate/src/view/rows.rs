@@ -251,7 +251,7 @@ impl EntryIndex {
     }
 
     /// `[{"id": 1, "origin": "https://…", "entries": 17}, …]`.
-    pub fn origins_json(&self) -> String {
+    pub fn origins_json(&self) -> Result<String, serde_json::Error> {
         let mut counts = vec![0u64; self.origins.names.len()];
         for r in &self.rows {
             counts[r.origin as usize] += 1;
@@ -274,8 +274,7 @@ impl EntryIndex {
                 entries: counts.get(id).copied().unwrap_or(0),
             })
             .collect();
-        // Plain structs of strings and numbers always serialize.
-        serde_json::to_string(&list).unwrap_or_default()
+        serde_json::to_string(&list)
     }
 
     /// Applies a filter; returns how many rows match. [`EntryIndex::rows_json`] then pages through them.
@@ -329,14 +328,14 @@ impl EntryIndex {
     }
 
     /// Rows `start..start+count` of the current view (every row before any filter), as a JSON array.
-    pub fn rows_json(&self, start: usize, count: usize) -> String {
+    pub fn rows_json(&self, start: usize, count: usize) -> Result<String, serde_json::Error> {
         let end = start.saturating_add(count).min(self.shown());
         let start = start.min(end);
         let rows: Vec<RowOut<'_>> = match &self.view {
             Some(view) => view[start..end].iter().map(|&i| self.out(i)).collect(),
             None => (start..end).map(|i| self.out(i as u32)).collect(),
         };
-        serde_json::to_string(&rows).unwrap_or_else(|_| "[]".to_owned())
+        serde_json::to_string(&rows)
     }
 
     /// The position in the current view of entry `entry` of input `input`, if it is shown.
@@ -356,11 +355,8 @@ impl EntryIndex {
     }
 
     /// One entry's row as JSON (`null` when it is not indexed).
-    pub fn row_json(&self, input: usize, entry: u64) -> String {
-        match self.row_of(input, entry) {
-            Some(i) => serde_json::to_string(&self.out(i as u32)).unwrap_or_else(|_| "null".to_owned()),
-            None => "null".to_owned(),
-        }
+    pub fn row_json(&self, input: usize, entry: u64) -> Result<String, serde_json::Error> {
+        serde_json::to_string(&self.row_of(input, entry).map(|i| self.out(i as u32)))
     }
 
     fn out(&self, i: u32) -> RowOut<'_> {
@@ -447,9 +443,9 @@ mod tests {
         let mut idx = EntryIndex::new();
         let mut scanner = Scanner::new();
         for chunk in HAR.as_bytes().chunks(7) {
-            scanner.push(chunk, |e| observe(&mut idx, e)).unwrap();
+            scanner.feed(chunk, false, |e| observe(&mut idx, e)).unwrap();
         }
-        scanner.finish(|e| observe(&mut idx, e)).unwrap();
+        scanner.feed(&[], true, |e| observe(&mut idx, e)).unwrap();
         idx
     }
 
@@ -457,7 +453,7 @@ mod tests {
     fn rows_filters_and_spans() {
         let mut idx = index();
         assert_eq!(idx.len(), 3);
-        let all: serde_json::Value = serde_json::from_str(&idx.rows_json(0, 10)).unwrap();
+        let all: serde_json::Value = serde_json::from_str(&idx.rows_json(0, 10).unwrap()).unwrap();
         assert_eq!(all.as_array().unwrap().len(), 3);
         assert_eq!(all[2]["user"], serde_json::Value::Null);
         assert_eq!(all[2]["anonymous"], true);
@@ -481,9 +477,9 @@ mod tests {
         let text = format!("\u{feff}{HAR}");
         let mut idx = EntryIndex::new();
         let mut scanner = Scanner::new();
-        scanner.push(text.as_bytes(), |e| observe(&mut idx, e)).unwrap();
-        scanner.finish(|e| observe(&mut idx, e)).unwrap();
-        let row: serde_json::Value = serde_json::from_str(&idx.row_json(0, 1)).unwrap();
+        scanner.feed(text.as_bytes(), false, |e| observe(&mut idx, e)).unwrap();
+        scanner.feed(&[], true, |e| observe(&mut idx, e)).unwrap();
+        let row: serde_json::Value = serde_json::from_str(&idx.row_json(0, 1).unwrap()).unwrap();
         let (offset, len) =
             (row["offset"].as_u64().unwrap() as usize, row["length"].as_u64().unwrap() as usize);
         let entry: serde_json::Value =

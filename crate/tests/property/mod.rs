@@ -110,15 +110,15 @@ fn redact(input: &[u8], options: Options, sizes: &[usize]) -> Result<(Vec<u8>, V
     let mut first = Redactor::first_pass(options, key);
     let mut out = Vec::new();
     for part in chunks(input, sizes) {
-        first.push(part, &mut out).map_err(|e| e.to_string())?;
+        first.feed(part, false, &mut out).map_err(|e| e.to_string())?;
     }
-    first.finish(&mut out).map_err(|e| e.to_string())?;
+    first.feed(&[], true, &mut out).map_err(|e| e.to_string())?;
     assert!(out.is_empty(), "the first pass wrote {} bytes", out.len());
     let mut second = first.next(false);
     for part in chunks(input, sizes) {
-        second.push(part, &mut out).map_err(|e| e.to_string())?;
+        second.feed(part, false, &mut out).map_err(|e| e.to_string())?;
     }
-    second.finish(&mut out).map_err(|e| e.to_string())?;
+    second.feed(&[], true, &mut out).map_err(|e| e.to_string())?;
     let secrets = second
         .learnt()
         .copies()

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand, ValueEnum};
 use harlens::escape::{terminal, terminal_lines};
 use harlens::net::{parse_remote_address, Observation, Simulation, TrustedProxies};
-use harlens::redact::{Learnt, Options as RedactOptions, Redactor, Summary as RedactSummary};
+use harlens::redact::{Batch, Options as RedactOptions, Summary as RedactSummary};
 use harlens::report::{render_markdown, render_text};
 use harlens::Analyzer;
 use output::Output;
@@ -277,10 +277,9 @@ fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Re
     }
     let note = |message: String, outs: &[Output]| outs.iter().fold(message, with_note);
     let key = random_key()?;
-    let mut learnt = Learnt::default();
+    let mut batch = Batch::new(options, &key).map_err(|e| e.to_string())?;
     let mut spools = Vec::with_capacity(hars.len());
     for path in hars {
-        let mut first = Redactor::first_pass(options, &key).with_learnt(learnt);
         let spool =
             if path.as_os_str() == "-" { Some(output::spool().map_err(|e| note(e, &outs))?) } else { None };
         let (reader, total) = open_input(path).map_err(|e| note(e, &outs))?;
@@ -292,9 +291,8 @@ fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Re
                 .map_err(|e| format!("cannot keep standard input in a temporary file: {e}")),
             None => Ok(()),
         };
-        redact_pass(&mut first, reader, total, &label, &mut keep, &mut |_| Ok(()))
+        redact_pass(&mut batch, Pass::Collect, reader, total, &label, &mut keep, &mut |_| Ok(()))
             .map_err(|e| note(e, &outs))?;
-        learnt = first.into_learnt();
         spools.push(spool);
     }
     let mut total = RedactSummary::default();
@@ -310,12 +308,12 @@ fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Re
             }
             None => open_input(path)?,
         };
-        let mut redactor = Redactor::new(options, &key).with_learnt(learnt);
         let label = format!("{} (writing, 2/2)", input_display(path));
         let shown = out.shown().to_owned();
-        let result = redact_pass(&mut redactor, reader, size, &label, &mut |_| Ok(()), &mut |bytes| {
-            out.write_all(bytes).map_err(|e| format!("{shown}: cannot write: {e}"))
-        });
+        let result =
+            redact_pass(&mut batch, Pass::Write, reader, size, &label, &mut |_| Ok(()), &mut |bytes| {
+                out.write_all(bytes).map_err(|e| format!("{shown}: cannot write: {e}"))
+            });
         if let Some((_, Some(name))) = &spool {
             output::remove_spool(name);
         }
@@ -326,12 +324,11 @@ fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Re
         let name = input_display(path);
         eprintln!("harlens: {} -> {}: {}", terminal(&name), terminal(&shown), summary.describe());
         // What the input does that JSON or HAR does not, as `analyze` lists it: tolerated, but worth knowing.
-        for w in redactor.warnings() {
+        for w in batch.warnings() {
             let times = if w.count > 1 { format!(" ({} times)", w.count) } else { String::new() };
             eprintln!("harlens: {}: warning: {}{times}", terminal(&name), terminal(&w.message));
         }
         total.add(&summary);
-        learnt = redactor.into_learnt();
     }
     if hars.len() > 1 {
         eprintln!("harlens: {} files: {}", hars.len(), total.describe());
@@ -367,10 +364,18 @@ fn input_display(path: &Path) -> String {
     }
 }
 
-/// Streams one input through one pass of the redactor: `input` sees each chunk read (the first pass keeps
+/// The pass of a [`Batch`] a file goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Collect,
+    Write,
+}
+
+/// Streams one input through one pass of the batch: `input` sees each chunk read (the first pass keeps
 /// standard input with it), `output` the output as it is ready (the second pass writes it).
 fn redact_pass(
-    redactor: &mut Redactor,
+    batch: &mut Batch,
+    pass: Pass,
     reader: Box<dyn Read + Send>,
     total: Option<u64>,
     label: &str,
@@ -380,22 +385,25 @@ fn redact_pass(
     let display = label.split(" (").next().unwrap_or(label).to_owned();
     let mut progress = Progress::new(label, total);
     let mut ready = Vec::with_capacity(CHUNK);
-    let result = stream_chunks(reader, &display, |chunk| {
-        input(chunk)?;
-        redactor.push(chunk, &mut ready).map_err(|e| format!("{display}: {e}"))?;
+    let mut feed = |batch: &mut Batch, chunk: &[u8], eof: bool| -> Result<(), String> {
+        match pass {
+            Pass::Collect => batch.collect(chunk, eof),
+            Pass::Write => batch.write(chunk, eof, &mut ready),
+        }
+        .map_err(|e| format!("{display}: {e}"))?;
         output(&ready)?;
         ready.clear();
-        progress.update(harlens::analysis::Progress {
-            bytes: redactor.bytes_consumed(),
-            entries: redactor.entries(),
-        });
+        Ok(())
+    };
+    let result = stream_chunks(reader, &display, |chunk| {
+        input(chunk)?;
+        feed(batch, chunk, false)?;
+        progress
+            .update(harlens::analysis::Progress { bytes: batch.bytes_consumed(), entries: batch.entries() });
         Ok(())
     })
-    .and_then(|()| {
-        let summary = redactor.finish(&mut ready).map_err(|e| format!("{display}: {e}"))?;
-        output(&ready)?;
-        Ok(summary)
-    });
+    .and_then(|()| feed(batch, &[], true))
+    .map(|()| *batch.summary());
     progress.clear();
     result
 }
@@ -403,11 +411,7 @@ fn redact_pass(
 fn list_rules(format: TextOrJson) -> Result<ExitCode, String> {
     let text = match format {
         TextOrJson::Json => {
-            let rules: Vec<_> = harlens::rules::REGISTRY
-                .iter()
-                .map(|r| serde_json::json!({"id": r.id, "title": r.title, "summary": r.summary}))
-                .collect();
-            serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())? + "\n"
+            serde_json::to_string_pretty(harlens::rules::REGISTRY).map_err(|e| e.to_string())? + "\n"
         }
         TextOrJson::Text => harlens::rules::REGISTRY
             .iter()

@@ -154,9 +154,10 @@ fn any_chunking_gives_the_same_bytes_and_structure_is_kept() {
         let mut r = Redactor::new(Options::default(), KEY);
         let mut out = Vec::new();
         for part in input.as_bytes().chunks(chunk) {
-            r.push(part, &mut out).unwrap();
+            r.feed(part, false, &mut out).unwrap();
         }
-        let summary = r.finish(&mut out).unwrap();
+        r.feed(b"", true, &mut out).unwrap();
+        let summary = *r.summary();
         assert_eq!(String::from_utf8(out).unwrap(), whole, "chunk {chunk}");
         assert_eq!(summary.entries, 3);
     }
@@ -205,14 +206,14 @@ fn output_streams_out_and_memory_follows_the_largest_entry() {
     let (mut out, mut peak, mut written_halfway) = (Vec::new(), 0, 0);
     let chunk = 16 * 1024;
     for (i, part) in input.chunks(chunk).enumerate() {
-        r.push(part, &mut out).unwrap();
+        r.feed(part, false, &mut out).unwrap();
         peak = peak.max(r.buffered());
         if i == input.len() / chunk / 2 {
             written_halfway = out.len();
         }
     }
-    let summary = r.finish(&mut out).unwrap();
-    assert_eq!(summary.entries, 400);
+    r.feed(b"", true, &mut out).unwrap();
+    assert_eq!(r.summary().entries, 400);
     assert!(
         written_halfway > out.len() / 3,
         "output must flow while input does: {written_halfway} of {}",
@@ -331,9 +332,9 @@ fn redact_every_chunking(input: &[u8], options: Options) -> String {
         let mut r = Redactor::new(options, KEY);
         let mut out = Vec::new();
         for part in input.chunks(chunk) {
-            r.push(part, &mut out).unwrap_or_else(|e| panic!("chunk {chunk}: {e}"));
+            r.feed(part, false, &mut out).unwrap_or_else(|e| panic!("chunk {chunk}: {e}"));
         }
-        r.finish(&mut out).unwrap_or_else(|e| panic!("chunk {chunk}: {e}"));
+        r.feed(b"", true, &mut out).unwrap_or_else(|e| panic!("chunk {chunk}: {e}"));
         assert_eq!(String::from_utf8(out).unwrap(), whole, "chunk {chunk}");
     }
     whole
@@ -440,8 +441,7 @@ fn the_analysis_and_the_sanitizer_accept_the_same_deviations() {
         assert_eq!(report.inputs[0].entries, 1, "{code}");
         let mut r = Redactor::new(Options::default(), KEY);
         let mut out = Vec::new();
-        r.push(&input, &mut out).unwrap_or_else(|e| panic!("{code}: the sanitizer refuses: {e}"));
-        r.finish(&mut out).unwrap();
+        r.feed(&input, true, &mut out).unwrap_or_else(|e| panic!("{code}: the sanitizer refuses: {e}"));
         // Valid JSON (strictly: serde_json refuses every deviation above), still one entry.
         let v: serde_json::Value = serde_json::from_slice(&out)
             .unwrap_or_else(|e| panic!("{code}: {e}: {}", String::from_utf8_lossy(&out)));
@@ -524,8 +524,7 @@ fn copies_of_a_replaced_value_get_its_placeholder_wherever_they_are() {
     // One pass alone cannot know a value before it comes: the beacon keeps it.
     let mut single = Redactor::new(Options::default(), KEY);
     let mut once = Vec::new();
-    single.push(&input, &mut once).unwrap();
-    single.finish(&mut once).unwrap();
+    single.feed(&input, true, &mut once).unwrap();
     let once = String::from_utf8(once).unwrap();
     assert!(once.contains(&format!("__utma%3D{utma}%3B")), "{once}");
     assert!(!once.contains(&format!("seen {utma}")), "{once}");
