@@ -12,18 +12,31 @@ use std::borrow::Cow;
 pub struct Url<'a> {
     /// `https`, as written (empty for a relative URL).
     pub scheme: &'a str,
+    /// `user:password` before an `@` in the authority, when there is one.
+    pub userinfo: Option<&'a str>,
     /// `host[:port]` without user information (empty for a relative URL).
     pub authority: &'a str,
     /// The path, without query or fragment (empty when the URL has none).
     pub path: &'a str,
-    /// The query, without `?` or fragment (empty when the URL has none).
-    pub query: &'a str,
+    /// The query, without `?` (None when the URL has no `?`; it may be empty).
+    pub query: Option<&'a str>,
+    /// The fragment, without `#` (None when the URL has no `#`).
+    pub fragment: Option<&'a str>,
 }
 
 impl<'a> Url<'a> {
     pub fn parse(url: &'a str) -> Self {
+        // A scheme is letters, digits, `+`, `-` and `.` (RFC 3986 section 3.1); anything else before `://`
+        // (a path or a query that contains one) is not.
         let (scheme, rest) = match url.split_once("://") {
-            Some((scheme, rest)) if !scheme.contains(['/', '?', '#']) => (scheme, rest),
+            Some((scheme, rest))
+                if !scheme.is_empty()
+                    && scheme
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) =>
+            {
+                (scheme, rest)
+            }
             _ => ("", url),
         };
         let (authority, tail) = if scheme.is_empty() {
@@ -32,10 +45,19 @@ impl<'a> Url<'a> {
             let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
             (&rest[..end], &rest[end..])
         };
-        let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-        let tail = tail.split_once('#').map_or(tail, |(before, _)| before);
-        let (path, query) = tail.split_once('?').unwrap_or((tail, ""));
-        Url { scheme, authority, path, query }
+        let (userinfo, authority) = match authority.rsplit_once('@') {
+            Some((user, host)) => (Some(user), host),
+            None => (None, authority),
+        };
+        let (tail, fragment) = match tail.split_once('#') {
+            Some((before, fragment)) => (before, Some(fragment)),
+            None => (tail, None),
+        };
+        let (path, query) = match tail.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (tail, None),
+        };
+        Url { scheme, userinfo, authority, path, query, fragment }
     }
 
     /// The host without its port: `jira.example.test`, `[2001:db8::1]`.
@@ -107,14 +129,24 @@ mod tests {
     fn parts_of_absolute_and_relative_urls() {
         let u = Url::parse("https://user:pw@Jira.example.test:8443/jira/browse/X-1?a=b&c#frag");
         assert_eq!(
-            (u.scheme, u.authority, u.path, u.query, u.host()),
-            ("https", "Jira.example.test:8443", "/jira/browse/X-1", "a=b&c", "Jira.example.test")
+            (u.scheme, u.userinfo, u.authority, u.path, u.query, u.fragment, u.host()),
+            (
+                "https",
+                Some("user:pw"),
+                "Jira.example.test:8443",
+                "/jira/browse/X-1",
+                Some("a=b&c"),
+                Some("frag"),
+                "Jira.example.test"
+            )
         );
         let rel = Url::parse("/jira/login.jsp?os_destination=%2Fbrowse%2FX-1");
         assert_eq!(
-            (rel.scheme, rel.authority, rel.path, rel.query),
-            ("", "", "/jira/login.jsp", "os_destination=%2Fbrowse%2FX-1")
+            (rel.scheme, rel.authority, rel.path, rel.query, rel.fragment),
+            ("", "", "/jira/login.jsp", Some("os_destination=%2Fbrowse%2FX-1"), None)
         );
+        assert_eq!(Url::parse("https://h/x?").query, Some(""));
+        assert_eq!(Url::parse("/a?b=https://h/c").path, "/a");
         assert_eq!(path_of("https://h/track/rest/x?y=1#z"), "/track/rest/x");
         assert_eq!(path_of("https://h?x"), "");
         assert_eq!(path_of("https://h#x"), "");

@@ -1,6 +1,7 @@
 //! What is secret in one HAR entry and how it is replaced, field by field (domain.md section 3 says which
 //! parts carry the diagnosis; they keep their shape: jvmRoute, xsrf `lin`/`lout`, deletions, attributes).
 
+use crate::url::Url;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::net::IpAddr;
@@ -504,39 +505,11 @@ impl Ctx<'_> {
         if quick && !o.hostnames && !o.ips && !users_matter {
             return None;
         }
-        let (scheme, rest) = match url.split_once("://") {
-            Some((s, r))
-                if !s.is_empty()
-                    && s.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.') =>
-            {
-                (Some(s), r)
-            }
-            _ => (None, url),
-        };
-        let (before_fragment, fragment) = match rest.split_once('#') {
-            Some((b, f)) => (b, Some(f)),
-            None => (rest, None),
-        };
-        let (before_query, query) = match before_fragment.split_once('?') {
-            Some((b, q)) => (b, Some(q)),
-            None => (before_fragment, None),
-        };
-        let (authority, path) = match scheme {
-            Some(_) => match before_query.find('/') {
-                Some(i) => before_query.split_at(i),
-                None => (before_query, ""),
-            },
-            None => ("", before_query),
-        };
+        let Url { scheme, userinfo, authority: host, path, query, fragment } = Url::parse(url);
         let mut out = String::with_capacity(url.len() + 16);
-        if let Some(s) = scheme {
-            out.push_str(s);
+        if !scheme.is_empty() {
+            out.push_str(scheme);
             out.push_str("://");
-            let (userinfo, host) = match authority.rsplit_once('@') {
-                Some((u, h)) => (Some(u), h),
-                None => (None, authority),
-            };
             if let Some(u) = userinfo {
                 if o.tokens {
                     self.summary.tokens += 1;
