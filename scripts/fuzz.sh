@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm run fuzz [SECONDS]`: runs every fuzz target of fuzz/ for SECONDS each (default 60) under libFuzzer, its
+# `npm run fuzz [SECONDS] [TARGET...]`: runs every fuzz target of fuzz/ (or those named) for SECONDS each
+# (default 60) under libFuzzer, its
 # corpus seeded from the fixtures, and prints the executions and crashes of each. Exit 1 when a target crashed:
 # its input is in fuzz/artifacts/TARGET/ (replay: cargo +nightly fuzz run TARGET FILE); once fixed, copy it to
 # fuzz/regressions/TARGET/, which `cargo test --test properties` (in npm test) replays. Targets run one after
@@ -7,12 +8,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-[[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: npm run fuzz [SECONDS]" >&2; exit 2; }
+[[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: npm run fuzz [SECONDS] [TARGET...]" >&2; exit 2; }
+shift || true
 
 bash scripts/bootstrap.sh fuzz
 export PATH="$HOME/.cargo/bin:$PATH"
 
 targets=(scanner redactor log_jira_access log_application log_bitbucket_access log_confluence_access trusted xff monitor)
+if [ $# -gt 0 ]; then targets=("$@"); fi
 node scripts/fuzz-seeds.mjs
 echo "fuzz: building the targets (nightly, with sanitizers)" >&2
 cargo +nightly fuzz build >&2

@@ -270,7 +270,11 @@ pub fn monitor(data: &[u8]) {
             let _ = serde_json::to_string(alerts).unwrap();
         }
         // The same entry as the only one of a HAR: if the analysis reads it (not skipped as unreadable),
-        // the monitor must too.
+        // the monitor must too. Only a line that is one JSON value is one entry: `{..}],"x":[{..}` makes a
+        // HAR of one entry too.
+        if harlens::har::json::normalize(line).is_err() {
+            continue;
+        }
         let mut har = b"{\"log\":{\"entries\":[".to_vec();
         har.extend_from_slice(line);
         har.extend_from_slice(b"]}}");
