@@ -60,16 +60,17 @@ async function register(settings) {
     if (current) await chrome.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
     return;
   }
-  // Every frame, and the about:blank / srcdoc frames rich-text editors type in (they inherit the page's origin).
-  const script = { id: SCRIPT_ID, matches: granted, js: ['drafts.js'], allFrames: true, matchOriginAsFallback: true, runAt: 'document_idle', persistAcrossSessions: true };
+  // The top frame only: it watches the frames of its origin itself, the about:blank / srcdoc frames rich-text
+  // editors type in included (a script injected into a frame would delay the page's load event).
+  const script = { id: SCRIPT_ID, matches: granted, js: ['drafts.js'], allFrames: false, matchOriginAsFallback: false, runAt: 'document_idle', persistAcrossSessions: true };
   const same = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
-  if (current && same(current.matches, granted) && same(current.js, script.js) && current.allFrames && current.matchOriginAsFallback) return;
+  if (current && same(current.matches, granted) && same(current.js, script.js) && !current.allFrames && !current.matchOriginAsFallback) return;
   if (current) await chrome.scripting.updateContentScripts([script]);
   else await chrome.scripting.registerContentScripts([script]);
   const added = granted.filter((s) => !current?.matches.includes(s));
   for (const tab of await chrome.tabs.query({ url: added })) {
     // The script returns at once where it already runs.
-    chrome.scripting.executeScript({ target: { tabId: tab.id, allFrames: true }, files: ['drafts.js'] }).catch(() => {});
+    chrome.scripting.executeScript({ target: { tabId: tab.id, frameIds: [0] }, files: ['drafts.js'] }).catch(() => {});
   }
 }
 
