@@ -60,11 +60,11 @@ async function register(settings) {
     if (current) await chrome.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
     return;
   }
-  // The top frame only: it watches the frames of its origin itself, the about:blank / srcdoc frames rich-text
-  // editors type in included (a script injected into a frame would delay the page's load event).
-  const script = { id: SCRIPT_ID, matches: granted, js: ['drafts.js'], allFrames: false, matchOriginAsFallback: false, runAt: 'document_idle', persistAcrossSessions: true };
+  // The top frame only, from the document's start: it watches the frames of its origin itself, the about:blank
+  // / srcdoc frames rich-text editors type in included (drafts.js says why: the page's load event).
+  const script = { id: SCRIPT_ID, matches: granted, js: ['drafts.js'], allFrames: false, matchOriginAsFallback: false, runAt: 'document_start', persistAcrossSessions: true };
   const same = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
-  if (current && same(current.matches, granted) && same(current.js, script.js) && !current.allFrames && !current.matchOriginAsFallback) return;
+  if (current && same(current.matches, granted) && same(current.js, script.js) && !current.allFrames && !current.matchOriginAsFallback && current.runAt === script.runAt) return;
   if (current) await chrome.scripting.updateContentScripts([script]);
   else await chrome.scripting.registerContentScripts([script]);
   const added = granted.filter((s) => !current?.matches.includes(s));
@@ -174,9 +174,9 @@ async function handDrafts(d) {
   const drafts = (await draftsOf(page)).filter((x) => x.origin === origin);
   if (!drafts.length) return;
   const args = [drafts.map(({ field, text, kind, savedAt }) => ({ field, text, kind, savedAt })), d.url];
-  // In the top frame at its idle time (when drafts.js runs); it reaches its editor frames itself. The
-  // response has arrived but the new document may not have replaced the old one yet: then the injection
-  // fails ("frame removed") or lands in the old document, and is tried again.
+  // In the top frame at its idle time (drafts.js has run since the document started); it reaches its editor
+  // frames itself. The response has arrived but the new document may not have replaced the old one yet: then
+  // the injection fails ("frame removed") or lands in the old document, and is tried again.
   for (let attempt = 0; attempt < 30; attempt++) {
     const [result] = await chrome.scripting.executeScript({ target: { tabId: d.tabId, frameIds: [0] }, func: giveDrafts, args }).catch(() => []);
     if (result?.result === true) return;

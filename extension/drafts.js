@@ -1,8 +1,10 @@
 // harlens in the watched sites' pages (registered at run time for those sites only, drafts-background.js), in
 // the top frame, which watches its frames of the same origin itself: Jira's and Confluence's rich-text editors
-// type inside an about:blank or srcdoc iframe. Not injected into the frames: a content script injected into a
-// frame delays the frame's load event, and with it the page's (scripts/bench-extension.mjs measured a few
-// milliseconds a page), where watching a frame from the top costs nothing until the frame has loaded.
+// type inside an about:blank or srcdoc iframe. It starts with the document (document_start), before the page
+// is parsed: a content script that starts later (document_idle) is run by a task the page's load event waits
+// for, and one injected into a frame delays the frame's load event and with it the page's
+// (scripts/bench-extension.mjs measured each at several milliseconds a page); watching a frame from the top
+// costs nothing until the frame has loaded.
 //   drafts   a copy of what the user types into textareas, text inputs and contenteditable editors, sent to
 //            the background at most once a second per page (and when the field loses focus, the form is
 //            submitted or the page goes away), stored in the extension's own database, never in the page
@@ -182,6 +184,12 @@
     if (doc) watch(doc, framePrefix(f));
   }
 
+  /** Runs `fn` once the document is parsed (this script starts before). */
+  function whenParsed(fn) {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => fn(), { once: true });
+    else fn();
+  }
+
   /** Watches a loaded frame once the page is idle: after its load event, never in its way. */
   function later(f) {
     if (window.requestIdleCallback) requestIdleCallback(() => watchFrame(f), { timeout: 1000 });
@@ -253,6 +261,7 @@
   let banner = null;
 
   function showBanner(m) {
+    if (document.readyState === 'loading') return whenParsed(() => showBanner(m));
     banner?.host.remove();
     const o = overlay(document, 'harlens-banner', { position: 'fixed', css: 'top: 0 !important; left: 0 !important; right: 0 !important;' });
     const draft = !m.drafts
@@ -367,6 +376,10 @@
    */
   function receive(drafts) {
     waiting = drafts;
+    whenParsed(offerAll);
+  }
+
+  function offerAll() {
     offerIn(document, '');
     for (const f of document.querySelectorAll('iframe, frame')) {
       const prefix = framePrefix(f);

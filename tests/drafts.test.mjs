@@ -248,7 +248,7 @@ test('a site that is not watched gets no content script', { timeout: 60_000 }, a
   try {
     await watched.goto(`${ctx.base()}/login.jsp`);
     await other.goto(formsUrl());
-    // Both pages are loaded; the script ran in the watched one (document_idle), and would have in the other.
+    // Both pages are loaded; the script ran in the watched one (document_start), and would have in the other.
     await contentScriptIn(watched);
     await other.waitForLoadState('load');
     assert.deepEqual(await contentScriptFrames(other), []);

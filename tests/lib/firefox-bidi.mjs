@@ -168,7 +168,7 @@ try {
   for (let attempt = 0; attempt < 5 && !draft; attempt++) {
     await send('browsingContext.navigate', { context: siteTab, url: `${site}/form`, wait: 'complete' });
     commentNode = (await send('browsingContext.locateNodes', { context: siteTab, locator: { type: 'css', value: '#comment' } })).nodes[0].sharedId;
-    await new Promise((r) => setTimeout(r, 300)); // the content script starts at document_idle
+    await new Promise((r) => setTimeout(r, 300)); // the content script has started (document_start); the page settles
     await focusComment();
     await keys([...DRAFT]);
     await evaluate(siteTab, `document.getElementById('comment').blur()`);
