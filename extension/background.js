@@ -30,7 +30,7 @@ async function rebuildMonitor() {
   monitor = new Monitor();
   if (settings.trustedProxies) monitor.setTrustedProxies(settings.trustedProxies);
   if (settings.ssoCookie) monitor.setSsoCookie(settings.ssoCookie);
-  monitor.replay((await recentEntries(REPLAY)).map(({ entry }) => entry));
+  monitor.replay((await recentEntries(REPLAY)).map(({ json }) => json));
 }
 
 async function prune() {
@@ -54,11 +54,12 @@ const afterReady = (fn) => (...args) => {
 };
 
 // The monitor runs first: the alert never waits for the disk. Entries finished while a write is under way
-// go to disk together in the next transaction (one per burst, not one per request).
+// go to disk together in the next transaction (one per burst, not one per request). Each entry is turned
+// into JSON once: the monitor reads that text and the store keeps it.
 let writes = Promise.resolve();
 let pending = [];
-function store(site, entry) {
-  pending.push({ site, entry });
+function store(site, entry, json) {
+  pending.push({ site, t: Date.parse(entry.startedDateTime) || Date.now(), json });
   if (pending.length > 1) return; // a write is already queued and will take this one too
   writes = writes
     .then(() => {
@@ -71,7 +72,8 @@ function store(site, entry) {
 const recorder = new Recorder(
   (url) => (settings.recording ? watchedBy(settings.sites, url) : null),
   (site, entry, finishedAt) => {
-    const alerts = monitor.push(entry);
+    const json = JSON.stringify(entry);
+    const alerts = monitor.push(json);
     if (alerts.length) {
       // The page's warning first: the user may be about to press Save.
       warnTabs(alerts, settings).catch((err) => console.error('harlens: in-page warning failed', err));
@@ -79,7 +81,7 @@ const recorder = new Recorder(
     } else {
       noticeBack(entry).catch((err) => console.error('harlens:', err));
     }
-    store(site, entry);
+    store(site, entry, json);
   },
   (d, outcome) => pageDocument(d, outcome, settings),
 );

@@ -10,7 +10,7 @@
 //     was lost, and that it is back once a request shows the user logged in again.
 // It calls into drafts.js with chrome.scripting.executeScript: the functions run in the content script's
 // isolated world (`globalThis.harlens`), never in the page's.
-import { saveDraft, draftsOf, deleteDrafts } from './drafts-store.js';
+import { saveDraft, draftsOf, deleteDrafts, draftPages } from './drafts-store.js';
 import { appName, inApp, isLoginPage, pageKey, watchedBy } from './urls.js';
 
 const SCRIPT_ID = 'harlens-drafts';
@@ -26,6 +26,20 @@ const submits = new Map();
 const lost = new Set();
 
 let registering = Promise.resolve();
+
+/**
+ * The pages that may have drafts: those that had some when the worker started, and every page a draft was
+ * saved for since. Drafts are only ever added here (the popup and the options page only delete), so a page
+ * not in it has none, and a page load need not ask the database (the recorder calls in for every document).
+ */
+let mayHaveDrafts = null;
+function pagesWithDrafts() {
+  mayHaveDrafts ??= draftPages().then(
+    (pages) => new Set(pages),
+    () => null, // unreadable: ask the database every time
+  );
+  return mayHaveDrafts;
+}
 
 /**
  * Registers drafts.js for the watched sites the user granted (none: unregistered), and runs it at once in
@@ -46,16 +60,17 @@ async function register(settings) {
     if (current) await chrome.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
     return;
   }
-  // Every frame, and the about:blank / srcdoc frames rich-text editors type in (they inherit the page's origin).
-  const script = { id: SCRIPT_ID, matches: granted, js: ['drafts.js'], allFrames: true, matchOriginAsFallback: true, runAt: 'document_idle', persistAcrossSessions: true };
+  // The top frame only, from the document's start: it watches the frames of its origin itself, the about:blank
+  // / srcdoc frames rich-text editors type in included (drafts.js says why: the page's load event).
+  const script = { id: SCRIPT_ID, matches: granted, js: ['drafts.js'], allFrames: false, matchOriginAsFallback: false, runAt: 'document_start', persistAcrossSessions: true };
   const same = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
-  if (current && same(current.matches, granted) && same(current.js, script.js) && current.allFrames && current.matchOriginAsFallback) return;
+  if (current && same(current.matches, granted) && same(current.js, script.js) && !current.allFrames && !current.matchOriginAsFallback && current.runAt === script.runAt) return;
   if (current) await chrome.scripting.updateContentScripts([script]);
   else await chrome.scripting.registerContentScripts([script]);
   const added = granted.filter((s) => !current?.matches.includes(s));
   for (const tab of await chrome.tabs.query({ url: added })) {
     // The script returns at once where it already runs.
-    chrome.scripting.executeScript({ target: { tabId: tab.id, allFrames: true }, files: ['drafts.js'] }).catch(() => {});
+    chrome.scripting.executeScript({ target: { tabId: tab.id, frameIds: [0] }, files: ['drafts.js'] }).catch(() => {});
   }
 }
 
@@ -88,7 +103,9 @@ export async function contentMessage(message, sender, settings) {
     case 'draft-save': {
       if (!settings.drafts) return { ok: false, off: true };
       if (!field(message.field) || typeof message.text !== 'string' || message.text.length > MAX_TEXT) return { ok: false };
-      await saveDraft({ origin, page, field: message.field, text: message.text.trim() ? message.text : '', kind: message.kind === 'rich' ? 'rich' : 'text' });
+      const text = message.text.trim() ? message.text : '';
+      (await pagesWithDrafts())?.add(page); // before the write: a page loading meanwhile looks for it
+      await saveDraft({ origin, page, field: message.field, text, kind: message.kind === 'rich' ? 'rich' : 'text' });
       return { ok: true };
     }
     case 'draft-submitted': {
@@ -150,13 +167,16 @@ function giveDrafts(drafts, url) {
 
 async function handDrafts(d) {
   if (isLoginPage(d.url)) return;
+  const page = pageKey(d.url);
+  const pages = await pagesWithDrafts();
+  if (pages && !pages.has(page)) return;
   const origin = new URL(d.url).origin;
-  const drafts = (await draftsOf(pageKey(d.url))).filter((x) => x.origin === origin);
+  const drafts = (await draftsOf(page)).filter((x) => x.origin === origin);
   if (!drafts.length) return;
   const args = [drafts.map(({ field, text, kind, savedAt }) => ({ field, text, kind, savedAt })), d.url];
-  // In the top frame at its idle time (when drafts.js runs); it reaches its editor frames itself. The
-  // response has arrived but the new document may not have replaced the old one yet: then the injection
-  // fails ("frame removed") or lands in the old document, and is tried again.
+  // In the top frame at its idle time (drafts.js has run since the document started); it reaches its editor
+  // frames itself. The response has arrived but the new document may not have replaced the old one yet: then
+  // the injection fails ("frame removed") or lands in the old document, and is tried again.
   for (let attempt = 0; attempt < 30; attempt++) {
     const [result] = await chrome.scripting.executeScript({ target: { tabId: d.tabId, frameIds: [0] }, func: giveDrafts, args }).catch(() => []);
     if (result?.result === true) return;

@@ -59,6 +59,22 @@ export async function draftsOf(page) {
   return (await result(drafts.index('page').getAll(page))).sort((a, b) => a.savedAt - b.savedAt);
 }
 
+/** The pages (see urls.js pageKey) that have drafts, each once. */
+export async function draftPages() {
+  const { drafts } = await store('readonly');
+  const cursor = drafts.index('page').openKeyCursor(null, 'nextunique');
+  const pages = [];
+  await new Promise((resolve, reject) => {
+    cursor.onsuccess = () => {
+      if (!cursor.result) return resolve();
+      pages.push(cursor.result.key);
+      cursor.result.continue();
+    };
+    cursor.onerror = () => reject(cursor.error);
+  });
+  return pages;
+}
+
 /** Every draft, newest first. */
 export async function allDrafts() {
   const { drafts } = await store('readonly');

@@ -1,5 +1,10 @@
 // harlens in the watched sites' pages (registered at run time for those sites only, drafts-background.js), in
-// every frame: Jira's and Confluence's rich-text editors type inside an about:blank or srcdoc iframe.
+// the top frame, which watches its frames of the same origin itself: Jira's and Confluence's rich-text editors
+// type inside an about:blank or srcdoc iframe. It starts with the document (document_start), before the page
+// is parsed: a content script that starts later (document_idle) is run by a task the page's load event waits
+// for, and one injected into a frame delays the frame's load event and with it the page's
+// (scripts/bench-extension.mjs measured each at several milliseconds a page); watching a frame from the top
+// costs nothing until the frame has loaded.
 //   drafts   a copy of what the user types into textareas, text inputs and contenteditable editors, sent to
 //            the background at most once a second per page (and when the field loses focus, the form is
 //            submitted or the page goes away), stored in the extension's own database, never in the page
@@ -14,30 +19,27 @@
 // and scripts cannot reach into it or read a draft from it.
 //
 // Cheap on page load (npm run bench measures it): a classic script (content scripts cannot be modules) that
-// only adds a few listeners to the document. It touches no extension API until the user types: the background
-// calls in (chrome.scripting.executeScript into this isolated world, `globalThis.harlens`) to show the banner
-// and, on a page that has drafts, to hand them to the top frame, which offers them in its own document and
-// in its same-origin editor frames.
+// only adds a few listeners to the document, and to each same-origin frame's once it has loaded and the page
+// is idle (or at once when the focus moves into it). It touches no extension API until the user types: the
+// background calls in (chrome.scripting.executeScript into this isolated world, `globalThis.harlens`) to
+// show the banner and, on a page that has drafts, to hand them over, which offers them in its own document
+// and in its same-origin editor frames.
 (() => {
   if (globalThis.harlens) return; // run again in a tab that has it (a newly watched site)
+  if (window !== window.top) return; // the top frame watches its frames (a script injected into one anyway)
 
   const WRITE_EVERY_MS = 1000;
   const MAX_TEXT = 1_000_000;
-  const TOP = window === window.top;
   const TEXT_INPUTS = new Set(['text', 'email', 'url', 'tel']);
   const SECRET_AUTOCOMPLETE = /\b(one-time-code|cc-[a-z-]+|current-password|new-password)\b/i;
   const SECRET_NAME = /pass(word|wd|phrase|code)?\b|passw|pwd|secret|token|otp|cvv|cvc|\bpin\b|card.?number|ssn/i;
   const MARKED_SENSITIVE = '[data-sensitive]:not([data-sensitive="false"]), [data-private], [data-hj-suppress], [data-sentry-mask], .sentry-mask, .fs-exclude, .rr-mask, [data-harlens="off"]';
 
-  /** The name of a frame element as its parent sees it and as the frame sees itself. */
+  /** The name of a frame element as its parent sees it. */
   const frameName = (f) => (f.id ? `#${f.id}` : f.name ? `[name=${f.name}]` : f.localName);
-
-  /** Prefix of this frame's field keys: '' in the top frame, `#editor-iframe > ` in a child. */
-  const FRAME = (() => {
-    if (TOP) return '';
-    const f = window.frameElement; // null across origins
-    return `${f ? frameName(f) : location.origin + location.pathname} > `;
-  })();
+  /** Prefix of a frame's field keys: `#editor-iframe > ` (the top document's fields have none). */
+  const framePrefix = (f) => `${frameName(f)} > `;
+  const isFrame = (node) => node?.localName === 'iframe' || node?.localName === 'frame';
 
   let enabled = true; // until the background says drafts are off
   const send = (message) => chrome.runtime.sendMessage(message).catch(() => null); // extension reloaded: nothing to do
@@ -81,7 +83,7 @@
    * A field's key within the page, stable across visits: its id, its name (in its form), or its place; behind
    * its frame's prefix (this frame's, or that of an editor frame the top frame looks into).
    */
-  function keyOf(el, frame = FRAME) {
+  function keyOf(el, frame) {
     if (el.id) return `${frame}#${el.id}`;
     if (el === el.ownerDocument.body) return `${frame}body`;
     const name = el.getAttribute('name');
@@ -92,55 +94,107 @@
 
   // ---- keeping drafts ------------------------------------------------------------------------------------
 
-  const dirty = new Set();
+  /** Fields typed into since the last write, with their frame's key prefix. */
+  const dirty = new Map();
   let timer = 0;
 
   function flush() {
     clearTimeout(timer);
     timer = 0;
-    for (const el of dirty) {
+    for (const [el, frame] of dirty) {
       const text = textOf(el);
       if (text.length > MAX_TEXT) continue;
-      send({ type: 'draft-save', field: keyOf(el), text, kind: isRich(el) ? 'rich' : 'text' }).then((answer) => {
+      send({ type: 'draft-save', field: keyOf(el, frame), text, kind: isRich(el) ? 'rich' : 'text' }).then((answer) => {
         if (answer?.off) enabled = false; // drafts are off in the options: stop sending
       });
     }
     dirty.clear();
   }
 
-  document.addEventListener(
-    'input',
-    (e) => {
-      if (!enabled) return;
-      const el = fieldOf(e.target);
-      if (!el || sensitive(el)) return;
-      dirty.add(el);
-      timer ||= setTimeout(flush, WRITE_EVERY_MS);
-    },
-    true,
-  );
   const flushNow = () => dirty.size && flush();
-  document.addEventListener('focusout', flushNow, true);
-  window.addEventListener('blur', flushNow); // an editor frame losing the focus to the page's Save button
-  window.addEventListener('pagehide', flushNow);
 
-  // A submitted form: its fields' drafts (and those of the editor frames inside it) are deleted by the
-  // background once the page it leads to loads without an error or a login page.
-  document.addEventListener(
-    'submit',
-    (e) => {
-      const form = e.target;
-      flushNow();
-      const fields = [];
-      for (const node of form.querySelectorAll('textarea, input, [contenteditable]')) {
-        const el = fieldOf(node);
-        if (el && !sensitive(el)) fields.push(keyOf(el));
-      }
-      for (const f of form.querySelectorAll('iframe, frame')) fields.push(`${FRAME}${frameName(f)} > `);
-      if (fields.length) send({ type: 'draft-submitted', fields });
-    },
-    true,
-  );
+  // ---- the documents watched: the top one, and its frames of the same origin ------------------------------
+
+  /** Per document, its listeners: the same functions every time, so that adding them again changes nothing. */
+  const listeners = new WeakMap();
+
+  /**
+   * Keeps the drafts typed into `doc` (whose fields' keys start with `frame`), offers its fields their
+   * drafts, and watches its frames. Again for the same document: listeners a `document.open()` erased are back.
+   */
+  function watch(doc, frame) {
+    let on = listeners.get(doc);
+    if (!on) {
+      on = {
+        input(e) {
+          if (!enabled) return;
+          const el = fieldOf(e.target);
+          if (!el || sensitive(el)) return;
+          dirty.set(el, frame);
+          timer ||= setTimeout(flush, WRITE_EVERY_MS);
+        },
+        // A submitted form: its fields' drafts (and those of the editor frames inside it) are deleted by the
+        // background once the page it leads to loads without an error or a login page.
+        submit(e) {
+          const form = e.target;
+          flushNow();
+          const fields = [];
+          for (const node of form.querySelectorAll('textarea, input, [contenteditable]')) {
+            const el = fieldOf(node);
+            if (el && !sensitive(el)) fields.push(keyOf(el, frame));
+          }
+          for (const f of form.querySelectorAll('iframe, frame')) fields.push(`${frame}${framePrefix(f)}`);
+          if (fields.length) send({ type: 'draft-submitted', fields });
+        },
+        focusin: (e) => waiting.length && offerIn(doc, frame, e.target),
+        // A frame of this document loaded (load events do not bubble, but pass the document capturing).
+        load: (e) => isFrame(e.target) && later(e.target),
+        // The focus left this document: for the page's Save button (flush), or for one of its frames,
+        // watched from now on if it was not yet (the user is about to type there).
+        blur() {
+          flushNow();
+          if (isFrame(doc.activeElement)) watchFrame(doc.activeElement);
+        },
+      };
+      listeners.set(doc, on);
+    }
+    doc.addEventListener('input', on.input, true);
+    doc.addEventListener('submit', on.submit, true);
+    doc.addEventListener('focusin', on.focusin, true);
+    doc.addEventListener('focusout', flushNow, true);
+    doc.addEventListener('load', on.load, true);
+    const win = doc.defaultView;
+    win?.addEventListener('blur', on.blur);
+    win?.addEventListener('pagehide', flushNow);
+    for (const f of doc.querySelectorAll('iframe, frame')) if (frameDocument(f)?.readyState === 'complete') later(f);
+    if (isFrame(doc.activeElement)) watchFrame(doc.activeElement); // the focus is in a frame already
+  }
+
+  /** A frame's document, or null when it is of another origin (its fields are not kept). */
+  function frameDocument(f) {
+    try {
+      return f.contentDocument;
+    } catch {
+      return null;
+    }
+  }
+
+  function watchFrame(f) {
+    const doc = frameDocument(f);
+    if (doc) watch(doc, framePrefix(f));
+  }
+
+  /** Runs `fn` once the document is parsed (this script starts before). */
+  function whenParsed(fn) {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => fn(), { once: true });
+    else fn();
+  }
+
+  /** Watches a loaded frame once the page is idle: after its load event, never in its way. */
+  function later(f) {
+    if (window.requestIdleCallback) requestIdleCallback(() => watchFrame(f), { timeout: 1000 });
+    else setTimeout(() => watchFrame(f), 0);
+  }
 
   // ---- the UI: closed shadow roots, inline host styles, text only ----------------------------------------
 
@@ -207,6 +261,7 @@
   let banner = null;
 
   function showBanner(m) {
+    if (document.readyState === 'loading') return whenParsed(() => showBanner(m));
     banner?.host.remove();
     const o = overlay(document, 'harlens-banner', { position: 'fixed', css: 'top: 0 !important; left: 0 !important; right: 0 !important;' });
     const draft = !m.drafts
@@ -321,30 +376,30 @@
    */
   function receive(drafts) {
     waiting = drafts;
-    offerIn(document, FRAME);
+    whenParsed(offerAll);
+  }
+
+  function offerAll() {
+    offerIn(document, '');
     for (const f of document.querySelectorAll('iframe, frame')) {
-      const prefix = `${FRAME}${frameName(f)} > `;
+      const prefix = framePrefix(f);
       if (!waiting.some((d) => d.field.startsWith(prefix))) continue;
       const inFrame = () => {
-        const doc = f.contentDocument; // null across origins: such frames keep no drafts
+        const doc = frameDocument(f); // null across origins: such frames keep no drafts
         if (!doc?.body) return;
+        watch(doc, prefix);
         offerIn(doc, prefix);
-        doc.addEventListener('focusin', (e) => waiting.length && offerIn(doc, prefix, e.target), true);
       };
-      if (f.contentDocument?.readyState === 'complete') inFrame();
+      if (frameDocument(f)?.readyState === 'complete') inFrame();
       else f.addEventListener('load', inFrame, { once: true });
     }
   }
 
-  document.addEventListener('focusin', (e) => waiting.length && offerIn(document, FRAME, e.target), true);
+  watch(document, '');
 
   // What the background calls (chrome.scripting.executeScript runs in this isolated world, not the page's).
-  globalThis.harlens = {
-    banner: (m) => TOP && showBanner(m),
-    back: (m) => TOP && showBack(m),
-    drafts: (d) => TOP && receive(d),
-  };
-  if (TOP && globalThis.harlensPending) {
+  globalThis.harlens = { banner: showBanner, back: showBack, drafts: receive };
+  if (globalThis.harlensPending) {
     // Drafts the background handed over before this script ran.
     receive(globalThis.harlensPending);
     delete globalThis.harlensPending;

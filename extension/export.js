@@ -21,7 +21,7 @@ export async function recordingHar() {
   const empty = JSON.stringify({ log });
   if (!empty.endsWith('"entries":[]}}')) throw new Error('internal: the HAR head must end with its entries');
   const head = `${empty.slice(0, -'[]}}'.length)}[\n`;
-  const body = entries.map(({ entry }) => JSON.stringify(entry)).join(',\n');
+  const body = entries.map(({ json }) => json).join(',\n');
   return { text: `${head}${body}\n]}}\n`, entries: entries.length, dropped };
 }
 

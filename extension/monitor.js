@@ -35,19 +35,19 @@ export class Monitor {
     if (this.ssoCookie) this.setSsoCookie(this.ssoCookie);
   }
 
-  /** Rebuilds the history from stored entries (oldest first); their losses were announced already. */
-  replay(entries) {
+  /** Rebuilds the history from stored entries' JSON texts (oldest first); their losses were announced already. */
+  replay(texts) {
     this.live.beginReplay();
     try {
-      for (const entry of entries) this.live.push(JSON.stringify(entry));
+      for (const text of texts) this.live.push(text);
     } finally {
       this.live.endReplay();
     }
   }
 
-  /** Feeds one entry; returns its alerts (usually none). */
-  push(entry) {
-    return JSON.parse(this.live.push(JSON.stringify(entry)));
+  /** Feeds one entry, as its JSON text (the text that is stored); returns its alerts (usually none). */
+  push(text) {
+    return JSON.parse(this.live.push(text));
   }
 }
 

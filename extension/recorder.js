@@ -58,9 +58,8 @@ function responseCookies(headers) {
 }
 
 // Credentials are never stored, not even in the raw recording: the diagnosis reads none of them, and a
-// recording (or a raw export) must not hand anyone the user's password. Replaced as each entry is recorded:
-/** form fields and JSON members of posted bodies whose names look like credentials (`os_password`, `token`), */
-const CREDENTIAL_FIELD = /pass|pwd|secret|token|otp|credential|api[-_]?key/i;
+// recording (or a raw export) must not hand anyone the user's password. Request bodies are never recorded
+// (see `listen`), so what remains is replaced as each entry is recorded:
 /** query parameters that carry a password (Jira accepts `os_password` in the URL), */
 const PASSWORD_PARAM = /pass|pwd|secret/i;
 /** and the credentials of `Authorization` and `Proxy-Authorization` (the scheme stays). */
@@ -71,14 +70,14 @@ function redactHeaders(headers) {
   return headers.map(({ name, value }) => (AUTHORIZATION.test(name) ? { name, value: value.replace(/^(\S+\s+)?.*$/s, (_, scheme = '') => `${scheme}${REDACTED}`) } : { name, value }));
 }
 
-/** The URL with password parameters' values replaced (unchanged when it has none). */
-function redactUrl(url) {
-  if (!url.includes('?')) return url;
+/** The URL with password parameters' values replaced, and its query; one parse, none without a query. */
+function urlAndQuery(url) {
+  if (!url.includes('?')) return { url, queryString: [] };
   let u;
   try {
     u = new URL(url);
   } catch {
-    return url;
+    return { url, queryString: [] };
   }
   let changed = false;
   for (const [k] of [...u.searchParams]) {
@@ -87,58 +86,7 @@ function redactUrl(url) {
       changed = true;
     }
   }
-  return changed ? u.href : url;
-}
-
-function redactJson(value) {
-  if (Array.isArray(value)) return value.map(redactJson);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, CREDENTIAL_FIELD.test(k) && (typeof v === 'string' || typeof v === 'number') ? REDACTED : redactJson(v)]));
-  }
-  return value;
-}
-
-function formPostData(mimeType, params) {
-  const safe = params.map(({ name, value }) => ({ name, value: CREDENTIAL_FIELD.test(name) ? REDACTED : value }));
-  return { mimeType, params: safe, text: new URLSearchParams(safe.map((p) => [p.name, p.value])).toString() };
-}
-
-/** A raw body, its credentials replaced when it is a form or JSON (other bodies are kept as they are). */
-function redactRaw(mimeType, text) {
-  if (/application\/x-www-form-urlencoded/i.test(mimeType)) {
-    return formPostData(mimeType, [...new URLSearchParams(text)].map(([name, value]) => ({ name, value })));
-  }
-  if (/json/i.test(mimeType) || /^\s*[[{]/.test(text)) {
-    try {
-      return { mimeType, text: JSON.stringify(redactJson(JSON.parse(text))) };
-    } catch {
-      // not JSON after all: kept as sent
-    }
-  }
-  return { mimeType, text };
-}
-
-function queryString(url) {
-  try {
-    return [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
-  } catch {
-    return [];
-  }
-}
-
-function postData(body, headers) {
-  if (!body) return undefined;
-  const mimeType = header(headers, 'content-type') ?? '';
-  if (body.formData) {
-    const params = Object.entries(body.formData).flatMap(([name, values]) => values.map((value) => ({ name, value })));
-    return formPostData(mimeType || 'application/x-www-form-urlencoded', params);
-  }
-  if (body.raw) {
-    const decoder = new TextDecoder('utf-8', { fatal: false });
-    const text = body.raw.map((part) => (part.bytes ? decoder.decode(part.bytes, { stream: true }) : '')).join('') + decoder.decode();
-    return redactRaw(mimeType, text);
-  }
-  return undefined;
+  return { url: changed ? u.href : url, queryString: [...u.searchParams].map(([name, value]) => ({ name, value })) };
 }
 
 function statusParts(statusLine, statusCode) {
@@ -147,8 +95,24 @@ function statusParts(statusLine, statusCode) {
   return { httpVersion: m ? m[1] : 'HTTP/1.1', statusText: m ? m[2] : '', status: statusCode ?? 0 };
 }
 
-/** The kinds of request that carry bodies worth keeping: form posts (documents, frames) and API calls. */
-const BODY_TYPES = ['main_frame', 'sub_frame', 'xmlhttprequest', 'other'];
+/**
+ * Static resources, by the browser's request type: style sheets, scripts, fonts, media. The diagnosis reads
+ * their responses (who answered, when, Set-Cookie: replayed from caches, they count as activity) but nothing
+ * of their requests, so their request headers are not listened to: one event less for each of the many a
+ * page loads on a cold cache. Images are not among them: avatars and thumbnails pass the applications'
+ * login filters, and the first response that shows a session lost may be one, with its Cookie header read.
+ */
+const STATIC_TYPES = ['stylesheet', 'script', 'font', 'media'];
+
+/**
+ * The request types to listen to in full, for the browser's `webRequest.ResourceType` (every type but the
+ * static ones), or undefined when the browser does not list its types (then every type is listened to in
+ * full: a filter naming a type the browser does not know is an error).
+ */
+function fullTypes(webRequest) {
+  const known = Object.values(webRequest.ResourceType ?? {});
+  return known.length ? known.filter((t) => !STATIC_TYPES.includes(t)) : undefined;
+}
 
 const ms = (x) => Math.max(0, Math.round(x * 1000) / 1000);
 
@@ -170,16 +134,21 @@ export class Recorder {
   /**
    * Registers the listeners; call synchronously at the service worker's top level (events wake it).
    *
-   * As few as the HAR needs, because every event of every request costs page-load time (measured by
-   * scripts/bench-extension.mjs): no onHeadersReceived (onCompleted carries the same status and headers; the
-   * whole wait goes into `wait`), and request bodies only for the requests that post forms and API calls.
+   * As few as the diagnosis needs, because every event of every request costs page-load time (measured by
+   * scripts/bench-extension.mjs): the request's headers as sent (onSendHeaders) and its response
+   * (onCompleted, or the redirect or the error that ends it). Left out:
+   *   - request bodies: onBeforeRequest, the only event that has them, runs before the browser may start the
+   *     request (on every document's and API call's way), and the diagnosis reads no body. So no form field,
+   *     comment or password a user posts is ever in the recording;
+   *   - onHeadersReceived: onCompleted carries the same status and headers (the whole wait is `wait`);
+   *   - the request headers of static resources (STATIC_TYPES): their entries start when they complete.
    */
   listen(webRequest, wrap = (fn) => fn) {
     const filter = { urls: ['http://*/*', 'https://*/*'] };
+    const types = fullTypes(webRequest);
     const reqExtra = extraHeaders(webRequest.OnSendHeadersOptions);
     const resExtra = extraHeaders(webRequest.OnHeadersReceivedOptions);
-    webRequest.onBeforeRequest.addListener(wrap((d) => this.begin(d)), { ...filter, types: BODY_TYPES }, ['requestBody']);
-    webRequest.onSendHeaders.addListener(wrap((d) => this.sendHeaders(d)), filter, ['requestHeaders', ...reqExtra]);
+    webRequest.onSendHeaders.addListener(wrap((d) => this.sendHeaders(d)), { ...filter, ...(types && { types }) }, ['requestHeaders', ...reqExtra]);
     webRequest.onBeforeRedirect.addListener(wrap((d) => this.redirect(d)), filter, ['responseHeaders', ...resExtra]);
     webRequest.onCompleted.addListener(wrap((d) => this.completed(d)), filter, ['responseHeaders', ...resExtra]);
     webRequest.onErrorOccurred.addListener(wrap((d) => this.error(d)), filter);
@@ -193,21 +162,14 @@ export class Recorder {
     if (d.initiator?.startsWith('chrome-extension:') || d.originUrl?.startsWith('moz-extension:')) return null;
     const site = this.watch(d.url);
     if (!site) return null;
-    const r = { site, url: d.url, method: d.method, type: d.type, start: d.timeStamp, body: null, requestHeaders: [], sent: d.timeStamp };
+    const r = { site, url: d.url, method: d.method, type: d.type, start: d.timeStamp, requestHeaders: [] };
     this.inflight.set(d.requestId, r);
     return r;
   }
 
-  begin(d) {
-    const r = this.record(d);
-    if (r) r.body = d.requestBody;
-  }
-
   sendHeaders(d) {
     const r = this.record(d);
-    if (!r) return;
-    r.requestHeaders = d.requestHeaders ?? [];
-    r.sent = d.timeStamp;
+    if (r) r.requestHeaders = d.requestHeaders ?? [];
   }
 
   redirect(d) {
@@ -232,28 +194,21 @@ export class Recorder {
     const end = d.timeStamp;
     const responseHeaders = splitHeaders(d.responseHeaders);
     const requestHeaders = redactHeaders(splitHeaders(r.requestHeaders));
-    const url = redactUrl(r.url);
+    const { url, queryString } = urlAndQuery(r.url);
     const { httpVersion, statusText, status } = error ? { httpVersion: '', statusText: '', status: 0 } : statusParts(d.statusLine, d.statusCode);
-    const timings = {
-      blocked: ms(r.sent - r.start),
-      dns: -1,
-      connect: -1,
-      ssl: -1,
-      send: 0,
-      wait: ms(end - r.sent),
-      receive: 0,
-    };
+    // From the request's headers (or, for a static resource, its completion) to its end: all of it `wait`.
+    const timings = { blocked: -1, dns: -1, connect: -1, ssl: -1, send: 0, wait: ms(end - r.start), receive: 0 };
     const length = Number(header(responseHeaders, 'content-length'));
     const entry = {
       startedDateTime: new Date(r.start).toISOString(),
-      time: ms(timings.blocked + timings.wait + timings.receive),
+      time: timings.wait,
       request: {
         method: r.method,
         url,
         httpVersion: httpVersion || 'HTTP/1.1',
         cookies: requestCookies(requestHeaders),
         headers: requestHeaders,
-        queryString: queryString(url),
+        queryString,
         headersSize: -1,
         bodySize: -1,
       },
@@ -272,8 +227,6 @@ export class Recorder {
       timings,
       _resourceType: r.type,
     };
-    const post = postData(r.body, requestHeaders);
-    if (post) entry.request.postData = post;
     if (d.ip) entry.serverIPAddress = d.ip;
     if (d.fromCache) entry._fromCache = 'disk';
     if (error) entry._error = error;

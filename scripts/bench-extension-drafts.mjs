@@ -95,7 +95,7 @@ async function loadCost(ext, runs) {
         await traced(page, async () => {
           await page.goto(url, { waitUntil: 'load' });
           await page.evaluate(() => window.AJS.ready);
-          await page.waitForTimeout(150); // drafts.js runs at document_idle, and a page with drafts gets them then
+          await page.waitForTimeout(150); // a page with drafts is handed them at its idle time
         })
       ).ms;
     await load(); // warm-up

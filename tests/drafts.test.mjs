@@ -248,7 +248,7 @@ test('a site that is not watched gets no content script', { timeout: 60_000 }, a
   try {
     await watched.goto(`${ctx.base()}/login.jsp`);
     await other.goto(formsUrl());
-    // Both pages are loaded; the script ran in the watched one (document_idle), and would have in the other.
+    // Both pages are loaded; the script ran in the watched one (document_start), and would have in the other.
     await contentScriptIn(watched);
     await other.waitForLoadState('load');
     assert.deepEqual(await contentScriptFrames(other), []);
@@ -263,6 +263,49 @@ test('a site that is not watched gets no content script', { timeout: 60_000 }, a
     await world.close();
   }
 });
+
+test('drafts.js runs in the top frame only and keeps what is typed into a same-origin editor frame added after the page loaded, not into a frame of another origin', { timeout: 60_000 }, async () => {
+  await watch(ui, ['*://forms.example.test/*']);
+  const page = await ext.context.newPage();
+  try {
+    await page.goto(formsUrl());
+    await contentScriptIn(page);
+    // An editor created when the user starts a comment (as Jira's is), and a frame of another origin.
+    await page.evaluate((other) => {
+      const editor = document.createElement('iframe');
+      editor.id = 'late';
+      editor.srcdoc = '<body contenteditable></body>';
+      const foreign = document.createElement('iframe');
+      foreign.id = 'foreign';
+      foreign.src = other;
+      document.body.append(editor, foreign);
+    }, formsUrl().replace('forms.example.test', 'other.example.test'));
+    await page.frameLocator('#late').locator('body').click();
+    await page.keyboard.type('Typed into a late editor');
+    await page.frameLocator('#foreign').locator('#notes').click();
+    await page.keyboard.type('Typed into another origin');
+    await page.click('#plain'); // the editor frames lose the focus: what they had is written
+    const kept = await until('the editor draft', async () => (await drafts(ui)).find((d) => d.field === '#late > body'));
+    assert.equal(kept.text, 'Typed into a late editor');
+    assert.equal(kept.kind, 'rich');
+    assert.equal(kept.page, formsUrl());
+    await new Promise((r) => setTimeout(r, 1500)); // a write that should not happen would have happened by now
+    assert.deepEqual((await drafts(ui)).map((d) => d.field), ['#late > body']);
+    assert.deepEqual(await contentScriptFrames(page), [await mainFrameId(page)], 'drafts.js runs in the top frame only');
+  } finally {
+    await page.close();
+  }
+});
+
+/** The DevTools protocol's id of a page's top frame. */
+async function mainFrameId(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    return (await cdp.send('Page.getFrameTree')).frameTree.frame.id;
+  } finally {
+    await cdp.detach();
+  }
+}
 
 test('the banner shows its text as text: markup in an alert stays characters', { timeout: 60_000 }, async () => {
   await watch(ui, ['*://forms.example.test/*']);

@@ -331,6 +331,9 @@ test('the options page adds a site through its permission request, and a stopped
 });
 
 // Issue 13, part 11: the recording never keeps credentials, and its age bound holds while nothing is recorded.
+// Request bodies are never recorded (issue 15: the diagnosis reads none, and listening for them delays every
+// request), so no posted password or token can reach it; a password in a URL and Authorization values are
+// replaced as each entry is recorded.
 test('login passwords and Authorization values never reach the recording', { timeout: 90_000 }, async () => {
   await watch(['*://jira.example.test/*']);
   const basic = Buffer.from(`v3ry8:${USERS.v3ry8}`).toString('base64');
@@ -347,15 +350,14 @@ test('login passwords and Authorization values never reach the recording', { tim
   assert.ok(!raw.includes(basic) && !raw.includes('abc123secret'), 'no credential is in the recording');
   const entries = JSON.parse(raw).log.entries;
   const login = entries.find((e) => e.request.method === 'POST' && /\/login\.jsp$/.test(e.request.url));
-  const param = (name) => login.request.postData.params.find((p) => p.name === name)?.value;
-  assert.equal(param('os_password'), 'redacted');
-  assert.equal(param('os_username'), 'v3ry8', 'what is not a credential stays');
-  assert.match(login.request.postData.text, /os_password=redacted/);
+  assert.ok(login, 'the login POST is recorded');
+  assert.equal(login.request.postData, undefined, 'its form is not');
   const issue = entries.find((e) => e.request.url.endsWith('/rest/api/2/issue/APS-3982'));
   assert.equal(issue.request.headers.find((h) => h.name.toLowerCase() === 'authorization').value, 'Basic redacted');
   const session = entries.find((e) => e.request.url.includes('/rest/auth/1/session'));
-  assert.deepEqual(JSON.parse(session.request.postData.text), { username: 'v3ry8', password: 'redacted', nested: { token: 'redacted' } });
+  assert.equal(session.request.postData, undefined);
   assert.deepEqual(session.request.queryString, [{ name: 'os_password', value: 'redacted' }]);
+  assert.match(session.request.url, /\?os_password=redacted$/);
 });
 
 test('the age bound holds while the recorder is stopped (an alarm, not the next write, enforces it)', { timeout: 90_000 }, async () => {

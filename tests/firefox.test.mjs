@@ -13,13 +13,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'crate/Cargo.toml'), 'utf8'))[1];
 
-test('the packaged Firefox build installs in firefox-esr, asks for the watched site, records it, and keeps and restores a draft', { skip: !existsSync(FIREFOX) && `no ${FIREFOX}`, timeout: 80_000 }, () => {
+test('the packaged Firefox build installs in firefox-esr, asks for the watched site, records it, keeps and restores a draft, and keeps one typed into an editor frame', { skip: !existsSync(FIREFOX) && `no ${FIREFOX}`, timeout: 80_000 }, () => {
   // `npm run package` minus the WASM build (www/pkg must exist, as for every extension test).
   execFileSync(process.execPath, [join(root, 'scripts/package-extension.mjs'), '--zip'], { stdio: 'inherit' });
   const zip = join(root, `extension/dist/harlens-firefox-${version}.zip`);
   const flags = typeof WebSocket === 'undefined' ? ['--experimental-websocket'] : [];
   const out = execFileSync(process.execPath, [...flags, join(root, 'tests/lib/firefox-bidi.mjs'), zip], { encoding: 'utf8', timeout: 70_000 });
-  const { installed, manifest, grantedBefore, prompt, listed, sites, grantedAfter, site, entries, draft, offered, restored } = JSON.parse(out.trim().split('\n').at(-1));
+  const { installed, manifest, grantedBefore, prompt, listed, sites, grantedAfter, site, entries, draft, offered, restored, edited } = JSON.parse(out.trim().split('\n').at(-1));
   assert.equal(installed.extension, 'harlens@harlens.invalid');
   // The shipped manifest as Firefox read it (absent keys normalized to [] and null): sites only as optional
   // hosts, nothing web-accessible (both of which the old test build added).
@@ -48,4 +48,6 @@ test('the packaged Firefox build installs in firefox-esr, asks for the watched s
   assert.deepEqual(draft && { page: draft.page, field: draft.field, text: draft.text, kind: draft.kind }, { page: `${site}/form`, field: '#comment', text: 'Kept by Firefox', kind: 'text' });
   assert.equal(offered, 'yes');
   assert.equal(restored, 'Kept by Firefox');
+  // Typed into the page's editor frame, which drafts.js watches from the top frame.
+  assert.deepEqual(edited && { page: edited.page, field: edited.field, kind: edited.kind }, { page: `${site}/form`, field: '#editor > body', kind: 'rich' });
 });

@@ -97,7 +97,7 @@ export async function contentScriptFrames(page) {
   }
 }
 
-/** Waits until drafts.js runs in `page` (it starts at document_idle). */
+/** Waits until drafts.js runs in `page` (it starts with the document). */
 export async function contentScriptIn(page) {
   await until('the content script', async () => (await contentScriptFrames(page)).length > 0);
 }

@@ -2,7 +2,7 @@
 // patched Firefox) through what a user does with the packaged Firefox build: installs the zip that
 // `npm run package` writes, opens the options page, types the watched site and clicks "Add site", answers
 // Firefox's permission prompt with "Allow", browses the site in another tab, types a comment there (a draft),
-// comes back and restores it, and prints what the extension recorded and kept, with what each step showed, as
+// comes back and restores it, types into the page's editor frame, and prints what the extension recorded and kept, with what each step showed, as
 // JSON on stdout. Run by tests/firefox.test.mjs in a child
 // process: Node 20 has WebSocket only behind --experimental-websocket.
 //
@@ -23,8 +23,9 @@ const server = http.createServer((req, res) => {
   // Two cookies in one response: Firefox hands them to webRequest joined by "\n".
   res.setHeader('Set-Cookie', ['JSESSIONID=1A2B3C4D5E6F; Path=/; HttpOnly', 'seraph.rememberme.cookie=xyz%3A123; Path=/']);
   res.setHeader('Content-Type', 'text/html');
-  // /form: a comment box, where the extension keeps a draft and offers it back.
-  res.end(req.url === '/form' ? '<!doctype html><title>form</title><link rel="icon" href="data:,"><textarea id="comment"></textarea>' : '<!doctype html><title>site</title><link rel="icon" href="data:,">');
+  // /form: a comment box, where the extension keeps a draft and offers it back, and a rich-text editor in a
+  // srcdoc frame (drafts.js runs in the top frame and watches it from there).
+  res.end(req.url === '/form' ? '<!doctype html><title>form</title><link rel="icon" href="data:,"><textarea id="comment"></textarea><iframe id="editor" srcdoc="<body contenteditable></body>"></iframe>' : '<!doctype html><title>site</title><link rel="icon" href="data:,">');
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const site = `http://127.0.0.1:${server.address().port}`;
@@ -167,7 +168,7 @@ try {
   for (let attempt = 0; attempt < 5 && !draft; attempt++) {
     await send('browsingContext.navigate', { context: siteTab, url: `${site}/form`, wait: 'complete' });
     commentNode = (await send('browsingContext.locateNodes', { context: siteTab, locator: { type: 'css', value: '#comment' } })).nodes[0].sharedId;
-    await new Promise((r) => setTimeout(r, 300)); // the content script starts at document_idle
+    await new Promise((r) => setTimeout(r, 300)); // the content script has started (document_start); the page settles
     await focusComment();
     await keys([...DRAFT]);
     await evaluate(siteTab, `document.getElementById('comment').blur()`);
@@ -179,7 +180,16 @@ try {
   await focusComment();
   await keys(['\uE004', '\uE007']); // Tab, Enter
   const restored = await until('the restored text', () => evaluate(siteTab, `document.getElementById('comment').value || null`), 5000).catch(() => '');
-  process.stdout.write(`${JSON.stringify({ installed, manifest, grantedBefore, prompt, listed, sites, grantedAfter, site, entries, draft, offered, restored })}\n`);
+  // The editor frame: the focus moves into it, typed keys go there, and the focus leaves it.
+  const EDITED = 'Kept from the editor frame';
+  const { contexts } = await send('browsingContext.getTree', { root: siteTab });
+  const editor = contexts[0].children[0].context;
+  await evaluate(editor, `document.body.focus()`);
+  await keys([...EDITED]);
+  await evaluate(siteTab, `document.getElementById('comment').focus()`);
+  // (Firefox's contenteditable body may start with empty lines of its own.)
+  const edited = await until('the editor draft', async () => (await drafts()).find((d) => d.text.trim() === EDITED) ?? null, 5000).catch(() => null);
+  process.stdout.write(`${JSON.stringify({ installed, manifest, grantedBefore, prompt, listed, sites, grantedAfter, site, entries, draft, offered, restored, edited })}\n`);
 } finally {
   ws?.close();
   firefox.kill();
