@@ -70,6 +70,8 @@ pub struct Skimmer {
     /// The first string cut, and how many were.
     pub first_cut: Option<Cut>,
     pub cuts: u64,
+    /// Bodies left out.
+    pub elided: u64,
 }
 
 /// Finds the end of the JSON object that starts at `bytes[0]` (the scanner calls this at the `{`) and writes
@@ -121,6 +123,7 @@ impl Skimmer {
                         let read = unescaped_end(bytes, i + 1);
                         if self.colon_after_text && have >= ELIDE_MIN {
                             copy.extend_from_slice(b"null");
+                            self.elided += 1;
                         } else if have - 1 > FIELD_MAX {
                             self.growing_cut = self.first_cut.is_none();
                             self.cut(&bytes[i + 1..], (read - i - 1) as u64, copy);
@@ -135,6 +138,7 @@ impl Skimmer {
                     let string = &bytes[i..=end];
                     if self.colon_after_text && string.len() >= ELIDE_MIN {
                         copy.extend_from_slice(b"null");
+                        self.elided += 1;
                     } else if string.len() - 2 > FIELD_MAX {
                         self.cut(&string[1..], string.len() as u64 - 2, copy);
                     } else {
@@ -301,6 +305,10 @@ pub(crate) fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut carry = 0u64;
     if let Some(lane) = bytes.get(at..).and_then(|rest| rest.first_chunk::<16>()) {
         let (quotes, backslashes) = masks16(lane);
+        // Mostly a quote before any backslash: no escape to work out.
+        if quotes != 0 && quotes.trailing_zeros() < backslashes.trailing_zeros() {
+            return Some(at + quotes.trailing_zeros() as usize);
+        }
         let closing = u64::from(quotes) & !escaped_bits(u64::from(backslashes), 16, &mut carry);
         if closing != 0 {
             return Some(at + closing.trailing_zeros() as usize);
@@ -308,6 +316,10 @@ pub(crate) fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
         at += 16;
     }
     while let Some(block) = bytes.get(at..).and_then(|rest| rest.first_chunk::<64>()) {
+        if carry == 0 && plain64(block) {
+            at += 64;
+            continue;
+        }
         let (quotes, backslashes) = masks64(block);
         let closing = quotes & !escaped_bits(backslashes, 64, &mut carry);
         if closing != 0 {
@@ -328,6 +340,31 @@ pub(crate) fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
         at += 1;
     }
     None
+}
+
+/// Whether 64 bytes hold neither `"` nor `\\` (base64 images, most of a script): natively the test costs a
+/// fraction of [`masks64`], whose bit positions are needed only where one of them is.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline]
+fn plain64(block: &[u8; 64]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte of `x` is zero where the classic `(x - 1) & !x & 0x80` test sets its high bit; a false positive
+    // (a 0x01 byte after a zero one) only sends the block to the exact path.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut any = 0u64;
+    for word in block.chunks_exact(8) {
+        let x = <[u8; 8]>::try_from(word).map(u64::from_le_bytes).unwrap_or(0);
+        any |= zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')));
+    }
+    any == 0
+}
+
+/// With SIMD128 [`masks64`] is cheap enough.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+fn plain64(_: &[u8; 64]) -> bool {
+    false
 }
 
 /// [`masks16`] over 64 bytes.
