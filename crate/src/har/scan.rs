@@ -16,17 +16,28 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use serde_json::value::RawValue;
+
 use super::error::{HarError, Location};
 use super::json::{self, Notes};
 use super::lenient::{Flag, LenientStr, SeqCount};
 use super::locate::{describe, not_a_har_hint, offset_of, strip_serde_position, Locator};
 use super::model::{Entry, Log, NameVersion};
-use super::skim::{skim_entry, Skim};
+use super::skim::{Skim, Skimmer, ELIDE_MIN, FIELD_MAX};
 use super::warnings::Warnings;
 
 /// Containers nested deeper than this are refused (no real HAR comes close; serde_json stops at 128 inside an
 /// entry anyway) so that a hostile file cannot grow the bracket stack without bound.
 const MAX_DEPTH: usize = 4096;
+
+/// An entry still incomplete once this many of its bytes are buffered is read in pieces: the skim pre-pass
+/// goes on from where it stopped as more bytes come, and the bytes it has read are dropped, so a huge entry
+/// (a 100 MB header, a 1 GB body) costs the chunk size plus its copy without bodies, whose strings are cut
+/// at [`FIELD_MAX`]. Such an entry must then be strict JSON: the tolerant reading needs it whole.
+const PIECES_MIN: usize = 8 << 20;
+
+/// Entries up to this long are first read in place by serde_json (see [`Analyzed`]).
+const DIRECT_MAX: usize = 64 * 1024;
 
 /// Consumed bytes are dropped from the front of the buffer once there are at least this many, or once they
 /// are half the buffer: moving memory on every tiny chunk would cost more than it saves.
@@ -124,6 +135,12 @@ pub(super) enum EntryError {
     Json(json::Error),
     /// JSON, but not shaped like an entry: counted and skipped.
     Shape(String),
+    /// The input ends inside the element, whose first this many bytes (of those given) are read: they may be
+    /// dropped, and the next attempt starts after them.
+    Partial(usize),
+    /// JSON, but not shaped like an entry (the reason), read to its end (this many bytes of those given):
+    /// counted and skipped.
+    Skipped(String, usize),
 }
 
 /// The document's outer structure as the machine reads it, in input order, for a reader that writes the
@@ -178,6 +195,10 @@ struct Analyzed<F> {
     /// The entry being parsed without whitespace and long bodies; kept by the scanner between chunks, so it
     /// grows to the largest entry's non-body part once.
     copy: Vec<u8>,
+    /// The pre-pass of an entry being read in pieces (see [`PIECES_MIN`]).
+    pieces: Option<Skimmer>,
+    /// The last entry had a long body: the next one is likely to, and goes the pre-pass's way.
+    bodies: bool,
 }
 
 fn parse_entry(bytes: &[u8]) -> Option<Result<(Entry<'_>, usize), serde_json::Error>> {
@@ -195,20 +216,60 @@ impl<F: FnMut(&Entry<'_>)> Reader for Analyzed<F> {
         last: bool,
         warnings: &mut Warnings,
     ) -> Option<Result<usize, EntryError>> {
-        let Self { on_entry, copy } = self;
-        let mut deliver = |mut entry: Entry<'_>, len: usize, warnings: &mut Warnings| {
+        let Self { on_entry, copy, pieces, bodies } = self;
+        let mut deliver = |mut entry: Entry<'_>, len: u64, warnings: &mut Warnings| {
             entry.index = index;
-            entry.span = (offset, len as u64);
+            entry.span = (offset, len);
             check_entry(&entry, warnings);
             on_entry(&entry);
-            len
         };
-        match skim_entry(bytes, copy) {
+        let in_pieces = pieces.is_some() || (!last && bytes.len() >= PIECES_MIN);
+        // An array would be read as a struct's fields in order: only objects go this way.
+        if !in_pieces && !*bodies && bytes.first() == Some(&b'{') {
+            // An entry without long bodies (headers, cookies, timings, an initiator's stack) is read faster in
+            // place by serde_json than copied by the pre-pass first: one of at most DIRECT_MAX bytes (no value
+            // in it long enough to cut) is tried that way, unless the last entry had a long body. What serde_json
+            // refuses, or a longer entry, goes the copy's way; the entry read is the same either way. (One note
+            // differs: containers nested 101 to 128 levels deep, which the copy's way reads as null and notes,
+            // serde_json skips without one; no field the analysis reads is that deep.)
+            let head = &bytes[..bytes.len().min(DIRECT_MAX)];
+            match parse_entry(head) {
+                Some(Ok((entry, len))) => {
+                    let long = |text: Option<&RawValue>| text.is_some_and(|t| t.get().len() >= ELIDE_MIN);
+                    *bodies = long(entry.response.content.text)
+                        || long(entry.request.post_data.as_ref().and_then(|p| p.text));
+                    deliver(entry, len as u64, warnings);
+                    return Some(Ok(len));
+                }
+                Some(Err(error)) if error.is_eof() && head.len() == bytes.len() && !last => {
+                    let error = json::Error { offset: bytes.len(), eof: true, message: String::new() };
+                    return Some(Err(EntryError::Json(error)));
+                }
+                _ => {}
+            }
+        }
+        let mut skimmer = pieces.take().unwrap_or_default();
+        match skimmer.run(bytes, copy, in_pieces) {
+            Skim::Partial(read) => {
+                *pieces = Some(skimmer);
+                return Some(Err(EntryError::Partial(read)));
+            }
             Skim::Complete(end) => {
-                if let Some(Ok((entry, len))) = parse_entry(copy) {
-                    if len == copy.len() {
-                        return Some(Ok(deliver(entry, end, warnings)));
+                let whole = skimmer.consumed + end as u64;
+                let refused = match parse_entry(copy) {
+                    Some(Ok((entry, len))) if len == copy.len() => {
+                        *bodies = skimmer.elided > 0;
+                        note_cuts(&skimmer, index, warnings);
+                        deliver(entry, whole, warnings);
+                        return Some(Ok(end));
                     }
+                    Some(Err(error)) => Some(error),
+                    _ => None,
+                };
+                if whole >= PIECES_MIN as u64 {
+                    // Read in pieces, or as long as one that is: its first bytes may be gone, and the answer must
+                    // not depend on how the input was cut into chunks.
+                    return Some(Err(refused_in_pieces(refused, end, whole)));
                 }
             }
             // Cut by the end of the buffer: the same answer the tolerant reading gives, without walking the
@@ -216,6 +277,14 @@ impl<F: FnMut(&Entry<'_>)> Reader for Analyzed<F> {
             Skim::Incomplete => {
                 let error = json::Error { offset: bytes.len(), eof: true, message: String::new() };
                 return Some(Err(EntryError::Json(error)));
+            }
+            Skim::NotAnObject if skimmer.consumed > 0 => {
+                let message = format!(
+                    "entry {index} is over {} MiB, read in pieces, and its brackets do not balance or nest over {} levels deep",
+                    PIECES_MIN >> 20,
+                    super::MAX_DEPTH
+                );
+                return Some(Err(EntryError::Json(json::Error { offset: 0, eof: false, message })));
             }
             Skim::NotAnObject => {}
         }
@@ -229,7 +298,8 @@ impl<F: FnMut(&Entry<'_>)> Reader for Analyzed<F> {
         Some(match parse_entry(copy) {
             Some(Ok((entry, _))) => {
                 note_deviations(notes, index, warnings);
-                Ok(deliver(entry, len, warnings))
+                deliver(entry, len as u64, warnings);
+                Ok(len)
             }
             Some(Err(error)) => Err(EntryError::Shape(strip_serde_position(&error.to_string()))),
             None => Err(EntryError::Shape("not a JSON value".to_owned())),
@@ -239,6 +309,47 @@ impl<F: FnMut(&Entry<'_>)> Reader for Analyzed<F> {
     fn unreadable(&mut self, index: u64) {
         (self.on_entry)(&Entry { index, unreadable: true, ..Entry::default() });
     }
+}
+
+/// Why an entry read in pieces (`whole` bytes, the last `end` of them in the buffer) that serde_json refused
+/// (`error`) is skipped or stops the reading: not shaped like an entry, it is skipped as any such entry is;
+/// not strict JSON, it is an error, as the tolerant reading cannot have it whole.
+fn refused_in_pieces(error: Option<serde_json::Error>, end: usize, whole: u64) -> EntryError {
+    let reason = error
+        .as_ref()
+        .map_or_else(|| "not a JSON value".to_owned(), |e| strip_serde_position(&e.to_string()));
+    if error.is_some_and(|e| e.is_data()) {
+        return EntryError::Skipped(reason, end);
+    }
+    let message = format!(
+        "{reason}, in an entry of {:.1} MB (entries over {} MiB are read in pieces and must be strict JSON)",
+        whole as f64 / 1e6,
+        PIECES_MIN >> 20
+    );
+    EntryError::Json(json::Error { offset: end, eof: false, message })
+}
+
+/// The strings of one entry cut at [`FIELD_MAX`], as a warning (counted per entry).
+fn note_cuts(skimmer: &Skimmer, index: u64, warnings: &mut Warnings) {
+    let Some(cut) = &skimmer.first_cut else {
+        return;
+    };
+    let member = if cut.member.is_empty() {
+        "an array element".to_owned()
+    } else {
+        format!("`{}`", cut.member.trim_matches('"'))
+    };
+    let others = match skimmer.cuts {
+        1 => String::new(),
+        n => format!(" ({} more in the entry)", n - 1),
+    };
+    warnings.add("value-cut", Some(index), || {
+        format!(
+            "entry {index}: a value of {:.1} MB ({member}) was read up to its first {} MiB only{others}",
+            cut.len as f64 / 1e6,
+            FIELD_MAX >> 20
+        )
+    });
 }
 
 /// The tolerant reading of an element serde_json refused: the object written back as strict JSON into
@@ -290,6 +401,12 @@ pub struct Scanner {
     warnings: Warnings,
     /// [`Analyzed`]'s copy buffer, kept between chunks so it is allocated once.
     skim_copy: Vec<u8>,
+    /// [`Analyzed`]'s pre-pass of an entry being read in pieces.
+    skim_pieces: Option<Skimmer>,
+    /// [`Analyzed`]'s guess that the next entry has a long body.
+    bodies: bool,
+    /// Where the entry being read in pieces starts in the input (its first bytes are no longer buffered).
+    entry_start: Option<u64>,
 }
 
 impl Default for Scanner {
@@ -329,6 +446,9 @@ impl Scanner {
             log: Log::default(),
             warnings: Warnings::default(),
             skim_copy: Vec::new(),
+            skim_pieces: None,
+            bodies: false,
+            entry_start: None,
         }
     }
 
@@ -341,9 +461,16 @@ impl Scanner {
         eof: bool,
         on_entry: impl FnMut(&Entry<'_>),
     ) -> Result<(), HarError> {
-        let mut reader = Analyzed { on_entry, copy: std::mem::take(&mut self.skim_copy) };
+        let mut reader = Analyzed {
+            on_entry,
+            copy: std::mem::take(&mut self.skim_copy),
+            pieces: self.skim_pieces.take(),
+            bodies: self.bodies,
+        };
         let result = self.read(chunk, eof, &mut reader);
         self.skim_copy = reader.copy;
+        self.skim_pieces = reader.pieces;
+        self.bodies = reader.bodies;
         result
     }
 
@@ -413,12 +540,13 @@ impl Scanner {
             }
             self.parse_attempts += 1;
             let bytes = &self.buf[self.pos..];
-            let offset = self.base + self.pos as u64;
+            let offset = self.entry_start.unwrap_or(self.base + self.pos as u64);
             let err = match reader.parse(bytes, self.entries, offset, self.eof, &mut self.warnings) {
                 Some(Ok(len)) => {
                     self.entries += 1;
                     self.pos += len;
                     self.retry_at = 0;
+                    self.entry_start = None;
                     self.state = State::Entries(ArrStep::CommaOrEnd);
                     return Ok(true);
                 }
@@ -426,11 +554,34 @@ impl Scanner {
                 None => return Ok(false),
             };
             match err {
-                EntryError::Json(err) if err.eof && !self.eof => {
-                    self.retry_at = available.saturating_mul(2).max(available + 1);
+                EntryError::Partial(read) if !self.eof => {
+                    // Read in pieces: what the reader has read goes with the next compaction; what it left (a
+                    // string not known yet to be cut) is tried again once it has doubled, as a whole entry is.
+                    self.entry_start = Some(offset);
+                    self.pos += read;
+                    self.retry_at = (available - read).saturating_mul(2);
                     return Ok(false);
                 }
-                EntryError::Json(err) if err.eof => {
+                EntryError::Skipped(reason, len) => {
+                    let index = self.entries;
+                    self.entries += 1;
+                    self.pos += len;
+                    self.entry_start = None;
+                    self.state = State::Entries(ArrStep::CommaOrEnd);
+                    self.warnings.add("unreadable-entry", Some(index), || {
+                        format!("entry {index} is not shaped like a HAR entry ({reason}); it was skipped")
+                    });
+                    reader.unreadable(index);
+                    return Ok(true);
+                }
+                EntryError::Json(err) if err.eof && !self.eof => {
+                    // Doubling, with one attempt at PIECES_MIN on the way, where the analysis starts reading in
+                    // pieces.
+                    let next = available.saturating_mul(2).max(available + 1);
+                    self.retry_at = if available < PIECES_MIN { next.min(PIECES_MIN) } else { next };
+                    return Ok(false);
+                }
+                EntryError::Json(json::Error { eof: true, .. }) | EntryError::Partial(_) => {
                     let message = format!("in `log.entries`, entry {} is incomplete", self.entries);
                     let at = self.location_at(self.buf.len(), Some(self.entries));
                     return Err(HarError::Truncated { at, message });
@@ -1147,6 +1298,80 @@ mod tests {
         assert_eq!(urls, ["http://a/big"]);
         // Doubling: about log2(8 MiB / 4 KiB) = 11 attempts, where retrying at every chunk would be ~2000.
         assert!(scanner.parse_attempts < 30, "{} attempts", scanner.parse_attempts);
+    }
+
+    #[test]
+    fn a_huge_value_is_cut_and_read_in_bounded_memory() {
+        // One header value of 10 MB and a 3 MB body in the middle entry: whatever the chunks, the entry is read
+        // (its value cut at FIELD_MAX, with a warning), its span is where it is in the file, and the buffer
+        // never holds it whole.
+        let value = "ab\\\"c".repeat(2 << 20);
+        let huge = format!(
+            r#"{{"request":{{"url":"http://a/huge","headers":[{{"name":"x-trace","value":"{value}"}}]}},"response":{{"content":{{"text":"{}"}}}}}}"#,
+            "t".repeat(3 << 20)
+        );
+        let entries = [entry("http://a/1", 10), huge.clone(), entry("http://a/2", 10)];
+        let input = har(&entries);
+        let start = input.windows(huge.len()).position(|w| w == huge.as_bytes()).unwrap() as u64;
+        let unescaped: String = serde_json::from_str(&format!("\"{value}\"")).unwrap();
+        for chunk in [64 * 1024, 1 << 20, input.len()] {
+            let mut scanner = Scanner::new();
+            let mut seen = Vec::new();
+            let mut peak = 0;
+            let mut on_entry = |e: &Entry<'_>| {
+                let header =
+                    e.request.headers.iter().next().and_then(|h| h.value.as_str().map(str::to_owned));
+                seen.push((e.request.url.or_empty().to_owned(), e.span, header));
+            };
+            for part in input.chunks(chunk) {
+                scanner.feed(part, false, &mut on_entry).unwrap();
+                peak = peak.max(scanner.buffered());
+            }
+            scanner.feed(b"", true, &mut on_entry).unwrap();
+            let urls: Vec<&str> = seen.iter().map(|(url, ..)| url.as_str()).collect();
+            assert_eq!(urls, ["http://a/1", "http://a/huge", "http://a/2"], "{chunk}-byte chunks");
+            let (_, span, header) = &seen[1];
+            assert_eq!(*span, (start, huge.len() as u64), "{chunk}-byte chunks");
+            let header = header.as_deref().unwrap_or_default();
+            // FIELD_MAX bytes as written: whole 5-byte `ab\"c` and one `a`, 4 bytes each unescaped and 1.
+            assert_eq!(header, &unescaped[..FIELD_MAX / 5 * 4 + 1], "{chunk}-byte chunks");
+            let w = &scanner.warnings().as_slice()[0];
+            assert_eq!(
+                (w.code, w.count, w.first_entry, w.message.as_str()),
+                (
+                    "value-cut",
+                    1,
+                    Some(1),
+                    "entry 1: a value of 10.5 MB (`value`) was read up to its first 1 MiB only"
+                ),
+                "{chunk}-byte chunks"
+            );
+            if chunk < input.len() {
+                assert!(peak < PIECES_MIN + 2 * chunk + COMPACT_MIN, "{chunk}-byte chunks: {peak} buffered");
+            }
+        }
+    }
+
+    #[test]
+    fn an_entry_read_in_pieces_that_is_no_entry_is_skipped_and_broken_json_is_located() {
+        let filler = "f".repeat(PIECES_MIN);
+        let not_entry = format!(r#"{{"request":"{filler}"}}"#);
+        let input = har(&[not_entry, entry("http://a/1", 10)]);
+        for chunk in [1 << 20, input.len()] {
+            let (urls, scanner) = read(&input, chunk).unwrap();
+            assert_eq!(urls, ["-", "http://a/1"], "{chunk}-byte chunks");
+            assert_eq!(scanner.warnings().as_slice()[0].code, "unreadable-entry");
+        }
+        // Not strict JSON (a trailing comma, which the tolerant reading takes in a small entry): an error at
+        // the entry's end, whatever the chunks.
+        let broken = format!(r#"{{"comment":"{filler}","time":1,}}"#);
+        let input = har(std::slice::from_ref(&broken));
+        let at = input.windows(broken.len()).position(|w| w == broken.as_bytes()).unwrap() + broken.len();
+        for chunk in [1 << 20, input.len()] {
+            let err = read(&input, chunk).map(|_| ()).unwrap_err().to_string();
+            assert!(err.contains(&format!("(byte {at}), in entry 0: ")), "{chunk}-byte chunks: {err}");
+            assert!(err.ends_with("must be strict JSON)"), "{err}");
+        }
     }
 
     #[test]

@@ -16,108 +16,279 @@
 /// Shorter ones stay: [`crate::har::Content::small_text`] answers for bodies up to this size.
 pub const ELIDE_MIN: usize = 1024;
 
-/// What [`skim_entry`] found.
+/// Any other string (a header's value, a URL, a cookie) longer than this (as written, between the quotes) is
+/// cut to its first `FIELD_MAX` bytes in the copy, and the analysis warns (`value-cut`): no diagnosis reads
+/// further into one value, and a single 100 MB header then costs what 1 MiB does. No real export comes near
+/// (the longest in the test fixtures is 8 KB).
+pub const FIELD_MAX: usize = 1 << 20;
+
+/// What [`Skimmer::run`] found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Skim {
-    /// The object starting at byte 0 ends before this offset (exclusive).
+    /// The object ends before this offset (exclusive) of the bytes given.
     Complete(usize),
     /// The input ends inside the object.
     Incomplete,
+    /// Streaming: the input ends inside the object, and its first this many bytes are in the copy (or were
+    /// skipped): the next run starts at the byte after them.
+    Partial(usize),
     /// Not an object, or brackets that do not balance: the caller lets serde_json say what is wrong.
     NotAnObject,
 }
 
+/// A string the copy holds cut to [`FIELD_MAX`] bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    /// The member whose value it is, as written (quoted); empty for an element of an array.
+    pub member: String,
+    /// Its whole length as written, between the quotes.
+    pub len: u64,
+}
+
+/// The pre-pass over one entry, resumable: [`Skimmer::run`] over the entry's bytes, or (streaming) over the
+/// rest of them after a [`Skim::Partial`], so that the bytes of a huge entry can be dropped as they are read.
+#[derive(Debug, Default)]
+pub struct Skimmer {
+    /// One bit per open container, innermost lowest: set for `{`.
+    open: u128,
+    depth: usize,
+    /// The last string read was the key `text`, and the `:` after it was seen: the next value is a body.
+    text_key: bool,
+    colon_after_text: bool,
+    started: bool,
+    /// The string being skipped is the first one cut: its length grows with what is skipped.
+    growing_cut: bool,
+    /// Inside a long string that is left out (a body) or cut, its part in the copy written already.
+    skipping: bool,
+    /// The byte before the first one of the next run is whitespace (streaming).
+    after_space: bool,
+    /// Where the copy holds the last string read, and the last member name.
+    last_string: (usize, usize),
+    member: (usize, usize),
+    /// Bytes of the entry given to earlier runs and consumed by them.
+    pub consumed: u64,
+    /// The first string cut, and how many were.
+    pub first_cut: Option<Cut>,
+    pub cuts: u64,
+    /// Bodies left out.
+    pub elided: u64,
+}
+
 /// Finds the end of the JSON object that starts at `bytes[0]` (the scanner calls this at the `{`) and writes
-/// to `copy` the object without whitespace between tokens and with each long `text` string replaced by
-/// `null`. `copy` is meaningful only when the answer is [`Skim::Complete`].
-pub fn skim_entry(bytes: &[u8], copy: &mut Vec<u8>) -> Skim {
-    copy.clear();
-    if bytes.first() != Some(&b'{') {
-        return Skim::NotAnObject;
-    }
-    // One bit per open container, innermost lowest: set for `{`. Deeper than the tolerant reading keeps is left
-    // to it (it reads such values as null), so that brackets that do not match are seen here, not after
-    // buffering the rest of the file.
-    let mut open = 0u128;
-    let mut depth = 0usize;
-    let mut i = 0;
-    // The last string read was the key `text` and the `:` after it was seen: the next value is a body.
-    let mut text_key = false;
-    let mut colon_after_text = false;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'"' => {
-                let Some(end) = string_end(bytes, i + 1) else {
-                    return Skim::Incomplete;
-                };
-                let string = &bytes[i..=end];
-                if colon_after_text && string.len() >= ELIDE_MIN {
-                    copy.extend_from_slice(b"null");
-                } else {
-                    copy.extend_from_slice(string);
-                }
-                text_key = !colon_after_text && string == b"\"text\"";
-                colon_after_text = false;
-                i = end + 1;
-                continue;
-            }
-            // Pretty-printed HARs are a tenth whitespace: serde_json need not see it. A line break is mostly
-            // followed by indentation, skipped a lane at a time.
-            b'\n' => {
-                i += 1;
-                if let Some(lane) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
-                    i += eq16(lane, b' ').trailing_ones() as usize;
-                }
-                continue;
-            }
-            b' ' | b'\r' | b'\t' => {
-                i += 1;
-                continue;
-            }
-            b':' => {
-                colon_after_text = text_key;
-                text_key = false;
-            }
-            b'{' | b'[' => {
-                if depth == super::MAX_DEPTH {
-                    return Skim::NotAnObject;
-                }
-                open = (open << 1) | u128::from(b == b'{');
-                depth += 1;
-                text_key = false;
-                colon_after_text = false;
-            }
-            b'}' | b']' => {
-                if depth == 0 || (open & 1 == 1) != (b == b'}') {
-                    return Skim::NotAnObject;
-                }
-                open >>= 1;
-                depth -= 1;
-                if depth == 0 {
-                    copy.push(b);
-                    return Skim::Complete(i + 1);
-                }
-                text_key = false;
-                colon_after_text = false;
-            }
-            _ => {
-                // A scalar or a comma. Two scalars the input separates (`-1 1`, invalid) must not become one
-                // (`-11`, valid) in the copy: the whitespace between them stays.
-                if scalar_byte(b)
-                    && i > 0
-                    && bytes[i - 1].is_ascii_whitespace()
-                    && copy.last().is_some_and(|&l| scalar_byte(l))
-                {
-                    copy.push(b' ');
-                }
-                text_key = false;
-                colon_after_text = false;
+/// to `copy` the object without whitespace between tokens, with each long `text` string replaced by `null`
+/// and other strings cut to [`FIELD_MAX`]. `copy` is meaningful only when the answer is [`Skim::Complete`].
+#[cfg(test)]
+fn skim_entry(bytes: &[u8], copy: &mut Vec<u8>) -> Skim {
+    Skimmer::default().run(bytes, copy, false)
+}
+
+impl Skimmer {
+    /// Continues the entry with `bytes`: from its `{` on the first run, from where the last
+    /// [`Skim::Partial`] stopped after that. `streaming`: when the input ends inside the entry, say how much
+    /// of `bytes` is read ([`Skim::Partial`]) rather than [`Skim::Incomplete`]; a string the input ends in
+    /// is then read once it is known to be left out or cut, until then it stays unread.
+    pub fn run(&mut self, bytes: &[u8], copy: &mut Vec<u8>, streaming: bool) -> Skim {
+        let mut i = 0;
+        if !std::mem::replace(&mut self.started, true) {
+            copy.clear();
+            if bytes.first() != Some(&b'{') {
+                return Skim::NotAnObject;
             }
         }
-        copy.push(b);
-        i += 1;
+        if self.skipping {
+            match string_end(bytes, 0) {
+                Some(end) => {
+                    self.skipped(end as u64);
+                    self.skipping = false;
+                    self.growing_cut = false;
+                    i = end + 1;
+                }
+                None => {
+                    let read = unescaped_end(bytes, 0);
+                    self.skipped(read as u64);
+                    return self.partial(bytes, read);
+                }
+            }
+        }
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'"' => {
+                    let Some(end) = string_end(bytes, i + 1) else {
+                        if !streaming {
+                            return Skim::Incomplete;
+                        }
+                        // The string goes on past the input: once it is long enough to be left out or cut,
+                        // its start goes to the copy and the rest is skipped as it arrives.
+                        let have = bytes.len() - i;
+                        let read = unescaped_end(bytes, i + 1);
+                        if self.colon_after_text && have >= ELIDE_MIN {
+                            copy.extend_from_slice(b"null");
+                            self.elided += 1;
+                        } else if have - 1 > FIELD_MAX {
+                            self.growing_cut = self.first_cut.is_none();
+                            self.cut(&bytes[i + 1..], (read - i - 1) as u64, copy);
+                        } else {
+                            return self.partial(bytes, i);
+                        }
+                        self.skipping = true;
+                        self.text_key = false;
+                        self.colon_after_text = false;
+                        return self.partial(bytes, read);
+                    };
+                    let string = &bytes[i..=end];
+                    if self.colon_after_text && string.len() >= ELIDE_MIN {
+                        copy.extend_from_slice(b"null");
+                        self.elided += 1;
+                    } else if string.len() - 2 > FIELD_MAX {
+                        self.cut(&string[1..], string.len() as u64 - 2, copy);
+                    } else {
+                        self.last_string = (copy.len(), copy.len() + string.len());
+                        copy.extend_from_slice(string);
+                    }
+                    self.text_key = !self.colon_after_text && string == b"\"text\"";
+                    self.colon_after_text = false;
+                    i = end + 1;
+                    continue;
+                }
+                // Pretty-printed HARs are a tenth whitespace: serde_json need not see it. A line break is mostly
+                // followed by indentation, skipped a lane at a time.
+                b'\n' => {
+                    i += 1;
+                    if let Some(lane) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
+                        i += eq16(lane, b' ').trailing_ones() as usize;
+                    }
+                    continue;
+                }
+                b' ' | b'\r' | b'\t' => {
+                    i += 1;
+                    continue;
+                }
+                b':' => {
+                    self.colon_after_text = self.text_key;
+                    self.text_key = false;
+                    self.member = self.last_string;
+                }
+                b'{' | b'[' => {
+                    // Deeper than the tolerant reading keeps is left to it (it reads such values as null), so
+                    // that brackets that do not match are seen here, not after buffering the rest of the file.
+                    if self.depth == super::MAX_DEPTH {
+                        return Skim::NotAnObject;
+                    }
+                    self.open = (self.open << 1) | u128::from(b == b'{');
+                    self.depth += 1;
+                    self.text_key = false;
+                    self.colon_after_text = false;
+                    if b == b'[' {
+                        self.member = (0, 0);
+                    }
+                }
+                b'}' | b']' => {
+                    if self.depth == 0 || (self.open & 1 == 1) != (b == b'}') {
+                        return Skim::NotAnObject;
+                    }
+                    self.open >>= 1;
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        copy.push(b);
+                        return Skim::Complete(i + 1);
+                    }
+                    self.text_key = false;
+                    self.colon_after_text = false;
+                }
+                _ => {
+                    // A scalar or a comma. Two scalars the input separates (`-1 1`, invalid) must not become one
+                    // (`-11`, valid) in the copy: the whitespace between them stays.
+                    let after_space =
+                        if i > 0 { bytes[i - 1].is_ascii_whitespace() } else { self.after_space };
+                    if scalar_byte(b) && after_space && copy.last().is_some_and(|&l| scalar_byte(l)) {
+                        copy.push(b' ');
+                    }
+                    self.text_key = false;
+                    self.colon_after_text = false;
+                }
+            }
+            copy.push(b);
+            i += 1;
+        }
+        if streaming {
+            self.partial(bytes, bytes.len())
+        } else {
+            Skim::Incomplete
+        }
     }
-    Skim::Incomplete
+
+    /// The first `read` bytes of this run are done with.
+    fn partial(&mut self, bytes: &[u8], read: usize) -> Skim {
+        if read > 0 {
+            self.after_space = bytes[read - 1].is_ascii_whitespace();
+        }
+        self.consumed += read as u64;
+        Skim::Partial(read)
+    }
+
+    /// `n` more bytes of the string being cut were skipped.
+    fn skipped(&mut self, n: u64) {
+        if self.growing_cut {
+            if let Some(cut) = &mut self.first_cut {
+                cut.len += n;
+            }
+        }
+    }
+
+    /// Writes the first [`FIELD_MAX`] bytes of the string whose content starts `content` (at least
+    /// `FIELD_MAX + 1` bytes of it), as a string: cut before an escape or a UTF-8 sequence the limit would
+    /// split, so that the copy stays valid JSON with the same characters.
+    fn cut(&mut self, content: &[u8], len: u64, copy: &mut Vec<u8>) {
+        let at = cut_point(content);
+        copy.push(b'"');
+        copy.extend_from_slice(&content[..at]);
+        copy.push(b'"');
+        self.cuts += 1;
+        if self.first_cut.is_none() {
+            let member = copy.get(self.member.0..self.member.1).unwrap_or_default();
+            let member = String::from_utf8_lossy(member).into_owned();
+            self.first_cut = Some(Cut { member, len });
+        }
+    }
+}
+
+/// Where to cut a string's content (at least `FIELD_MAX + 1` bytes of it) to keep at most `FIELD_MAX` of
+/// them: not inside an escape (`\n`, `\u00e9`, nor between the two halves of a surrogate pair) nor inside a
+/// UTF-8 sequence.
+fn cut_point(content: &[u8]) -> usize {
+    let mut at = FIELD_MAX.min(content.len());
+    // The last backslash within 6 bytes before `at` (the longest escape, `\uXXXX`, holds no other): when it
+    // ends an odd run of them, an escape starts there. Cutting before it may leave a high surrogate last: the
+    // check repeats for the new end.
+    while let Some(q) = (at.saturating_sub(6)..at).rev().find(|&q| content[q] == b'\\') {
+        let run = content[..=q].iter().rev().take_while(|&&b| b == b'\\').count();
+        if run % 2 == 0 {
+            break;
+        }
+        let len = if content.get(q + 1) == Some(&b'u') { 6 } else { 2 };
+        // A high surrogate (`\uD800`-`\uDBFF`) needs the low one after it.
+        let high_surrogate = len == 6
+            && content
+                .get(q + 2..q + 4)
+                .is_some_and(|h| h[0].eq_ignore_ascii_case(&b'd') && b"89abAB".contains(&h[1]));
+        if q + len > at || (high_surrogate && q + len == at) {
+            at = q;
+        } else {
+            break;
+        }
+    }
+    // A UTF-8 sequence goes whole or not at all: `at` must not be a continuation byte.
+    while at > 0 && content.get(at).is_some_and(|&b| b & 0xC0 == 0x80) {
+        at -= 1;
+    }
+    at
+}
+
+/// Where the bytes from `from` on can be left without knowing whether the next byte is escaped: before the
+/// run of backslashes they end with, if any.
+fn unescaped_end(bytes: &[u8], from: usize) -> usize {
+    let run = bytes[from.min(bytes.len())..].iter().rev().take_while(|&&b| b == b'\\').count();
+    bytes.len() - run
 }
 
 /// A byte of a number or a literal (`true`, `false`, `null`).
@@ -134,6 +305,10 @@ pub(crate) fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut carry = 0u64;
     if let Some(lane) = bytes.get(at..).and_then(|rest| rest.first_chunk::<16>()) {
         let (quotes, backslashes) = masks16(lane);
+        // Mostly a quote before any backslash: no escape to work out.
+        if quotes != 0 && quotes.trailing_zeros() < backslashes.trailing_zeros() {
+            return Some(at + quotes.trailing_zeros() as usize);
+        }
         let closing = u64::from(quotes) & !escaped_bits(u64::from(backslashes), 16, &mut carry);
         if closing != 0 {
             return Some(at + closing.trailing_zeros() as usize);
@@ -141,6 +316,10 @@ pub(crate) fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
         at += 16;
     }
     while let Some(block) = bytes.get(at..).and_then(|rest| rest.first_chunk::<64>()) {
+        if carry == 0 && plain64(block) {
+            at += 64;
+            continue;
+        }
         let (quotes, backslashes) = masks64(block);
         let closing = quotes & !escaped_bits(backslashes, 64, &mut carry);
         if closing != 0 {
@@ -161,6 +340,31 @@ pub(crate) fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
         at += 1;
     }
     None
+}
+
+/// Whether 64 bytes hold neither `"` nor `\\` (base64 images, most of a script): natively the test costs a
+/// fraction of [`masks64`], whose bit positions are needed only where one of them is.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline]
+fn plain64(block: &[u8; 64]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte of `x` is zero where the classic `(x - 1) & !x & 0x80` test sets its high bit; a false positive
+    // (a 0x01 byte after a zero one) only sends the block to the exact path.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut any = 0u64;
+    for word in block.chunks_exact(8) {
+        let x = <[u8; 8]>::try_from(word).map(u64::from_le_bytes).unwrap_or(0);
+        any |= zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')));
+    }
+    any == 0
+}
+
+/// With SIMD128 [`masks64`] is cheap enough.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+fn plain64(_: &[u8; 64]) -> bool {
+    false
 }
 
 /// [`masks16`] over 64 bytes.
@@ -382,6 +586,70 @@ mod tests {
         assert_eq!(skim(r#"{"a":"}"}"#), (Skim::Complete(9), r#"{"a":"}"}"#.to_owned()));
         let deep = format!("{{\"a\":{}{}}}", "[".repeat(200), "]".repeat(200));
         assert_eq!(skim(&deep).0, Skim::NotAnObject);
+    }
+
+    #[test]
+    fn a_long_value_is_cut_whole_characters_and_escapes_only() {
+        let a = "a".repeat(FIELD_MAX);
+        // Each tail is placed across the limit at every offset: the cut string stays JSON, and keeps as much
+        // of the value as it can.
+        for tail in [r"\n", r"\u00e9", r"\ud83d\ude00", r"\\", r"\\\u00e9", "é", "😀", "ab"] {
+            for back in 0..=tail.len() {
+                let content = format!("{}{tail}{}", &a[back..], "z".repeat(8));
+                let at = cut_point(content.as_bytes());
+                let whole: String = serde_json::from_str(&format!("\"{content}\"")).unwrap();
+                let cut: String = serde_json::from_str(&format!("\"{}\"", &content[..at]))
+                    .unwrap_or_else(|e| panic!("{tail} at -{back}: {e}"));
+                assert!(whole.starts_with(&cut), "{tail} at -{back}");
+                assert!((FIELD_MAX - back..=FIELD_MAX).contains(&at), "{tail} at -{back}: cut at {at}");
+            }
+        }
+        // Only strings longer than the limit are cut, and a body under `text` is left out rather than cut.
+        let long = "v".repeat(FIELD_MAX + 1);
+        let (found, copy) = skim(&format!(r#"{{"value":"{long}","text":"{long}","url":"{}"}}"#, &long[1..]));
+        assert!(matches!(found, Skim::Complete(_)));
+        assert_eq!(copy, format!(r#"{{"value":"{}","text":null,"url":"{}"}}"#, &long[1..], &long[1..]));
+    }
+
+    #[test]
+    fn an_entry_read_in_pieces_gives_the_copy_it_gives_whole() {
+        let long = format!("{}\\\\\\\"{}", "h".repeat(FIELD_MAX), "t".repeat(100));
+        let json = format!(
+            "{{\n  \"headers\": [{{\"name\": \"x\", \"value\": \"{long}\"}}, -1\n 1],\n  \"content\": {{\"text\": \"{}\"}}, \"n\": [\"{long}\"]}}",
+            "b\\\"".repeat(5000)
+        );
+        let (whole, expected) = skim(&json);
+        assert_eq!(whole, Skim::Complete(json.len()));
+        let bytes = json.as_bytes();
+        for piece in [1, 7, 4096, 300_000] {
+            let mut skimmer = Skimmer::default();
+            let mut copy = Vec::new();
+            let (mut at, mut to, mut retry_at) = (0, 0, 0);
+            let end = loop {
+                // As the scanner does: what was not read yet is given again with the next pieces, once it has
+                // doubled.
+                assert!(to < bytes.len(), "{piece}-byte pieces: no end");
+                to = (to + piece).min(bytes.len());
+                if to - at < retry_at && to < bytes.len() {
+                    continue;
+                }
+                match skimmer.run(&bytes[at..to], &mut copy, true) {
+                    Skim::Partial(read) => {
+                        at += read;
+                        retry_at = 2 * (to - at);
+                    }
+                    Skim::Complete(end) => break at + end,
+                    other => panic!("{piece}-byte pieces: {other:?}"),
+                }
+            };
+            assert_eq!(end, json.len(), "{piece}-byte pieces");
+            assert_eq!(String::from_utf8(copy).unwrap(), expected, "{piece}-byte pieces");
+            assert_eq!(skimmer.cuts, 2);
+            assert_eq!(
+                skimmer.first_cut,
+                Some(Cut { member: "\"value\"".to_owned(), len: long.len() as u64 })
+            );
+        }
     }
 
     #[test]

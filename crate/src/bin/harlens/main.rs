@@ -520,11 +520,24 @@ fn read_input(analyzer: &mut Analyzer, path: &Path, kind: InputKind) -> Result<(
 /// `spare` so the two threads reuse a few allocations. The reader is never waited for: after an error it may
 /// be blocked reading a terminal or a pipe that stays open, and the error must be reported now, not once the
 /// input closes (the thread ends with the process, or at its next read).
+/// `HARLENS_THREADS=1` reads on the calling thread instead (`npm run bench` measures both: a busy machine
+/// takes the second core's share away, and the one-thread figure shows the whole cost).
 fn stream_chunks(
     mut reader: Box<dyn Read + Send>,
     display: &str,
     mut each: impl FnMut(&[u8]) -> Result<(), String>,
 ) -> Result<(), String> {
+    if std::env::var_os("HARLENS_THREADS").is_some_and(|n| n == "1") {
+        let mut buf = vec![0; CHUNK];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => each(&buf[..n])?,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(format!("{display}: cannot read: {e}")),
+            }
+        }
+    }
     let (full_tx, full_rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(2);
     let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
     thread::spawn(move || loop {
