@@ -18,7 +18,7 @@
 // Where the page's time goes is reported beside it: inside the WASM analyzer (push), its finish (rules,
 // report, Markdown, plot), and the page's own rendering after the report arrived.
 //
-//   node scripts/bench-browser.mjs [--quick] [--json FILE]
+//   node scripts/bench-browser.mjs [--quick] [--only body-heavy|entry-heavy] [--json FILE]
 //   import { pageRows } from './bench-browser.mjs'; await pageRows(check, { quick });   (scripts/bench.mjs)
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -118,14 +118,14 @@ const parseOnce = (page) => page.evaluate(async () => {
 });
 
 /** Runs the benchmark; resolves to the figures per shape, the 1M-entry memory and the module sizes. */
-export async function benchBrowser({ quick = false } = {}) {
+export async function benchBrowser({ quick = false, only = null } = {}) {
   if (!existsSync(`${root}www/pkg/harlens_bg.wasm`)) throw new Error('www/pkg is missing: run npm run build first');
   const runs = quick ? 2 : 3;
   const shapes = [
-    { shape: 'body-heavy', file: bodyHeavy() },
-    { shape: 'entry-heavy', file: entryHeavy() },
-  ];
-  const million = millionEntries();
+    { shape: 'body-heavy', file: bodyHeavy },
+    { shape: 'entry-heavy', file: entryHeavy },
+  ].filter((s) => !only || s.shape === only).map((s) => ({ ...s, file: s.file() }));
+  const million = only ? null : millionEntries();
   const server = await serve(0);
   const browser = await launchChromium({ args: ['--js-flags=--max-old-space-size=4096'] });
   try {
@@ -170,6 +170,7 @@ export async function benchBrowser({ quick = false } = {}) {
         wasm_memory_mb: Math.max(...analysis.map((r) => r.memory)) / 1e6,
       });
     }
+    if (!million) return { shapes: figures, million: null, sizes: wasmSizes() };
     log('1,000,000 entries: one analysis, for its WASM memory');
     const m = await pageOnce(page, server.url, million);
     const memory = {
@@ -188,16 +189,16 @@ export async function benchBrowser({ quick = false } = {}) {
 }
 
 /** The rows of `npm run bench`: `check(name, value, budget, ok)` for each figure. */
-export async function pageRows(check, { quick = false } = {}) {
-  const f = await benchBrowser({ quick });
+export async function pageRows(check, { quick = false, only = null } = {}) {
+  const f = await benchBrowser({ quick, only });
   for (const s of f.shapes) {
     const what = `page, file to verdict, ${s.shape} ${s.mb.toFixed(0)} MB (${s.entries.toLocaleString('en')} entries)`;
     check(`${what} / File.stream()`, `${s.to_stream.toFixed(2)}x (${s.page_s.toFixed(3)} s vs ${s.stream_s.toFixed(3)} s; WASM push ${s.wasm_push_s.toFixed(3)} s, finish ${s.finish_s.toFixed(3)} s, page render ${s.render_s.toFixed(3)} s)`, `<= ${TO_STREAM}x`, s.to_stream_ok);
     check(`${what} / JSON.parse`, `${s.to_parse.toFixed(2)}x (JSON.parse(await file.text()) ${s.json_parse_s.toFixed(3)} s)`, `<= ${TO_PARSE}x`, s.to_parse_ok);
     check(`WASM memory peak, page, ${s.shape}`, `${s.wasm_memory_mb.toFixed(1)} MB`, `< ${MEMORY_MB} MB`, s.wasm_memory_mb < MEMORY_MB);
   }
-  const m = f.million;
-  check(`WASM memory peak, page, ${m.entries.toLocaleString('en')} entries (${m.mb.toFixed(0)} MB)`, `${m.wasm_memory_mb.toFixed(1)} MB (${m.page_s.toFixed(2)} s to the verdict)`, `< ${MEMORY_MB} MB`, m.ok);
+  const m = f.million ?? { entries: 0, mb: 0, wasm_memory_mb: 0, page_s: 0, ok: false };
+  if (f.million) check(`WASM memory peak, page, ${m.entries.toLocaleString('en')} entries (${m.mb.toFixed(0)} MB)`, `${m.wasm_memory_mb.toFixed(1)} MB (${m.page_s.toFixed(2)} s to the verdict)`, `< ${MEMORY_MB} MB`, m.ok);
   for (const s of f.sizes) check(`gzipped ${s.file} (${s.what})`, `${(s.gzip / 1024).toFixed(1)} KiB`, `<= ${(s.budget / 1024).toFixed(0)} KiB`, s.ok);
   return f;
 }
@@ -206,7 +207,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const opt = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : null);
   const rows = [];
-  const f = await pageRows((name, value, budget, ok) => rows.push({ name, value, budget, ok }), { quick: args.includes('--quick') });
+  const f = await pageRows((name, value, budget, ok) => rows.push({ name, value, budget, ok }), { quick: args.includes('--quick'), only: opt('--only') });
   const width = Math.max(...rows.map((r) => r.name.length));
   console.log('the page in headless Chromium:');
   for (const r of rows) console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(width)}  ${r.value}  (budget ${r.budget})`);
