@@ -350,29 +350,31 @@ fn observe(
     timelines: &mut TimelineBuilder,
     index: &mut Option<EntryIndex>,
 ) {
-    count_origin(entry, input_origins, all_origins);
+    // Once per entry for the count and the entries table (splitting URLs was a sixth of the time per entry).
+    let origin = entry.request.url.as_str().and_then(crate::url::origin_of);
+    count_origin(origin.as_deref(), input_origins, all_origins);
     let signals = (!entry.unreadable).then(|| timelines.decode(entry));
     if let Some(s) = &signals {
         timelines.observe_decoded(input, entry, s);
     }
     if let Some(index) = index.as_mut() {
-        index.observe(input, entry, signals.as_ref());
+        index.observe(input, entry, origin.as_deref(), signals.as_ref());
     }
 }
 
 fn count_origin(
-    entry: &Entry<'_>,
+    origin: Option<&str>,
     input_origins: &mut HashSet<Box<str>>,
     all_origins: &mut HashSet<Box<str>>,
 ) {
-    let Some(origin) = entry.request.url.as_str().and_then(crate::url::origin_of) else {
+    let Some(origin) = origin else {
         return;
     };
     // Look up before inserting so the common case (an origin already seen) allocates nothing.
-    if !input_origins.contains(origin.as_ref()) {
-        input_origins.insert(origin.as_ref().into());
+    if !input_origins.contains(origin) {
+        input_origins.insert(origin.into());
     }
-    if !all_origins.contains(origin.as_ref()) {
-        all_origins.insert(origin.as_ref().into());
+    if !all_origins.contains(origin) {
+        all_origins.insert(origin.into());
     }
 }

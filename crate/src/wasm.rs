@@ -7,6 +7,9 @@
 //! Nothing fails quietly: a value that does not serialize is an Error, never an empty string. Reports cross as
 //! the JSON text of [`crate::Report::to_json`], so the page gets the very bytes `harlens analyze --format
 //! json` writes.
+//!
+//! What is exported follows the crate's features (crate/Cargo.toml): the page's first module is built without
+//! default features and has no log readers, sanitizer, Crowd simulation or live monitor; `full` has them all.
 
 use wasm_bindgen::prelude::*;
 

@@ -13,7 +13,6 @@ use serde::Serialize;
 
 use crate::har::Entry;
 use crate::signals::{CookieKind, LoginReason, Signals, User};
-use crate::url::origin_of;
 
 /// Rows kept at most; later entries are counted, not indexed.
 pub const MAX_ROWS: usize = 400_000;
@@ -236,16 +235,21 @@ impl EntryIndex {
         Self::default()
     }
 
-    /// Adds one entry of input `input`, with the signals the analysis decoded from it (once, for the timeline
-    /// and this table alike; `None` for an unreadable entry).
-    pub fn observe(&mut self, input: usize, entry: &Entry<'_>, s: Option<&Signals<'_>>) {
+    /// Adds one entry of input `input`, with its URL's origin (`url::origin_of`) and the signals the analysis
+    /// decoded from it (each once, for the analysis and this table alike; `None` for an unreadable entry).
+    pub fn observe(
+        &mut self,
+        input: usize,
+        entry: &Entry<'_>,
+        origin: Option<&str>,
+        s: Option<&Signals<'_>>,
+    ) {
         if self.rows.len() >= MAX_ROWS {
             self.dropped += 1;
             return;
         }
         let url_text = entry.request.url.or_empty();
         let url = cut(url_text, MAX_URL);
-        let origin = origin_of(url_text);
         let mut row = Row {
             offset: entry.span.0,
             time_ms: NO_TIME,
@@ -255,7 +259,7 @@ impl EntryIndex {
             method: self.strings.id(entry.request.method.as_str()),
             input: input.min(u16::MAX as usize) as u16,
             status: entry.response.status().unwrap_or(0),
-            origin: self.origins.id(origin.as_deref()),
+            origin: self.origins.id(origin),
             user: 0,
             asession: 0,
             node: 0,
@@ -533,7 +537,8 @@ mod tests {
     ]}}"#;
 
     fn observe(idx: &mut EntryIndex, e: &Entry<'_>) {
-        idx.observe(0, e, Some(&crate::signals::decode(e)));
+        let origin = e.request.url.as_str().and_then(crate::url::origin_of);
+        idx.observe(0, e, origin.as_deref(), Some(&crate::signals::decode(e)));
     }
 
     fn index() -> EntryIndex {
