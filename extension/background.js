@@ -3,7 +3,7 @@
 // synchronously at the top level so that events wake the worker; the WASM core and the settings load once
 // (`ready`) and every listener awaits that, never the top level (a top-level await stops a service worker
 // from registering).
-import init from './pkg/harlens.js';
+import init from './pkg/harlens_full.js'; // the live monitor is in the full module (scripts/build.sh)
 import { Recorder } from './recorder.js';
 import { Monitor, announce, clearAlerts } from './monitor.js';
 import { appendEntries, recentEntries, clearAll, pruneEntries } from './storage.js';
@@ -39,7 +39,7 @@ async function prune() {
 }
 
 const ready = (async () => {
-  await init({ module_or_path: new URL('./pkg/harlens_bg.wasm', import.meta.url) });
+  await init({ module_or_path: new URL('./pkg/harlens_full_bg.wasm', import.meta.url) });
   settings = await loadSettings();
   await rebuildMonitor();
   await chrome.alarms.create(PRUNE_ALARM, { periodInMinutes: PRUNE_EVERY_MINUTES });

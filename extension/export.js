@@ -1,9 +1,10 @@
 // Export: the stored recording as one HAR 1.2 file, sanitized by the WASM core's StreamingRedactor by
 // default (a fresh random key per export, never stored). Used by the popup and the report page.
-import init, { StreamingRedactor, version } from './pkg/harlens.js';
+// The full WASM module: the page's first module has no sanitizer (scripts/build.sh).
+import init, { StreamingRedactor, version } from './pkg/harlens_full.js';
 import { allEntries, stats } from './storage.js';
 
-const ready = init({ module_or_path: new URL('./pkg/harlens_bg.wasm', import.meta.url) });
+const ready = init({ module_or_path: new URL('./pkg/harlens_full_bg.wasm', import.meta.url) });
 
 /** The recording as HAR text, one entry per line; says how many oldest entries the bounds dropped. */
 export async function recordingHar() {

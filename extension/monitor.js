@@ -1,6 +1,6 @@
 // The live monitor: every finished entry goes through the WASM core's LiveMonitor (the same rules as the
 // report); a session loss becomes the badge, a notification in plain words, and the popup's verdict.
-import { LiveMonitor } from './pkg/harlens.js';
+import { LiveMonitor } from './pkg/harlens_full.js';
 
 /** Alerts kept for the popup (newest last). */
 const KEEP_ALERTS = 50;

@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
-const { default: init, LiveMonitor } = await import(`${root}www/pkg/harlens.js`);
-await init({ module_or_path: readFileSync(`${root}www/pkg/harlens_bg.wasm`) });
+const { default: init, LiveMonitor } = await import(`${root}www/pkg/harlens_full.js`);
+await init({ module_or_path: readFileSync(`${root}www/pkg/harlens_full_bg.wasm`) });
 
 const recording = (name) => JSON.parse(readFileSync(`${root}tests/fixtures/testbed/${name}/recording.har`, 'utf8')).log.entries;
 

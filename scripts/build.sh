@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds what the product runs: the WASM package in www/pkg (loaded by the page and, later, the extension)
+# Builds what the product runs: the WASM modules in www/pkg (loaded by the page and the extension)
 # and the release CLI in target/release/harlens.
 # Usage: scripts/build.sh [wasm|cli|all]   (default: all)
 set -euo pipefail
@@ -11,8 +11,13 @@ bash scripts/bootstrap.sh wasm npm
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 if [ "$what" = all ] || [ "$what" = wasm ]; then
-  echo "build: WASM package -> www/pkg" >&2
-  wasm-pack --log-level warn build crate --release --target web --out-dir ../www/pkg --out-name harlens --no-pack
+  # Two modules from the one crate (its features): the page's first module, harlens (HAR analysis, rules,
+  # report, entries table and plot, trusted-list check, Crowd simulation), and harlens_full (everything: the
+  # server-log readers, the sanitizer, the extension's live monitor), which the page loads only when a log is
+  # given or a sanitized HAR is asked for, and which the extension's own scripts load.
+  echo "build: WASM packages -> www/pkg (harlens, harlens_full)" >&2
+  wasm-pack --log-level warn build crate --release --target web --out-dir ../www/pkg --out-name harlens --no-pack -- --no-default-features
+  wasm-pack --log-level warn build crate --release --target web --out-dir ../www/pkg --out-name harlens_full --no-pack
   node scripts/wasm-size.mjs
   # The page's "Try an example": the test bed's recording of the KB case and its settings, shipped with the page.
   mkdir -p www/examples

@@ -30,7 +30,9 @@ const OWN = [
 const PAGE = ['app.js', 'worker.js', 'style.css'];
 /** The page's module folders, copied whole so that a new module of the page needs no change here. */
 const PAGE_DIRS = ['js'];
-const PKG = ['harlens.js', 'harlens_bg.wasm'];
+// Both modules: the extension's own scripts use the full one (live monitor, sanitizer), the report page's
+// worker the page's first module, and the full one for logs, sanitizing and the simulation, as on the page.
+const PKG = ['harlens.js', 'harlens_bg.wasm', 'harlens_full.js', 'harlens_full_bg.wasm'];
 
 /** manifest.json5 allows full-line `//` comments only, so stripping them leaves plain JSON. */
 function baseManifest() {

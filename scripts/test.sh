@@ -19,6 +19,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "lints, wasm32 (cargo clippy --target wasm32-unknown-unknown)"
 cargo clippy --workspace --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
 
+step "lints, the page's first module (wasm32 without default features: no log readers, no sanitizer)"
+cargo clippy -p harlens --lib --quiet --target wasm32-unknown-unknown --no-default-features -- -D warnings
+
 step "Rust tests (cargo test)"
 cargo test --workspace --quiet
 

@@ -29,7 +29,8 @@ test('the shipped manifests ask for nothing broad and allow no remote code', () 
     assert.ok(existsSync(join(dist, browser, 'drafts.js')));
     assert.equal(m.web_accessible_resources, undefined);
     assert.match(m.content_security_policy.extension_pages, /^script-src 'self' 'wasm-unsafe-eval';/);
-    assert.ok(existsSync(join(dist, browser, 'pkg/harlens_bg.wasm')));
+    // Both WASM modules: the report page's worker loads the first, the extension's own scripts the full one.
+    for (const f of ['harlens.js', 'harlens_bg.wasm', 'harlens_full.js', 'harlens_full_bg.wasm']) assert.ok(existsSync(join(dist, browser, 'pkg', f)), f);
     assert.ok(existsSync(join(dist, `harlens-${browser}-${version}.zip`)));
   }
   assert.deepEqual(manifest('chromium').background, { service_worker: 'background.js', type: 'module' });

@@ -195,6 +195,20 @@ test('the trusted-proxy list is checked entry by entry as it is typed', async ()
   await page.close();
 });
 
+test('the page loads the first WASM module only; the full one comes with the first log', async () => {
+  const { page, requests, errors } = await ctx.open();
+  const loaded = (name) => requests.some((u) => u.endsWith(`/pkg/${name}`));
+  await analyzeFiles(page, fixture('testbed/proxy-address-change/recording.har'));
+  assert.equal(await page.getAttribute('#report', 'data-state'), 'done');
+  assert.ok(loaded('harlens_bg.wasm'));
+  assert.ok(!loaded('harlens_full_bg.wasm'), 'a HAR alone needs no log reader, sanitizer or simulation');
+  await analyzeFiles(page, fixture('testbed/proxy-address-change/atlassian-jira.log'));
+  assert.equal(await page.getAttribute('#report', 'data-state'), 'done');
+  assert.ok(loaded('harlens_full_bg.wasm'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a HAR and server logs dropped together: each kind is detected', async () => {
   const { page, errors, foreign } = await ctx.open();
   const dir = 'testbed/proxy-address-change';

@@ -173,7 +173,9 @@ function checkProxies() {
 
 let grid = null;
 
-function showReport({ json, markdown, notes, origins, plot, rows, dropped, ms, memory }) {
+function showReport({ json, markdown, notes, origins, plot, rows, dropped, ms, memory, timing }) {
+  // For scripts/bench-browser.mjs: where the time from the file to the verdict goes (worker vs this thread).
+  performance.mark('harlens:report-received');
   const report = JSON.parse(json);
   state.report = report;
   state.markdown = markdown;
@@ -194,6 +196,8 @@ function showReport({ json, markdown, notes, origins, plot, rows, dropped, ms, m
   showInputs(report);
   $('json').textContent = JSON.stringify(report, null, 2);
   section.dataset.ms = String(Math.round(ms));
+  section.dataset.pushMs = String(Math.round(timing.push));
+  section.dataset.finishMs = String(Math.round(timing.finish));
   section.dataset.wasmPeak = String(memory.peak);
   section.hidden = false;
   section.dataset.state = 'done';

@@ -2,11 +2,27 @@
 // chunk by chunk, so a 1 GB HAR never becomes one JS string and the page never freezes. After the analysis
 // the worker keeps the entries index (compact rows, in WASM memory) and the files, and answers the page's
 // requests for the rows it shows and for one entry's detail (re-read from the file by its byte span).
+//
+// Two WASM modules (scripts/build.sh): `harlens`, loaded at once, analyses HARs; `harlens_full` adds the
+// server-log readers, the sanitizer and the Crowd simulation, and is loaded the first time one of them is
+// asked for. An analysis with a log runs wholly in the full module: the log rules read the HARs' timelines,
+// which live in the instance that analysed them.
 import init, {
-  StreamingAnalyzer, StreamingRedactor, version, rules, entryFlags, signalHeaders, inputKind, inputKindHead, checkTrustedProxies, simulateProxies,
+  StreamingAnalyzer, version, rules, entryFlags, signalHeaders, inputKind, inputKindHead, checkTrustedProxies,
 } from './pkg/harlens.js';
 
 const ready = init({ module_or_path: new URL('./pkg/harlens_bg.wasm', import.meta.url) });
+let fullModule = null;
+/** The full module's exports and its instance's exports (`exports.memory`), loaded once, on first use. */
+function full() {
+  fullModule ??= import('./pkg/harlens_full.js')
+    .then(async (m) => ({ ...m, exports: await m.default({ module_or_path: new URL('./pkg/harlens_full_bg.wasm', import.meta.url) }) }))
+    .catch((err) => {
+      fullModule = null; // a failed load (the network, a blocked fetch) is tried again next time
+      throw new Error(`could not load the full analyzer (harlens_full): ${err.message}`);
+    });
+  return fullModule;
+}
 const PROGRESS_EVERY_MS = 100;
 /** A detail view never reads more than this from one entry (bodies of several MB are cut). */
 const MAX_DETAIL_BYTES = 8 * 1024 * 1024;
@@ -31,7 +47,7 @@ self.onmessage = async ({ data }) => {
         reply({ type: 'proxies', entries: JSON.parse(checkTrustedProxies(data.text)) });
         break;
       case 'simulate':
-        reply({ type: 'simulation', simulation: JSON.parse(simulateProxies(data.trusted, data.remote, data.xff)) });
+        reply({ type: 'simulation', simulation: JSON.parse((await full()).simulateProxies(data.trusted, data.remote, data.xff)) });
         break;
       case 'analyze':
         await analyze(data, exports);
@@ -71,11 +87,16 @@ async function sniff(file) {
   return inputKind(new Uint8Array(await file.slice(0, inputKindHead()).arrayBuffer()));
 }
 
-async function analyze({ id, inputs, proxies, ssoCookie }, exports) {
+async function analyze({ id, inputs, proxies, ssoCookie }, coreExports) {
   table?.free();
   table = null;
   harFiles = [];
-  const analyzer = new StreamingAnalyzer();
+  const kinds = [];
+  for (const { file, kind } of inputs) kinds.push(kind === 'auto' ? await sniff(file) : kind);
+  self.postMessage({ id, type: 'kinds', kinds });
+  const wasm = kinds.includes('log') ? await full() : { StreamingAnalyzer, exports: coreExports };
+  const exports = wasm.exports;
+  const analyzer = new wasm.StreamingAnalyzer();
   const notes = [];
   try {
     analyzer.indexEntries();
@@ -87,11 +108,8 @@ async function analyze({ id, inputs, proxies, ssoCookie }, exports) {
       analyzer.setTrustedProxies('trusted proxies', proxies);
       inputIndex += 1;
     }
-    const kinds = [];
-    for (const { file, kind } of inputs) kinds.push(kind === 'auto' ? await sniff(file) : kind);
     const hars = inputs.filter((_, i) => kinds[i] === 'har' || kinds[i] === 'binary');
     const logs = inputs.filter((_, i) => kinds[i] === 'log');
-    self.postMessage({ id, type: 'kinds', kinds });
     const total = [...hars, ...logs].reduce((n, { file }) => n + file.size, 0);
     let done = 0;
     let last = 0;
@@ -166,6 +184,7 @@ async function analyze({ id, inputs, proxies, ssoCookie }, exports) {
 async function redact() {
   const key = crypto.getRandomValues(new Uint8Array(32));
   const files = harFiles.filter(Boolean);
+  const { StreamingRedactor } = await full();
   const redactor = new StreamingRedactor('', key);
   const out = [];
   // Each pass streams the file; the last call, with `eof`, comes once the stream says it is done.

@@ -16,6 +16,7 @@ pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod signals;
+pub mod sort;
 pub mod timeline;
 pub mod url;
 pub mod view;
@@ -25,8 +26,10 @@ mod wasm;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::{
     check_trusted_proxies, entry_flags, input_kind, input_kind_head, rules as rule_list, signal_headers,
-    simulate_proxies, version, LiveMonitor, StreamingAnalyzer, StreamingRedactor,
+    version, StreamingAnalyzer,
 };
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
+pub use wasm::{simulate_proxies, LiveMonitor, StreamingRedactor};
 
 pub use analysis::{Analyzer, InputError, InputProblem};
 pub use report::Report;

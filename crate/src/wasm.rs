@@ -7,10 +7,16 @@
 //! Nothing fails quietly: a value that does not serialize is an Error, never an empty string. Reports cross as
 //! the JSON text of [`crate::Report::to_json`], so the page gets the very bytes `harlens analyze --format
 //! json` writes.
+//!
+//! What is exported follows the crate's features (crate/Cargo.toml): the page's first module is built without
+//! default features and has no log readers, sanitizer, Crowd simulation or live monitor; `full` has them all.
 
 use wasm_bindgen::prelude::*;
 
-use crate::net::{Observation, Simulation, TrustedListError, TrustedProxies};
+use crate::net::TrustedListError;
+#[cfg(feature = "full")]
+use crate::net::{Observation, Simulation, TrustedProxies};
+#[cfg(feature = "full")]
 use crate::redact::{Batch, Options};
 use crate::Analyzer;
 
@@ -22,6 +28,11 @@ enum Refusal {
     /// The resolution form's list, named as the form names it (the CLI names its option instead).
     #[error("trusted proxies: {0}")]
     TrustedProxies(#[from] TrustedListError),
+    /// The page's first module leaves the log readers out; the page analyses with the full module when a
+    /// log is given (crate features: `logs`).
+    #[cfg(not(feature = "logs"))]
+    #[error("this build of harlens does not read server logs; load the full module (harlens_full.js)")]
+    NoLogReaders,
 }
 
 /// The harlens version.
@@ -71,6 +82,7 @@ pub fn check_trusted_proxies(list: &str) -> Result<String, JsError> {
 /// How Crowd resolves one request's client address (what `harlens proxies --format json` prints, schema
 /// `harlens.proxies/1`): `trusted` is the trusted-proxy list, `remote` the app's TCP peer, `xff` the
 /// X-Forwarded-For header lines separated by newlines (empty: no header). Throws on an unreadable input, naming it.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = simulateProxies)]
 pub fn simulate_proxies(trusted: &str, remote: &str, xff: &str) -> Result<String, JsError> {
     let trusted = TrustedProxies::parse(trusted).map_err(Refusal::from)?;
@@ -104,10 +116,18 @@ impl StreamingAnalyzer {
 
     /// Starts a server-log input (Jira access log, atlassian-jira.log with HttpClient wire lines, ...): its
     /// format is detected. Fed with `push` and ended with `endInput` like a HAR.
+    #[cfg(feature = "logs")]
     #[wasm_bindgen(js_name = beginLog)]
     pub fn begin_log(&mut self, name: &str) -> Result<(), JsError> {
         self.analyzer()?.begin_log(name);
         Ok(())
+    }
+
+    /// Without the log readers (the page's first module): throws, saying which module reads logs.
+    #[cfg(not(feature = "logs"))]
+    #[wasm_bindgen(js_name = beginLog)]
+    pub fn begin_log(&mut self, _name: &str) -> Result<(), JsError> {
+        Err(Refusal::NoLogReaders.into())
     }
 
     /// Gives Crowd's trusted-proxy list (commas or newlines); throws naming every unreadable entry.
@@ -190,12 +210,14 @@ impl StreamingAnalyzer {
 /// written without being collected first loses only the copies that come before their value. The output never
 /// sits whole in memory, so a 1 GB HAR goes from `File.stream()` (read twice) straight to a download stream.
 /// `key`: random bytes drawn per export (`crypto.getRandomValues(new Uint8Array(32))`) and never stored.
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct StreamingRedactor {
     batch: Batch,
 }
 
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl StreamingRedactor {
     /// `optionsJson`: `""` or a JSON object of [`crate::redact::Options`] fields to change
@@ -252,12 +274,14 @@ impl StreamingRedactor {
 
 /// The extension's live monitor: `push(entryJson)` with each finished HAR entry (a JSON string or bytes),
 /// answered with a JSON array of alerts (usually `[]`); see [`crate::monitor::Alert`].
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 #[derive(Debug, Default)]
 pub struct LiveMonitor {
     inner: crate::monitor::Monitor,
 }
 
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl LiveMonitor {
     #[wasm_bindgen(constructor)]

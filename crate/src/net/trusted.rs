@@ -282,7 +282,7 @@ pub fn check_list(list: &str) -> Vec<CheckedEntry> {
         covers: None,
         warnings: Vec::new(),
     }));
-    entries.sort_by_key(|c| c.index);
+    crate::sort::sort_by_key(&mut entries, |c| c.index);
     entries
 }
 

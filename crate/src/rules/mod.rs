@@ -69,7 +69,7 @@ impl<'a> Context<'a> {
             .iter()
             .flat_map(|t| t.losses.iter().filter_map(move |loss| LossView::new(timelines, t, loss)))
             .collect();
-        losses.sort_by(|a, b| {
+        crate::sort::sort_by(&mut losses, |a, b| {
             (a.timeline.input, a.at.time_ms, a.at.entry).cmp(&(b.timeline.input, b.at.time_ms, b.at.entry))
         });
         for (i, v) in losses.iter_mut().enumerate() {
@@ -234,7 +234,7 @@ pub fn diagnose(ctx: &Context<'_>) -> Diagnosis {
             .enumerate()
             .filter_map(|(order, rule)| (rule.claim)(ctx, v).map(|c| (order, c)))
             .collect();
-        claims.sort_by_key(|&(order, c)| claim_rank(c, REGISTRY[order].symptom, order));
+        crate::sort::sort_by_key(&mut claims, |&(order, c)| claim_rank(c, REGISTRY[order].symptom, order));
         let Some(&(best, claim)) = claims.first() else {
             verdicts.push(LossVerdict::default());
             continue;
@@ -268,7 +268,7 @@ pub fn diagnose(ctx: &Context<'_>) -> Diagnosis {
         .enumerate()
         .flat_map(|(order, (rule, won))| (rule.check)(ctx, won).into_iter().map(move |f| (order, f)))
         .collect();
-    ranked.sort_by_key(|(order, f)| finding_rank(f, *order));
+    crate::sort::sort_by_key(&mut ranked, |(order, f)| finding_rank(f, *order));
     let findings: Vec<Finding> = ranked.into_iter().map(|(_, f)| f).collect();
     for (i, verdict) in verdicts.iter_mut().enumerate() {
         verdict.finding = verdict

@@ -386,12 +386,12 @@ impl TimelineBuilder {
             .into_iter()
             .map(|((input, origin), mut observations)| {
                 // Stable: entries with equal times keep the file's order.
-                observations.sort_by_key(|o| (o.time_ms.unwrap_or(i64::MIN), o.entry));
+                crate::sort::sort_by_key(&mut observations, |o| (o.time_ms.unwrap_or(i64::MIN), o.entry));
                 let (losses, logouts) = find_losses(&observations);
                 Timeline { input, origin, observations, losses, logouts }
             })
             .collect();
-        timelines.sort_by(|a, b| (a.input, &a.origin).cmp(&(b.input, &b.origin)));
+        crate::sort::sort_by(&mut timelines, |a, b| (a.input, &a.origin).cmp(&(b.input, &b.origin)));
         Timelines { timelines, sso_cookie }
     }
 }

@@ -13,7 +13,6 @@ use serde::Serialize;
 
 use crate::har::Entry;
 use crate::signals::{CookieKind, LoginReason, Signals, User};
-use crate::url::origin_of;
 
 /// Rows kept at most; later entries are counted, not indexed.
 pub const MAX_ROWS: usize = 400_000;
@@ -69,26 +68,115 @@ impl Interner {
     }
 }
 
-/// One entry, compact.
+/// One entry, compact: 64 bytes (400,000 of them are most of the page's memory for a long recording).
+/// String fields are ids of the index's interner (0: none).
 #[derive(Debug, Clone, Copy)]
 struct Row {
-    input: u16,
+    /// Where the entry's JSON starts in its input, for the detail pane.
+    offset: u64,
+    /// Milliseconds since the Unix epoch, [`NO_TIME`] when the entry has none.
+    time_ms: i64,
     entry: u32,
-    time_ms: Option<i64>,
+    /// The entry's JSON length, saturated (the detail pane shows no entry of more than a few MB).
+    length: u32,
+    /// Where the URL starts in the index's URL text; [`Row::url_len`] bytes long.
+    url_start: u32,
     method: u32,
-    url: (u32, u32),
-    status: u16,
     origin: u32,
     user: u32,
     asession: u32,
     node: u32,
     server_ip: u32,
-    login_reason: u32,
     mime: u32,
-    size: f64,
-    duration: f64,
+    input: u16,
+    status: u16,
     flags: u16,
-    span: (u64, u64),
+    /// The response's `X-Seraph-LoginReason` as [`reason_code`] numbers it (0: none).
+    login_reason: u8,
+    url_len: u8,
+}
+
+/// [`Row::time_ms`] of an entry without a time.
+const NO_TIME: i64 = i64::MIN;
+
+/// Rows in blocks of a fixed size: the index grows without copying what it holds and without a doubled
+/// vector's unused half (a 400,000-row vector grown by doubling held up to twice its rows, and both the old
+/// and the new buffer while it grew; WASM memory never shrinks, so that peak stayed).
+#[derive(Debug)]
+struct Blocks<T> {
+    blocks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T> Default for Blocks<T> {
+    fn default() -> Self {
+        Blocks { blocks: Vec::new(), len: 0 }
+    }
+}
+
+impl<T> Blocks<T> {
+    const BLOCK: usize = 16_384;
+
+    fn push(&mut self, value: T) {
+        match self.blocks.last_mut() {
+            Some(block) if block.len() < Self::BLOCK => block.push(value),
+            _ => {
+                let mut block = Vec::with_capacity(Self::BLOCK);
+                block.push(value);
+                self.blocks.push(block);
+            }
+        }
+        self.len += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self, i: usize) -> Option<&T> {
+        self.blocks.get(i / Self::BLOCK)?.get(i % Self::BLOCK)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.blocks.iter().flatten()
+    }
+
+    fn capacity_bytes(&self) -> usize {
+        self.blocks.iter().map(|b| b.capacity() * std::mem::size_of::<T>()).sum()
+    }
+}
+
+/// The URLs of the rows, in blocks of text for the same reason as [`Blocks`]; a URL never spans two.
+#[derive(Debug, Default)]
+struct UrlText {
+    blocks: Vec<String>,
+}
+
+impl UrlText {
+    /// Bytes per block; a position is `block * BLOCK + offset` in a `u32`.
+    const BLOCK: usize = 1 << 20;
+
+    /// Stores `url` (at most [`MAX_URL`] bytes); returns where it starts.
+    fn push(&mut self, url: &str) -> u32 {
+        let fits = self.blocks.last().is_some_and(|b| b.len() + url.len() <= Self::BLOCK);
+        if !fits {
+            self.blocks.push(String::with_capacity(Self::BLOCK));
+        }
+        let index = self.blocks.len() - 1;
+        let Some(block) = self.blocks.last_mut() else { return 0 };
+        let start = index * Self::BLOCK + block.len();
+        block.push_str(url);
+        start.min(u32::MAX as usize) as u32
+    }
+
+    fn get(&self, start: u32, len: u8) -> &str {
+        let (block, offset) = (start as usize / Self::BLOCK, start as usize % Self::BLOCK);
+        self.blocks.get(block).and_then(|b| b.get(offset..offset + usize::from(len))).unwrap_or("")
+    }
+
+    fn capacity_bytes(&self) -> usize {
+        self.blocks.iter().map(String::capacity).sum()
+    }
 }
 
 /// What the table asks for: every field optional, all must match.
@@ -108,8 +196,8 @@ pub struct Filter {
 /// The index of every entry of every input.
 #[derive(Debug, Default)]
 pub struct EntryIndex {
-    rows: Vec<Row>,
-    urls: String,
+    rows: Blocks<Row>,
+    urls: UrlText,
     strings: Interner,
     origins: Interner,
     /// Entries seen but not indexed because of [`MAX_ROWS`].
@@ -137,8 +225,6 @@ struct RowOut<'a> {
     server_ip: Option<&'a str>,
     login_reason: Option<&'a str>,
     mime: Option<&'a str>,
-    size: f64,
-    duration: f64,
     flags: u16,
     offset: u64,
     length: u64,
@@ -149,26 +235,31 @@ impl EntryIndex {
         Self::default()
     }
 
-    /// Adds one entry of input `input`, with the signals the analysis decoded from it (once, for the timeline
-    /// and this table alike; `None` for an unreadable entry).
-    pub fn observe(&mut self, input: usize, entry: &Entry<'_>, s: Option<&Signals<'_>>) {
+    /// Adds one entry of input `input`, with its URL's origin (`url::origin_of`) and the signals the analysis
+    /// decoded from it (each once, for the analysis and this table alike; `None` for an unreadable entry).
+    pub fn observe(
+        &mut self,
+        input: usize,
+        entry: &Entry<'_>,
+        origin: Option<&str>,
+        s: Option<&Signals<'_>>,
+    ) {
         if self.rows.len() >= MAX_ROWS {
             self.dropped += 1;
             return;
         }
         let url_text = entry.request.url.or_empty();
-        let start = self.urls.len() as u32;
-        self.urls.push_str(cut(url_text, MAX_URL));
-        let url = (start, self.urls.len() as u32 - start);
-        let origin = origin_of(url_text);
+        let url = cut(url_text, MAX_URL);
         let mut row = Row {
-            input: input.min(u16::MAX as usize) as u16,
+            offset: entry.span.0,
+            time_ms: NO_TIME,
             entry: entry.index.min(u64::from(u32::MAX)) as u32,
-            time_ms: None,
+            length: entry.span.1.min(u64::from(u32::MAX)) as u32,
+            url_start: self.urls.push(url),
             method: self.strings.id(entry.request.method.as_str()),
-            url,
+            input: input.min(u16::MAX as usize) as u16,
             status: entry.response.status().unwrap_or(0),
-            origin: self.origins.id(origin.as_deref()),
+            origin: self.origins.id(origin),
             user: 0,
             asession: 0,
             node: 0,
@@ -180,17 +271,15 @@ impl EntryIndex {
                 .mime_type
                 .as_str()
                 .map(|m| m.split(';').next().unwrap_or(m))),
-            size: entry.response.content.size.known().unwrap_or(-1.0),
-            duration: entry.time.known().unwrap_or(-1.0),
             flags: 0,
-            span: entry.span,
+            url_len: url.len() as u8,
         };
         let Some(s) = s.filter(|_| !entry.unreadable) else {
             row.flags |= flag::UNREADABLE;
             self.rows.push(row);
             return;
         };
-        row.time_ms = s.time_ms;
+        row.time_ms = s.time_ms.unwrap_or(NO_TIME);
         let mut flags = 0;
         match &s.user {
             Some(User::Named(name)) => row.user = self.strings.id(Some(name)),
@@ -200,7 +289,7 @@ impl EntryIndex {
         row.asession = self.strings.id(s.asession_id);
         row.node = self.strings.id(s.node_id);
         row.server_ip = self.strings.id(entry.server_ip_address.as_str());
-        row.login_reason = self.strings.id(s.login_reason.map(reason_text));
+        row.login_reason = s.login_reason.map_or(0, reason_code);
         let relevant = s.session_relevant(Some(row.status));
         let bit = |on: bool, b: u16| if on { b } else { 0 };
         flags |= bit(relevant, flag::AUTH)
@@ -234,7 +323,7 @@ impl EntryIndex {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.rows.len() == 0
     }
 
     /// Entries not indexed because the index was full.
@@ -244,8 +333,8 @@ impl EntryIndex {
 
     /// Bytes the index holds (approximately), for the page's memory figures.
     pub fn heap_bytes(&self) -> usize {
-        self.rows.capacity() * std::mem::size_of::<Row>()
-            + self.urls.capacity()
+        self.rows.capacity_bytes()
+            + self.urls.capacity_bytes()
             + self.view.as_ref().map_or(0, |v| v.capacity() * 4)
             + self.strings.names.iter().map(|s| s.len() * 2 + 40).sum::<usize>()
     }
@@ -253,7 +342,7 @@ impl EntryIndex {
     /// `[{"id": 1, "origin": "https://…", "entries": 17}, …]`.
     pub fn origins_json(&self) -> Result<String, serde_json::Error> {
         let mut counts = vec![0u64; self.origins.names.len()];
-        for r in &self.rows {
+        for r in self.rows.iter() {
             counts[r.origin as usize] += 1;
         }
         #[derive(serde::Serialize)]
@@ -279,7 +368,7 @@ impl EntryIndex {
 
     /// Applies a filter; returns how many rows match. [`EntryIndex::rows_json`] then pages through them.
     pub fn filter(&mut self, f: &Filter) -> usize {
-        let needle = f.text.trim().to_lowercase();
+        let needle = f.text.trim().to_ascii_lowercase();
         let status_class = match f.status.as_str() {
             "1xx" => Some(1),
             "2xx" => Some(2),
@@ -314,11 +403,11 @@ impl EntryIndex {
     }
 
     fn row_contains(&self, r: &Row, needle: &str) -> bool {
-        let url = &self.urls[r.url.0 as usize..(r.url.0 + r.url.1) as usize];
-        contains_ci(url, needle)
-            || [r.method, r.user, r.asession, r.node, r.server_ip, r.login_reason]
+        contains_ci(self.urls.get(r.url_start, r.url_len), needle)
+            || [r.method, r.user, r.asession, r.node, r.server_ip]
                 .iter()
                 .any(|&id| self.strings.get(id).is_some_and(|s| contains_ci(s, needle)))
+            || reason_text(r.login_reason).is_some_and(|s| contains_ci(s, needle))
             || (r.status != 0 && r.status.to_string() == needle)
     }
 
@@ -332,8 +421,8 @@ impl EntryIndex {
         let end = start.saturating_add(count).min(self.shown());
         let start = start.min(end);
         let rows: Vec<RowOut<'_>> = match &self.view {
-            Some(view) => view[start..end].iter().map(|&i| self.out(i)).collect(),
-            None => (start..end).map(|i| self.out(i as u32)).collect(),
+            Some(view) => view[start..end].iter().filter_map(|&i| self.out(i)).collect(),
+            None => (start..end).filter_map(|i| self.out(i as u32)).collect(),
         };
         serde_json::to_string(&rows)
     }
@@ -349,26 +438,36 @@ impl EntryIndex {
 
     /// The row of entry `entry` of input `input` (rows are in input, then file order).
     fn row_of(&self, input: usize, entry: u64) -> Option<usize> {
-        self.rows
-            .binary_search_by_key(&(input as u64, entry), |r| (u64::from(r.input), u64::from(r.entry)))
-            .ok()
+        let key = (input as u64, entry);
+        let (mut low, mut high) = (0, self.rows.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            let r = self.rows.get(mid)?;
+            match (u64::from(r.input), u64::from(r.entry)).cmp(&key) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
     }
 
     /// One entry's row as JSON (`null` when it is not indexed).
     pub fn row_json(&self, input: usize, entry: u64) -> Result<String, serde_json::Error> {
-        serde_json::to_string(&self.row_of(input, entry).map(|i| self.out(i as u32)))
+        serde_json::to_string(&self.row_of(input, entry).and_then(|i| self.out(i as u32)))
     }
 
-    fn out(&self, i: u32) -> RowOut<'_> {
-        let r = &self.rows[i as usize];
-        RowOut {
+    fn out(&self, i: u32) -> Option<RowOut<'_>> {
+        let r = self.rows.get(i as usize)?;
+        let time_ms = (r.time_ms != NO_TIME).then_some(r.time_ms);
+        Some(RowOut {
             row: i,
             input: r.input,
             entry: r.entry,
-            time: r.time_ms.map(crate::calendar::format_iso8601),
-            time_ms: r.time_ms,
+            time: time_ms.map(crate::calendar::format_iso8601),
+            time_ms,
             method: self.strings.get(r.method).unwrap_or(""),
-            url: &self.urls[r.url.0 as usize..(r.url.0 + r.url.1) as usize],
+            url: self.urls.get(r.url_start, r.url_len),
             status: r.status,
             origin: self.origins.get(r.origin).unwrap_or(""),
             user: self.strings.get(r.user),
@@ -376,25 +475,31 @@ impl EntryIndex {
             asession: self.strings.get(r.asession),
             node: self.strings.get(r.node),
             server_ip: self.strings.get(r.server_ip),
-            login_reason: self.strings.get(r.login_reason),
+            login_reason: reason_text(r.login_reason),
             mime: self.strings.get(r.mime),
-            size: r.size,
-            duration: r.duration,
             flags: r.flags,
-            offset: r.span.0,
-            length: r.span.1,
-        }
+            offset: r.offset,
+            length: u64::from(r.length),
+        })
     }
 }
 
-fn reason_text(r: LoginReason) -> &'static str {
+/// `X-Seraph-LoginReason` values as the table shows them, numbered from 1 by [`reason_code`].
+const REASONS: [&str; 5] =
+    ["OK", "OUT", "AUTHENTICATED_FAILED", "AUTHENTICATION_DENIED", "AUTHORISATION_FAILED"];
+
+fn reason_code(r: LoginReason) -> u8 {
     match r {
-        LoginReason::Ok => "OK",
-        LoginReason::Out => "OUT",
-        LoginReason::AuthenticatedFailed => "AUTHENTICATED_FAILED",
-        LoginReason::AuthenticationDenied => "AUTHENTICATION_DENIED",
-        LoginReason::AuthorisationFailed => "AUTHORISATION_FAILED",
+        LoginReason::Ok => 1,
+        LoginReason::Out => 2,
+        LoginReason::AuthenticatedFailed => 3,
+        LoginReason::AuthenticationDenied => 4,
+        LoginReason::AuthorisationFailed => 5,
     }
+}
+
+fn reason_text(code: u8) -> Option<&'static str> {
+    REASONS.get(usize::from(code).checked_sub(1)?).copied()
 }
 
 /// `s` cut to at most `max` bytes on a character boundary.
@@ -409,16 +514,12 @@ fn cut(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-/// ASCII-case-insensitive containment; `needle` is already lower-case.
+/// ASCII-case-insensitive containment, byte by byte; `needle` is already ASCII-lower-case. Other letters
+/// match as written: Unicode case folding would bring its tables into the page's .wasm (about 15 KB) for
+/// URLs and status texts that are ASCII in practice (a URL's non-ASCII characters are percent-encoded).
 fn contains_ci(hay: &str, needle: &str) -> bool {
-    if needle.len() > hay.len() {
-        return false;
-    }
-    if hay.is_ascii() && needle.is_ascii() {
-        let (h, n) = (hay.as_bytes(), needle.as_bytes());
-        return h.windows(n.len()).any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b));
-    }
-    hay.to_lowercase().contains(needle)
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
 }
 
 #[cfg(test)]
@@ -436,7 +537,8 @@ mod tests {
     ]}}"#;
 
     fn observe(idx: &mut EntryIndex, e: &Entry<'_>) {
-        idx.observe(0, e, Some(&crate::signals::decode(e)));
+        let origin = e.request.url.as_str().and_then(crate::url::origin_of);
+        idx.observe(0, e, origin.as_deref(), Some(&crate::signals::decode(e)));
     }
 
     fn index() -> EntryIndex {
@@ -470,6 +572,63 @@ mod tests {
         assert_eq!(idx.position_of(0, 1), Some(0));
         assert_eq!(idx.filter(&Filter { text: "V3RY8".into(), ..Filter::default() }), 1);
         assert_eq!(idx.position_of(0, 1), None);
+    }
+
+    #[test]
+    fn a_row_is_64_bytes() {
+        assert_eq!(std::mem::size_of::<Row>(), 64);
+    }
+
+    #[test]
+    fn urls_and_rows_past_their_first_block_read_back() {
+        let mut urls = UrlText::default();
+        let starts: Vec<(u32, String)> = (0..10_000)
+            .map(|i| {
+                let url = format!("https://jira.example.test/{i}/{}", "x".repeat(i % 200));
+                (urls.push(&url), url)
+            })
+            .collect();
+        assert!(urls.blocks.len() > 1);
+        for (start, url) in &starts {
+            assert_eq!(urls.get(*start, url.len() as u8), url);
+        }
+
+        let entries: Vec<String> = (0..40_000)
+            .map(|i| {
+                let reason = if i == 30_000 { r#"{"name":"X-Seraph-LoginReason","value":"AUTHENTICATED_FAILED"}"# } else { "" };
+                format!(
+                    r#"{{"startedDateTime":"2021-10-19T16:56:47.306Z","request":{{"method":"GET","url":"https://jira.example.test/p/{i}","headers":[]}},"response":{{"status":200,"headers":[{reason}]}}}}"#
+                )
+            })
+            .collect();
+        let har = format!(r#"{{"log":{{"version":"1.2","entries":[{}]}}}}"#, entries.join(","));
+        let mut idx = EntryIndex::new();
+        let mut scanner = Scanner::new();
+        scanner.feed(har.as_bytes(), true, |e| observe(&mut idx, e)).unwrap();
+        assert_eq!(idx.len(), 40_000);
+        for i in [0u64, 16_383, 16_384, 30_000, 39_999] {
+            let row: serde_json::Value = serde_json::from_str(&idx.row_json(0, i).unwrap()).unwrap();
+            assert_eq!(row["entry"], i);
+            assert_eq!(row["url"], format!("https://jira.example.test/p/{i}"));
+            let (offset, len) =
+                (row["offset"].as_u64().unwrap() as usize, row["length"].as_u64().unwrap() as usize);
+            assert_eq!(har[offset..offset + len], entries[i as usize]);
+        }
+        assert_eq!(idx.row_json(0, 40_000).unwrap(), "null");
+        assert_eq!(idx.filter(&Filter { text: "authenticated_failed".into(), ..Filter::default() }), 1);
+        assert_eq!(idx.position_of(0, 30_000), Some(0));
+        let rows: serde_json::Value = serde_json::from_str(&idx.rows_json(0, 5).unwrap()).unwrap();
+        assert_eq!(rows[0]["login_reason"], "AUTHENTICATED_FAILED");
+    }
+
+    #[test]
+    fn text_filter_folds_ascii_case_only() {
+        assert!(contains_ci("https://Jira.example.test/Straße?q=1", "jira.example"));
+        assert!(contains_ci("https://jira.example.test/Straße", "straße"));
+        assert!(contains_ci("GET", ""));
+        assert!(!contains_ci("GET", "gets"));
+        // Letters outside ASCII match as written (no Unicode tables in the page's .wasm).
+        assert!(!contains_ci("/ÉTÉ", "été"));
     }
 
     #[test]
