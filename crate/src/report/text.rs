@@ -189,11 +189,32 @@ fn wrap(text: &str, indent: &str) -> String {
 
 fn write_input(out: &mut String, input: &InputReport) {
     let _ = writeln!(out, "{}", terminal(&input.name));
+    if let Some(archive) = &input.archive {
+        let _ = writeln!(out, "  in {}", terminal(archive));
+    }
+    if input.kind == "skipped" {
+        let why = input.skipped.as_deref().or(input.error.as_deref()).unwrap_or("");
+        let label = if input.error.is_some() { "not read" } else { "skipped" };
+        let _ = writeln!(out, "  {label} ({}): {}", human_bytes(input.bytes), terminal(why));
+        return;
+    }
+    if let Some(error) = &input.error {
+        let _ = writeln!(out, "  error: {}", terminal(error));
+    }
+    if input.members.len() > 1 || input.members.iter().any(|m| m.name != input.name) {
+        for m in &input.members {
+            let from = m.first_line.map_or(String::new(), |l| format!(", from line {l}"));
+            let _ = writeln!(out, "  member {} ({}{from})", terminal(&m.name), human_bytes(m.bytes));
+        }
+    }
     let mut facts = vec![
         human_bytes(input.bytes),
         format!("{} {}", input.entries, plural(input.entries, "entry", "entries")),
     ];
     facts.push(format!("{} {}", input.origins, plural(input.origins, "origin", "origins")));
+    if let Some(c) = input.compression {
+        facts.push(format!("{c}-compressed"));
+    }
     if let Some(v) = &input.har_version {
         facts.push(format!("HAR {}", terminal(v)));
     }
