@@ -344,6 +344,16 @@ impl Analyzer {
     /// Gives Crowd's trusted-proxy list (`trusted.proxy.servers`: entries separated by commas or newlines).
     /// Unreadable entries are an error naming each of them; hostnames and the `192.168.` form are warnings.
     pub fn set_trusted_proxies(&mut self, name: &str, list: &str) -> Result<(), InputError> {
+        self.set_trusted_proxies_from(name, None, list)
+    }
+
+    /// [`Analyzer::set_trusted_proxies`] for a list read from `archive` (listed so in the report).
+    pub fn set_trusted_proxies_from(
+        &mut self,
+        name: &str,
+        archive: Option<&str>,
+        list: &str,
+    ) -> Result<(), InputError> {
         let trusted = TrustedProxies::parse(list)
             .map_err(|error| InputError { input: name.to_owned(), error: error.into() })?;
         let warnings = trusted
@@ -354,6 +364,7 @@ impl Analyzer {
         self.inputs.push(InputReport {
             entries: trusted.entries.len() as u64,
             warnings,
+            archive: archive.map(str::to_owned),
             ..InputReport::empty(name.to_owned(), "trusted-proxies", list.len() as u64)
         });
         self.trusted = Some(trusted);

@@ -277,9 +277,11 @@ fn read_single(analyzer: &mut Analyzer, archives: &mut Archives, ctx: &Ctx<'_>, 
                     archives.errors.push(message);
                 }
                 Ok(_) => {
-                    if let Err(e) =
-                        analyzer.set_trusted_proxies(&member.name, &String::from_utf8_lossy(&text))
-                    {
+                    if let Err(e) = analyzer.set_trusted_proxies_from(
+                        &member.name,
+                        archive,
+                        &String::from_utf8_lossy(&text),
+                    ) {
                         let message = format!("{}: {e}", ctx.archive);
                         ctx.skip(member, Err(message.clone()));
                         archives.errors.push(message);
