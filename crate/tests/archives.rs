@@ -354,3 +354,62 @@ fn corrupt_truncated_encrypted_and_unsupported_members_are_named() {
     assert!(err.contains("cut.zip: not a zip (no end of central directory record): truncated"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The test bed's archives (tests/testbed/archives.mjs): for every scenario, `recording.har.zip` and
+/// `support.zip` (Jira's logs, the application log in three rotations, the oldest gzipped) give the report
+/// the files give unpacked.
+#[test]
+fn the_test_beds_archives_give_the_reports_of_their_files() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/testbed");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|d| d.unwrap().path())
+        .filter(|p| p.join("expected.json").is_file())
+        .collect();
+    dirs.sort();
+    let mut checked = 0;
+    for dir in dirs {
+        let file = |name: &str| dir.join(name).to_string_lossy().into_owned();
+        assert!(
+            dir.join("recording.har.zip").is_file(),
+            "{}: run node tests/testbed/archives.mjs",
+            dir.display()
+        );
+        let mut common = vec!["analyze".to_owned(), "--format".into(), "json".into()];
+        if std::fs::read_to_string(dir.join("trusted-proxies.txt")).is_ok_and(|t| !t.trim().is_empty()) {
+            common.extend(["--trusted-proxies".into(), format!("@{}", file("trusted-proxies.txt"))]);
+        }
+        let run = |more: &[String]| {
+            let args: Vec<&str> = common.iter().chain(more).map(String::as_str).collect();
+            harlens(&args)
+        };
+        let (zipped, unpacked) = if dir.join("support.zip").is_file() {
+            (
+                run(&["--log".into(), file("support.zip"), file("recording.har.zip")]),
+                run(&[
+                    "--log".into(),
+                    file("atlassian-jira-http-access.log"),
+                    "--log".into(),
+                    file("atlassian-jira.log"),
+                    file("recording.har"),
+                ]),
+            )
+        } else {
+            (run(&[file("recording.har.zip")]), run(&[file("recording.har")]))
+        };
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(
+            zipped.status.code(),
+            unpacked.status.code(),
+            "{name}: {}",
+            String::from_utf8_lossy(&zipped.stderr)
+        );
+        assert!(zipped.stderr.is_empty(), "{name}: {}", String::from_utf8_lossy(&zipped.stderr));
+        let (zipped, unpacked) = (json(&zipped), json(&unpacked));
+        assert_eq!(verdict(&zipped), verdict(&unpacked), "{name}");
+        // Same places too: the trusted list, the HAR, the access log, the application log, then what was skipped.
+        assert_eq!(zipped["losses"], unpacked["losses"], "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 13, "{checked} scenarios");
+}
