@@ -114,7 +114,7 @@ fn read_gzip(
         }
         _ => {}
     }
-    let reader: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(inflated));
+    let reader: Box<dyn Read + Send> = Box::new(Whole::new(Cursor::new(head).chain(inflated)));
     let har = role == Role::Har;
     if har {
         analyzer.begin_input(name);
@@ -243,7 +243,7 @@ fn open_member(
             return Err(Problem::TooDeep);
         }
     }
-    let reader: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(metered));
+    let reader: Box<dyn Read + Send> = Box::new(Whole::new(Cursor::new(head).chain(metered)));
     Ok((Opened { reader, gzip }, content))
 }
 
@@ -487,6 +487,42 @@ impl Read for Slice {
             return Err(wrap(Problem::Truncated));
         }
         self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+/// Fills each buffer it is given (an inflater returns a little at a time): the reader thread then hands the
+/// parser whole chunks and reuses its buffers as they are, as it does for a file. An error after some bytes
+/// is kept for the next read, so that those bytes come first and the error is never lost.
+struct Whole<R> {
+    inner: R,
+    pending: Option<io::Error>,
+}
+
+impl<R> Whole<R> {
+    fn new(inner: R) -> Self {
+        Whole { inner, pending: None }
+    }
+}
+
+impl<R: Read> Read for Whole<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(e) = self.pending.take() {
+            return Err(e);
+        }
+        let mut n = 0;
+        while n < buf.len() {
+            match self.inner.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if n == 0 => return Err(e),
+                Err(e) => {
+                    self.pending = Some(e);
+                    break;
+                }
+            }
+        }
         Ok(n)
     }
 }
