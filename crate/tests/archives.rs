@@ -413,3 +413,98 @@ fn the_test_beds_archives_give_the_reports_of_their_files() {
     }
     assert!(checked >= 13, "{checked} scenarios");
 }
+
+/// The members of a zip file, inflated: (name, bytes), with the core's reader.
+fn unzip(file: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use harlens::archive::zip;
+    let tail = &file[file.len().saturating_sub(zip::TAIL_BYTES)..];
+    let dir = zip::find_directory(tail, file.len() as u64).unwrap();
+    let members = zip::read_directory(&file[dir.offset as usize..][..dir.size as usize], &dir).unwrap();
+    members
+        .iter()
+        .map(|m| {
+            let start = zip::data_offset(&file[m.header_offset as usize..], m).unwrap() as usize;
+            let data = &file[start..start + m.compressed_size as usize];
+            let bytes = match m.method {
+                zip::Method::Deflate => {
+                    let mut out = Vec::new();
+                    std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(data), &mut out)
+                        .unwrap();
+                    out
+                }
+                _ => data.to_vec(),
+            };
+            assert_eq!(crc32(&bytes), m.crc32, "{}", m.name);
+            (m.name.clone(), bytes)
+        })
+        .collect()
+}
+
+fn gunzip(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(data), &mut out).unwrap();
+    out
+}
+
+/// The SSO token the recording's first login set: a secret the copy must not hold.
+fn a_secret(har: &[u8]) -> String {
+    let har: Value = serde_json::from_slice(har).unwrap();
+    let entries = har["log"]["entries"].as_array().unwrap();
+    let cookie = entries
+        .iter()
+        .flat_map(|e| e["response"]["cookies"].as_array().unwrap())
+        .find(|c| c["name"] == "crowd.token_key" && c["value"].as_str().is_some_and(|v| v.len() > 8))
+        .unwrap();
+    cookie["value"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn redact_keeps_the_form_gzip_and_zip() {
+    let dir = scratch("redact");
+    let har = read("recording.har");
+    let secret = a_secret(&har);
+    assert!(String::from_utf8_lossy(&har).contains(&secret));
+    let plain = json(&harlens(&["analyze", "--format", "json", path(&testbed("recording.har"))]));
+
+    // A .har.gz gives a .redacted.har.gz that is still diagnosable.
+    let gz = dir.join("session.har.gz");
+    std::fs::write(&gz, gzip(&har)).unwrap();
+    let out = harlens(&["redact", path(&gz)]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let redacted = dir.join("session.redacted.har.gz");
+    let text = gunzip(&std::fs::read(&redacted).unwrap());
+    assert!(!String::from_utf8_lossy(&text).contains(&secret));
+    let report = json(&harlens(&["analyze", "--format", "json", path(&redacted)]));
+    assert_eq!(report["summary"], plain["summary"]);
+
+    // A zip gives a zip of its redacted HARs; the log is left out, or kept as it is with --keep-others.
+    let log = read("atlassian-jira.log");
+    let archive = zip(&[
+        ("a/first.har", &har, true),
+        ("notes/atlassian-jira.log", &log, true),
+        ("second.har", &har, false),
+    ]);
+    let file = dir.join("support.zip");
+    std::fs::write(&file, archive).unwrap();
+    let out = harlens(&["redact", path(&file)]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let members = unzip(&std::fs::read(dir.join("support.redacted.zip")).unwrap());
+    let names: Vec<&str> = members.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["a/first.har", "second.har"]);
+    for (_, bytes) in &members {
+        assert!(!String::from_utf8_lossy(bytes).contains(&secret));
+        let _: Value = serde_json::from_slice(bytes).unwrap();
+    }
+    // The same placeholders in both: one batch, one key.
+    assert_eq!(members[0].1, members[1].1);
+    let report = json(&harlens(&["analyze", "--format", "json", path(&dir.join("support.redacted.zip"))]));
+    assert_eq!(report["summary"]["primary_cause"], plain["summary"]["primary_cause"]);
+
+    let out = harlens(&["redact", "--keep-others", "-o", path(&dir.join("kept.zip")), path(&file)]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let members = unzip(&std::fs::read(dir.join("kept.zip")).unwrap());
+    let names: Vec<&str> = members.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["a/first.har", "second.har", "notes/atlassian-jira.log"]);
+    assert_eq!(members[2].1, log);
+    std::fs::remove_dir_all(dir).unwrap();
+}

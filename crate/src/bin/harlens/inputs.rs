@@ -25,6 +25,10 @@ use harlens::archive::{zip, ArchiveError, Crc32, Limits, Meter, Problem, MAX_NES
 use harlens::input::{sniff, InputKind, SNIFF_BYTES};
 use harlens::Analyzer;
 
+/// The bytes that tell gzip and zip data from the rest. No more is read before the input goes to its reader:
+/// standard input may stay open after a few bytes, and an error in them must be reported at once.
+const MAGIC_BYTES: usize = 4;
+
 /// What a command-line argument is read as when it is not an archive (a gzip keeps it: `--log x.log.gz`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -59,8 +63,8 @@ pub fn read(analyzer: &mut Analyzer, archives: &mut Archives, path: &Path, role:
     };
     let display = if stdin { name.clone() } else { path.display().to_string() };
     let (mut reader, size) = super::open_input(path)?;
-    let mut head = Vec::with_capacity(SNIFF_BYTES);
-    fill(&mut reader, &mut head, SNIFF_BYTES).map_err(|e| format!("{display}: cannot read: {e}"))?;
+    let mut head = Vec::with_capacity(MAGIC_BYTES);
+    fill(&mut reader, &mut head, MAGIC_BYTES).map_err(|e| format!("{display}: cannot read: {e}"))?;
     let rest: Box<dyn Read + Send> = Box::new(Cursor::new(head.clone()).chain(reader));
     match sniff(&head) {
         InputKind::Gzip => read_gzip(analyzer, archives, rest, &name, &display, role),
@@ -103,8 +107,8 @@ fn read_gzip(
     lock(&archives.meter).begin();
     let gz = MultiGzDecoder::new(Counted { inner: raw, count: counted.clone() });
     let mut inflated = Metered { inner: gz, compressed: counted, seen: 0, meter: archives.meter.clone() };
-    let mut head = Vec::with_capacity(SNIFF_BYTES);
-    fill(&mut inflated, &mut head, SNIFF_BYTES).map_err(|e| format!("{display}: {}", describe(&e)))?;
+    let mut head = Vec::with_capacity(MAGIC_BYTES);
+    fill(&mut inflated, &mut head, MAGIC_BYTES).map_err(|e| format!("{display}: {}", describe(&e)))?;
     match sniff(&head) {
         InputKind::Gzip => return Err(format!("{display}: {}", Problem::TooDeep)),
         InputKind::Zip => {
@@ -418,12 +422,12 @@ fn read_log(analyzer: &mut Analyzer, archives: &mut Archives, ctx: &Ctx<'_>, rea
     }
 }
 
-fn lock(meter: &Mutex<Meter>) -> std::sync::MutexGuard<'_, Meter> {
+pub(crate) fn lock(meter: &Mutex<Meter>) -> std::sync::MutexGuard<'_, Meter> {
     meter.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Reads into `buf` until it holds `n` bytes or the input ends.
-fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, n: usize) -> io::Result<()> {
+pub(crate) fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, n: usize) -> io::Result<()> {
     let mut chunk = [0u8; 4096];
     while buf.len() < n {
         let want = (n - buf.len()).min(chunk.len());
@@ -438,7 +442,7 @@ fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, n: usize) -> io::Result<()> {
 }
 
 /// `n` bytes of the file at `offset`.
-fn read_at(file: &File, offset: u64, n: usize) -> Result<Vec<u8>, Problem> {
+pub(crate) fn read_at(file: &File, offset: u64, n: usize) -> Result<Vec<u8>, Problem> {
     let mut buf = vec![0u8; n];
     let mut done = 0;
     while done < n {
@@ -469,10 +473,10 @@ fn positioned_read(_: &File, _: &mut [u8], _: u64) -> io::Result<usize> {
 
 /// A range of the file, read with positioned reads: each member's reader has its own position, whatever
 /// another (a reader thread left behind after an error) does.
-struct Slice {
-    file: Arc<File>,
-    pos: u64,
-    end: u64,
+pub(crate) struct Slice {
+    pub(crate) file: Arc<File>,
+    pub(crate) pos: u64,
+    pub(crate) end: u64,
 }
 
 impl Read for Slice {
@@ -494,13 +498,13 @@ impl Read for Slice {
 /// Fills each buffer it is given (an inflater returns a little at a time): the reader thread then hands the
 /// parser whole chunks and reuses its buffers as they are, as it does for a file. An error after some bytes
 /// is kept for the next read, so that those bytes come first and the error is never lost.
-struct Whole<R> {
+pub(crate) struct Whole<R> {
     inner: R,
     pending: Option<io::Error>,
 }
 
 impl<R> Whole<R> {
-    fn new(inner: R) -> Self {
+    pub(crate) fn new(inner: R) -> Self {
         Whole { inner, pending: None }
     }
 }
@@ -561,11 +565,11 @@ impl<R: Read> Read for Metered<R> {
 }
 
 /// Checks a zip member's CRC-32 and size at its end.
-struct Checked<R> {
-    inner: R,
-    crc: Crc32,
-    size: u64,
-    expected: (u32, u64),
+pub(crate) struct Checked<R> {
+    pub(crate) inner: R,
+    pub(crate) crc: Crc32,
+    pub(crate) size: u64,
+    pub(crate) expected: (u32, u64),
 }
 
 impl<R: Read> Read for Checked<R> {
@@ -603,7 +607,7 @@ fn wrap(problem: Problem) -> io::Error {
 }
 
 /// The problem an `io::Error` carries, or the inflater's complaint as one.
-fn problem_of(e: &io::Error) -> Problem {
+pub(crate) fn problem_of(e: &io::Error) -> Problem {
     match e.get_ref().and_then(|inner| inner.downcast_ref::<Carried>()) {
         Some(Carried(p)) => p.clone(),
         None if e.kind() == io::ErrorKind::UnexpectedEof => Problem::Truncated,

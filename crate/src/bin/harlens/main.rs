@@ -5,6 +5,7 @@
 
 mod inputs;
 mod output;
+mod redact_archives;
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Seek, SeekFrom, Write};
@@ -92,7 +93,12 @@ enum Command {
         /// Same as --usernames --ips --hostnames.
         #[arg(long)]
         all: bool,
-        /// HAR files to sanitize ("-" reads standard input); files redacted together share placeholders.
+        /// With a zip: also copy its members that are not HARs (logs, configuration) into the redacted zip, as
+        /// they are, NOT redacted (a log holds tokens, addresses and user names). Left out by default.
+        #[arg(long)]
+        keep_others: bool,
+        /// HAR files to sanitize ("-" reads standard input); files redacted together share placeholders. A
+        /// .har.gz gives a .redacted.har.gz, a zip a zip of its redacted HARs (NAME.redacted.zip).
         #[arg(value_name = "HAR", required = true)]
         hars: Vec<PathBuf>,
     },
@@ -172,6 +178,7 @@ fn main() -> ExitCode {
             ips,
             hostnames,
             all,
+            keep_others,
             hars,
         } => {
             let options = RedactOptions {
@@ -182,7 +189,7 @@ fn main() -> ExitCode {
                 hostnames: hostnames || all,
                 ..RedactOptions::default()
             };
-            redact(options, output.as_deref(), &hars)
+            redact(options, output.as_deref(), &hars, keep_others)
         }
         Command::Rules { format } => list_rules(format),
         Command::Proxies { trusted, remote, xff, format } => proxies(&trusted, &remote, &xff, format),
@@ -312,11 +319,23 @@ fn with_note(message: String, out: &Output) -> String {
 /// two passes: the first reads every input and learns each value it will replace, the second writes the
 /// outputs with those values and all their copies replaced. Standard input, which cannot be read twice, is
 /// kept in a temporary file meanwhile (nameless on Unix: nothing is left behind whatever happens).
-fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Result<ExitCode, String> {
+fn redact(
+    options: RedactOptions,
+    output: Option<&Path>,
+    hars: &[PathBuf],
+    keep_others: bool,
+) -> Result<ExitCode, String> {
     if output.is_some() && hars.len() > 1 {
         return Err(
             "-o names one output: give one HAR, or none to write NAME.redacted.har for each".to_owned()
         );
+    }
+    // A gzip or a zip among the files: the copies keep their form (redact_archives.rs). Standard input is
+    // read as a HAR (its first bytes cannot be looked at and read again).
+    if redact_archives::any_archive(hars) {
+        let key = random_key()?;
+        let batch = Batch::new(options, &key).map_err(|e| e.to_string())?;
+        return redact_archives::redact(batch, output, hars, keep_others);
     }
     // No output may replace any input, its own or another's (`harlens redact a.har a.redacted.har`): all are
     // checked before anything is read.
