@@ -1,5 +1,5 @@
 //! What kind of input a file is, from its first bytes: a HAR (JSON, or the JSONP that HAR Viewer reads), a
-//! server log, gzip or zip data (inflated or opened by the shells: see [`crate::archive`]), or other binary
+//! server log, gzip or zip data (inflated or opened by the shells, with the `archive` module), or other binary
 //! data.
 //!
 //! The page asks before it streams a dropped or pasted file, so that it goes to the right reader. Binary
