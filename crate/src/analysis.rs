@@ -580,6 +580,11 @@ mod tests {
             json.contains("\"first_line\": 41") && json.contains("\"skipped\": \"not a log harlens reads\"")
         );
         assert!(!whole.to_json().unwrap().contains("\"members\""), "a plain input's report is unchanged");
+        // Evidence from the log names its file and that file's own line in the text report.
+        let text = crate::report::render_text(&parts);
+        let line = parts.findings.iter().flat_map(|f| &f.evidence).find_map(|e| e.line.filter(|&l| l > 41));
+        let line = line.expect("evidence from the log's second file");
+        assert!(text.contains(&format!("line {line} (atlassian-jira.log, line {})", line - 40)), "{text}");
     }
 
     #[test]

@@ -111,7 +111,7 @@ pub fn render_markdown(report: &Report) -> String {
                     out,
                     "- {}, {}{at}: {}",
                     inline(&super::text::input_name(&report.inputs, e.input)),
-                    super::text::place(e),
+                    inline(&super::text::place(&report.inputs, e)),
                     inline(&e.detail)
                 );
             }

@@ -146,7 +146,10 @@ fn write_finding(out: &mut String, n: usize, f: &Finding, inputs: &[InputReport]
             let _ = writeln!(
                 out,
                 "{}",
-                wrap(&format!("- {} {}{at}: {}", input_name(inputs, e.input), place(e), e.detail), "     ")
+                wrap(
+                    &format!("- {} {}{at}: {}", input_name(inputs, e.input), place(inputs, e), e.detail),
+                    "     "
+                )
             );
         }
     }
@@ -239,11 +242,22 @@ pub(crate) fn plural(n: u64, one: &'static str, many: &'static str) -> &'static 
     }
 }
 
-/// "entry 17" for a HAR entry, "line 120" for a log line.
-pub(crate) fn place(e: &super::Evidence) -> String {
+/// "entry 17" for a HAR entry, "line 120" for a log line; in a log read from several files (a log's rotations
+/// in an archive), also the file and its own line: "line 120 (atlassian-jira.log.1, line 20)".
+pub(crate) fn place(inputs: &[InputReport], e: &super::Evidence) -> String {
     match (e.entry, e.line) {
         (Some(entry), _) => format!("entry {entry}"),
-        (None, Some(line)) => format!("line {line}"),
+        (None, Some(line)) => {
+            let members = inputs.get(e.input).map_or(&[][..], |i| i.members.as_slice());
+            let member = members.iter().rev().find(|m| m.first_line.is_some_and(|first| first <= line));
+            match member.and_then(|m| Some((m, m.first_line?))) {
+                Some((m, first)) if members.len() > 1 => {
+                    let file = m.name.rsplit('/').next().unwrap_or(&m.name);
+                    format!("line {line} ({file}, line {})", line - first + 1)
+                }
+                _ => format!("line {line}"),
+            }
+        }
         (None, None) => String::new(),
     }
 }
