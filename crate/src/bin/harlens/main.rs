@@ -49,7 +49,8 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         sso_cookie: Option<String>,
         /// A server log: Jira's access log, atlassian-jira.log (with DEBUG org.apache.http wire lines),
-        /// atlassian-crowd.log, Confluence's or Bitbucket's logs; the format is detected. Repeatable.
+        /// atlassian-crowd.log, Confluence's or Bitbucket's logs; the format is detected. Gzipped, or a
+        /// zip of logs (a support zip), too. Repeatable.
         #[arg(long = "log", value_name = "FILE")]
         logs: Vec<PathBuf>,
         /// Largest expansion of an archive member or gzip input (inflated bytes per compressed byte, counted
