@@ -2,7 +2,8 @@
 // Seeds the fuzz corpora (fuzz/corpus/TARGET/, not committed) from the fixtures, once per file: every input
 // starts with 8 bytes that seed what a property varies (chunk sizes, options; see crate/tests/property/),
 // then the fixture: the HARs for the scanner and the sanitizer, their entries one per line for the live
-// monitor, the server logs for each log reader, the trusted lists and the fuzz/seeds/ files for their parsers.
+// monitor, the server logs for each log reader, the trusted lists and the fuzz/seeds/ files for their parsers,
+// the test bed's zips for the archive reader.
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
 import { join, basename, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +54,9 @@ for (const path of logs) {
 }
 for (const path of files(join(root, 'tests/fixtures/testbed'), (n) => n === 'trusted-proxies.txt')) {
   seed('trusted', relative(root, path), readFileSync(path));
+}
+for (const path of files(join(root, 'tests/fixtures/testbed'), (n) => n.endsWith('.zip'))) {
+  seed('archive', relative(root, path), readFileSync(path));
 }
 for (const target of ['trusted', 'xff']) {
   for (const path of files(join(root, 'fuzz/seeds', target), () => true)) seed(target, basename(path), readFileSync(path));

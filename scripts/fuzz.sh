@@ -14,7 +14,7 @@ shift || true
 bash scripts/bootstrap.sh fuzz
 export PATH="$HOME/.cargo/bin:$PATH"
 
-targets=(scanner redactor log_jira_access log_application log_bitbucket_access log_confluence_access trusted xff monitor)
+targets=(scanner redactor log_jira_access log_application log_bitbucket_access log_confluence_access trusted xff monitor archive)
 if [ $# -gt 0 ]; then targets=("$@"); fi
 node scripts/fuzz-seeds.mjs
 echo "fuzz: building the targets (nightly, with sanitizers)" >&2
@@ -26,6 +26,7 @@ failed=0
 for t in "${targets[@]}"; do
   case "$t" in
     scanner|redactor|monitor) max_len=262144 ;;
+    archive) max_len=65536 ;;
     *) max_len=16384 ;;
   esac
   mkdir -p "fuzz/artifacts/$t"

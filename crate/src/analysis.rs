@@ -13,7 +13,7 @@ use crate::har::{Entry, HarError, Scanner};
 use crate::logs::{LogCollector, ParsedLogs};
 use crate::logs::{LogError, LogInputError};
 use crate::net::{TrustedListError, TrustedProxies};
-use crate::report::{InputReport, Loss, Report, SsoCookie, Summary, SCHEMA};
+use crate::report::{InputReport, Loss, MemberReport, Report, SsoCookie, Summary, SCHEMA};
 use crate::rules;
 use crate::timeline::TimelineBuilder;
 use crate::view::{self, EntryIndex, Plot};
@@ -56,6 +56,15 @@ impl InputProblem {
     }
 }
 
+/// Why [`Analyzer::skip_input`] lists an input that was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip<'a> {
+    /// Not an input harlens reads (shown as `skipped`).
+    Reason(&'a str),
+    /// An input it would read, but cannot (shown as `error`).
+    Error(&'a str),
+}
+
 /// How far the analysis has come, for progress bars.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Progress {
@@ -83,11 +92,33 @@ enum Current {
     },
 }
 
+/// Where the current input came from (an archive, a gzip) and the archive members read into it so far.
+#[derive(Debug, Default)]
+struct Source {
+    archive: Option<String>,
+    compression: Option<&'static str>,
+    members: Vec<MemberReport>,
+    /// Line breaks pushed into the current input, counted only once it has members (log evidence names a
+    /// line of the input; `first_line` maps it to its member).
+    lines: u64,
+    /// The last byte pushed was a line break (or nothing was pushed).
+    at_line_start: bool,
+}
+
+impl Source {
+    fn apply(self, input: &mut InputReport) {
+        input.archive = self.archive;
+        input.compression = self.compression;
+        input.members = self.members;
+    }
+}
+
 /// Streams inputs through the analysis. See the module documentation for the calling order.
 #[derive(Debug, Default)]
 pub struct Analyzer {
     inputs: Vec<InputReport>,
     current: Option<Current>,
+    source: Source,
     origins: HashSet<Box<str>>,
     entries_done: u64,
     timelines: TimelineBuilder,
@@ -107,6 +138,7 @@ impl Analyzer {
 
     /// Starts a HAR input named `name` (shown in the report and in errors). An input still open is dropped.
     pub fn begin_input(&mut self, name: &str) {
+        self.source = Source { at_line_start: true, ..Source::default() };
         self.current = Some(Current::Har(Box::new(HarInput {
             name: name.to_owned(),
             bytes: 0,
@@ -120,12 +152,56 @@ impl Analyzer {
     /// feature: the page's first .wasm leaves the log readers out (see the crate's features).
     #[cfg(feature = "logs")]
     pub fn begin_log(&mut self, name: &str) {
+        self.source = Source { at_line_start: true, ..Source::default() };
         self.logs.begin_input(name);
         self.current = Some(Current::Log { name: name.to_owned(), bytes: 0 });
     }
 
+    /// Says where the current input comes from, for the report: the archive it was read from (`support.zip`,
+    /// `outer.zip > inner.zip`) and `gzip` when the input itself was gzip data (a `.har.gz`). Call it after
+    /// `begin_input` or `begin_log`.
+    pub fn set_source(&mut self, archive: Option<&str>, compression: Option<&'static str>) {
+        self.source.archive = archive.map(str::to_owned);
+        self.source.compression = compression;
+    }
+
+    /// The next bytes of the current input are the archive member `name` (`compression`: `gzip` for a
+    /// gzipped member). A log input may be fed several members, a log's rotations oldest first: it reads them
+    /// as one stream, and a member that did not end with a line break gets one, so that the lines of two
+    /// files never join. The report lists the members, with the input line each starts at.
+    pub fn begin_member(&mut self, name: &str, compression: Option<&'static str>) -> Result<(), InputError> {
+        let log = matches!(self.current, Some(Current::Log { .. }));
+        if log && !self.source.at_line_start {
+            self.push(b"\n")?;
+        }
+        let first_line = log.then_some(self.source.lines + 1);
+        self.source.members.push(MemberReport {
+            name: name.to_owned(),
+            bytes: 0,
+            first_line,
+            compression,
+            error: None,
+        });
+        Ok(())
+    }
+
+    /// The current member (the last [`Analyzer::begin_member`]) could not be read to its end: `error` says
+    /// why (the shell's message), and the input goes on with its next member. What was read of it stays.
+    pub fn member_error(&mut self, error: &str) {
+        if let Some(member) = self.source.members.last_mut() {
+            member.error = Some(error.to_owned());
+        }
+    }
+
     /// Feeds the next chunk of the current input; chunks may split the input anywhere.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), InputError> {
+        if let Some(member) = self.source.members.last_mut() {
+            member.bytes += chunk.len() as u64;
+            if let Some(&last) = chunk.last() {
+                self.source.lines += memchr::memchr_iter(b'\n', chunk).count() as u64;
+                self.source.at_line_start = last == b'\n';
+            }
+        }
         let input = self.inputs.len();
         match self.current.as_mut() {
             None => Err(InputError { input: String::new(), error: HarError::AfterFinish.into() }),
@@ -146,8 +222,28 @@ impl Analyzer {
         }
     }
 
-    /// Ends the current input; its summary joins the report.
+    /// Ends the current input; its summary joins the report. An input read from an archive (with members)
+    /// that fails here is still listed, with the error, as [`Analyzer::abandon_input`] lists it.
     pub fn end_input(&mut self) -> Result<(), InputError> {
+        let listed = match &self.current {
+            _ if self.source.members.is_empty() => None,
+            Some(Current::Har(c)) => Some((c.name.clone(), "har")),
+            Some(Current::Log { name, .. }) => Some((name.clone(), "log")),
+            None => None,
+        };
+        let result = self.end_current();
+        if let (Err(e), Some((name, kind))) = (&result, listed) {
+            let source = std::mem::take(&mut self.source);
+            let bytes = source.members.iter().map(|m| m.bytes).sum();
+            let mut report = InputReport::empty(name, kind, bytes);
+            source.apply(&mut report);
+            report.error = Some(e.to_string());
+            self.inputs.push(report);
+        }
+        result
+    }
+
+    fn end_current(&mut self) -> Result<(), InputError> {
         match self.current.take() {
             None => Ok(()),
             #[cfg(feature = "logs")]
@@ -155,11 +251,64 @@ impl Analyzer {
                 self.logs.feed(&[], true).map_err(InputError::from)?;
                 self.log_inputs.push(self.inputs.len());
                 // Kind, lines and warnings are filled in from the collector at the end.
-                self.inputs.push(InputReport::empty(name, "log", bytes));
+                let mut report = InputReport::empty(name, "log", bytes);
+                std::mem::take(&mut self.source).apply(&mut report);
+                self.inputs.push(report);
                 Ok(())
             }
             Some(Current::Har(cur)) => self.end_har(*cur),
         }
+    }
+
+    /// Ends the current input without its end checks, because reading it failed with `error` (an archive
+    /// member that is corrupt, truncated or past a limit; the shell's message). What was read of it stays in
+    /// the analysis (a HAR's entries so far, a log's lines), and the report lists it with the error.
+    pub fn abandon_input(&mut self, error: &str) {
+        let source = std::mem::take(&mut self.source);
+        let mut report = match self.current.take() {
+            None => return,
+            Some(Current::Log { name, bytes }) => {
+                let mut report = InputReport::empty(name, "log", bytes);
+                // The lines read so far count if they were a log; an unrecognised start is only the error.
+                if self.logs.feed(&[], true).is_ok() {
+                    self.log_inputs.push(self.inputs.len());
+                }
+                report.error = Some(error.to_owned());
+                report
+            }
+            Some(Current::Har(cur)) => {
+                let HarInput { name, bytes, scanner, origins } = *cur;
+                let entries = scanner.entries();
+                self.entries_done += entries;
+                let (log, warnings) = scanner.into_parts();
+                InputReport {
+                    entries,
+                    creator: log.creator,
+                    browser: log.browser,
+                    har_version: log.version,
+                    pages: log.pages,
+                    origins: origins.len() as u64,
+                    warnings: warnings.into_vec(),
+                    error: Some(error.to_owned()),
+                    ..InputReport::empty(name, "har", bytes)
+                }
+            }
+        };
+        source.apply(&mut report);
+        self.inputs.push(report);
+    }
+
+    /// Lists an input that was not read (an archive member that is neither a HAR nor a log harlens reads,
+    /// with `reason`), or that could not be read at all (`error`: encrypted, an unsupported method). `bytes`:
+    /// its size as the archive declares it.
+    pub fn skip_input(&mut self, name: &str, archive: Option<&str>, bytes: u64, why: Skip<'_>) {
+        let mut report = InputReport::empty(name.to_owned(), "skipped", bytes);
+        report.archive = archive.map(str::to_owned);
+        match why {
+            Skip::Reason(reason) => report.skipped = Some(reason.to_owned()),
+            Skip::Error(error) => report.error = Some(error.to_owned()),
+        }
+        self.inputs.push(report);
     }
 
     fn end_har(&mut self, mut cur: HarInput) -> Result<(), InputError> {
@@ -172,10 +321,7 @@ impl Analyzer {
         let entries = cur.scanner.entries();
         self.entries_done += entries;
         let (log, warnings) = cur.scanner.into_parts();
-        self.inputs.push(InputReport {
-            name: cur.name,
-            kind: "har",
-            bytes: cur.bytes,
+        let mut report = InputReport {
             entries,
             creator: log.creator,
             browser: log.browser,
@@ -183,7 +329,10 @@ impl Analyzer {
             pages: log.pages,
             origins: cur.origins.len() as u64,
             warnings: warnings.into_vec(),
-        });
+            ..InputReport::empty(cur.name, "har", cur.bytes)
+        };
+        std::mem::take(&mut self.source).apply(&mut report);
+        self.inputs.push(report);
         Ok(())
     }
 
@@ -206,6 +355,16 @@ impl Analyzer {
     /// Gives Crowd's trusted-proxy list (`trusted.proxy.servers`: entries separated by commas or newlines).
     /// Unreadable entries are an error naming each of them; hostnames and the `192.168.` form are warnings.
     pub fn set_trusted_proxies(&mut self, name: &str, list: &str) -> Result<(), InputError> {
+        self.set_trusted_proxies_from(name, None, list)
+    }
+
+    /// [`Analyzer::set_trusted_proxies`] for a list read from `archive` (listed so in the report).
+    pub fn set_trusted_proxies_from(
+        &mut self,
+        name: &str,
+        archive: Option<&str>,
+        list: &str,
+    ) -> Result<(), InputError> {
         let trusted = TrustedProxies::parse(list)
             .map_err(|error| InputError { input: name.to_owned(), error: error.into() })?;
         let warnings = trusted
@@ -216,6 +375,7 @@ impl Analyzer {
         self.inputs.push(InputReport {
             entries: trusted.entries.len() as u64,
             warnings,
+            archive: archive.map(str::to_owned),
             ..InputReport::empty(name.to_owned(), "trusted-proxies", list.len() as u64)
         });
         self.trusted = Some(trusted);
@@ -376,5 +536,101 @@ fn count_origin(
     }
     if !all_origins.contains(origin) {
         all_origins.insert(origin.into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/testbed/proxy-address-change");
+
+    fn read(name: &str) -> Vec<u8> {
+        std::fs::read(format!("{DIR}/{name}")).unwrap()
+    }
+
+    fn with_har(analyzer: &mut Analyzer) {
+        analyzer.begin_input("recording.har");
+        analyzer.push(&read("recording.har")).unwrap();
+        analyzer.end_input().unwrap();
+    }
+
+    #[test]
+    fn a_log_read_in_members_is_the_same_log() {
+        let log = read("atlassian-jira.log");
+        let mut whole = Analyzer::new();
+        with_har(&mut whole);
+        whole.begin_log("atlassian-jira.log");
+        whole.push(&log).unwrap();
+        whole.end_input().unwrap();
+        let whole = whole.finish();
+
+        // Split after line 40, the first part without its last line break (a rotation need not end with
+        // one): the analyzer puts it back, so no two lines join.
+        let cut = memchr::memchr_iter(b'\n', &log).nth(39).unwrap();
+        let mut parts = Analyzer::new();
+        with_har(&mut parts);
+        parts.begin_log("logs/atlassian-jira.log");
+        parts.set_source(Some("support.zip"), None);
+        parts.begin_member("logs/atlassian-jira.log.1.gz", Some("gzip")).unwrap();
+        parts.push(&log[..cut]).unwrap();
+        parts.begin_member("logs/atlassian-jira.log", None).unwrap();
+        parts.push(&log[cut + 1..]).unwrap();
+        parts.end_input().unwrap();
+        parts.skip_input(
+            "logs/catalina.out",
+            Some("support.zip"),
+            10,
+            Skip::Reason("not a log harlens reads"),
+        );
+        let parts = parts.finish();
+
+        assert_eq!(parts.losses, whole.losses);
+        assert_eq!(parts.findings, whole.findings);
+        assert_eq!(parts.summary, whole.summary);
+        let input = &parts.inputs[1];
+        assert_eq!((input.kind, input.entries), (whole.inputs[1].kind, whole.inputs[1].entries));
+        assert_eq!(input.archive.as_deref(), Some("support.zip"));
+        let members: Vec<(&str, u64, Option<u64>)> =
+            input.members.iter().map(|m| (m.name.as_str(), m.bytes, m.first_line)).collect();
+        assert_eq!(
+            members,
+            [
+                ("logs/atlassian-jira.log.1.gz", cut as u64 + 1, Some(1)),
+                ("logs/atlassian-jira.log", (log.len() - cut - 1) as u64, Some(41)),
+            ]
+        );
+        let skipped = &parts.inputs[2];
+        assert_eq!((skipped.kind, skipped.skipped.as_deref()), ("skipped", Some("not a log harlens reads")));
+        let json = parts.to_json().unwrap();
+        assert!(
+            json.contains("\"first_line\": 41") && json.contains("\"skipped\": \"not a log harlens reads\"")
+        );
+        assert!(!whole.to_json().unwrap().contains("\"members\""), "a plain input's report is unchanged");
+        // Evidence from the log names its file and that file's own line in the text report.
+        let text = crate::report::render_text(&parts);
+        let line = parts.findings.iter().flat_map(|f| &f.evidence).find_map(|e| e.line.filter(|&l| l > 41));
+        let line = line.expect("evidence from the log's second file");
+        assert!(text.contains(&format!("line {line} (atlassian-jira.log, line {})", line - 40)), "{text}");
+    }
+
+    #[test]
+    fn an_abandoned_har_keeps_its_entries_and_says_why() {
+        let har = read("recording.har");
+        let mut analyzer = Analyzer::new();
+        analyzer.begin_input("recording.har");
+        analyzer.set_source(Some("x.zip"), None);
+        analyzer.begin_member("recording.har", None).unwrap();
+        analyzer.push(&har[..har.len() / 2]).unwrap();
+        analyzer.abandon_input("x.zip: recording.har: corrupt");
+        analyzer.begin_input("next.har");
+        analyzer.push(&har).unwrap();
+        analyzer.end_input().unwrap();
+        let report = analyzer.finish();
+        assert_eq!(report.inputs.len(), 2);
+        let first = &report.inputs[0];
+        assert_eq!(first.error.as_deref(), Some("x.zip: recording.har: corrupt"));
+        assert!(first.entries > 0 && first.entries < report.inputs[1].entries);
+        assert_eq!(report.summary.entries, first.entries + report.inputs[1].entries);
     }
 }

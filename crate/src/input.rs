@@ -1,5 +1,6 @@
 //! What kind of input a file is, from its first bytes: a HAR (JSON, or the JSONP that HAR Viewer reads), a
-//! server log, or binary data.
+//! server log, gzip or zip data (inflated or opened by the shells, with the `archive` module), or other binary
+//! data.
 //!
 //! The page asks before it streams a dropped or pasted file, so that it goes to the right reader. Binary
 //! data (a zip, a gzip, an image, UTF-16 text) goes to the HAR reader, whose error then says what it is
@@ -18,21 +19,33 @@ pub enum InputKind {
     Har,
     /// Text that is not a HAR: a server log, as far as its first bytes tell.
     Log,
-    /// Not text.
+    /// gzip data (`1f 8b`): a `.har.gz`, a gzipped log. The shells inflate it and sniff again.
+    Gzip,
+    /// A zip archive (a local header `PK 03 04`, or the end record `PK 05 06` of an empty zip).
+    Zip,
+    /// Not text, and neither gzip nor zip.
     Binary,
 }
 
 impl InputKind {
-    /// `har`, `log` or `binary`.
+    /// `har`, `log`, `gzip`, `zip` or `binary`.
     pub fn as_str(self) -> &'static str {
         match self {
             InputKind::Har => "har",
             InputKind::Log => "log",
+            InputKind::Gzip => "gzip",
+            InputKind::Zip => "zip",
             InputKind::Binary => "binary",
         }
     }
 
-    /// Whether the HAR reader takes it: a HAR, or binary data it names.
+    /// gzip or zip: the shells inflate or open it before anything reads it.
+    pub fn is_archive(self) -> bool {
+        matches!(self, InputKind::Gzip | InputKind::Zip)
+    }
+
+    /// Whether the HAR reader takes it: a HAR, or binary data it names (gzip and zip data included, for a
+    /// shell that does not inflate).
     pub fn read_as_har(self) -> bool {
         self != InputKind::Log
     }
@@ -41,6 +54,12 @@ impl InputKind {
 /// The kind of the input that starts with `head` (its first [`SNIFF_BYTES`]; later bytes are ignored).
 pub fn sniff(head: &[u8]) -> InputKind {
     let head = &head[..head.len().min(SNIFF_BYTES)];
+    if head.starts_with(b"\x1f\x8b") {
+        return InputKind::Gzip;
+    }
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return InputKind::Zip;
+    }
     if binary(head) {
         return InputKind::Binary;
     }
@@ -105,8 +124,13 @@ mod tests {
             (b"cb(", InputKind::Log),
             (b"[{\"log\": 1}]", InputKind::Log),
             (b"", InputKind::Log),
-            (b"\x1f\x8b\x08\x00", InputKind::Binary),
-            (b"PK\x03\x04\x14\x00\x00\x00", InputKind::Binary),
+            (b"\x1f\x8b\x08\x00", InputKind::Gzip),
+            (b"\x1f\x8b", InputKind::Gzip),
+            (b"PK\x03\x04\x14\x00\x00\x00", InputKind::Zip),
+            (b"PK\x05\x06\x00\x00", InputKind::Zip),
+            // Spanned or split zips and other PK records are not read.
+            (b"PK\x07\x08PK\x03\x04", InputKind::Binary),
+            (b"\x1f\x9d\x90", InputKind::Binary),
             (b"\xFF\xFE{\x00\"\x00", InputKind::Binary),
             (b"\x89PNG\r\n\x1a\n", InputKind::Binary),
             (b"{\"log\": \"\x00\"}", InputKind::Binary),
@@ -143,8 +167,13 @@ mod tests {
     #[test]
     fn kinds_have_stable_names() {
         let names: Vec<&str> =
-            [InputKind::Har, InputKind::Log, InputKind::Binary].map(InputKind::as_str).to_vec();
-        assert_eq!(names, ["har", "log", "binary"]);
+            [InputKind::Har, InputKind::Log, InputKind::Gzip, InputKind::Zip, InputKind::Binary]
+                .map(InputKind::as_str)
+                .to_vec();
+        assert_eq!(names, ["har", "log", "gzip", "zip", "binary"]);
+        assert!(
+            InputKind::Gzip.is_archive() && InputKind::Zip.is_archive() && !InputKind::Binary.is_archive()
+        );
         assert!(
             InputKind::Binary.read_as_har() && InputKind::Har.read_as_har() && !InputKind::Log.read_as_har()
         );

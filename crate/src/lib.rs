@@ -5,6 +5,7 @@
 //! are thin shells around it and never re-implement analysis.
 
 pub mod analysis;
+pub mod archive;
 pub mod calendar;
 pub mod escape;
 pub mod har;

@@ -114,3 +114,9 @@ fn the_live_monitor_takes_entries_of_any_shape() {
     }
     run("monitor", &seeds, 300, 24 * 1024, property::monitor);
 }
+
+#[test]
+fn archives_of_any_shape_are_read_or_refused() {
+    let seeds = read_all(&files(&root().join("tests/fixtures/testbed"), &[".zip"]));
+    run("archive", &seeds, 1500, 64 * 1024, property::archive);
+}

@@ -111,7 +111,7 @@ pub fn render_markdown(report: &Report) -> String {
                     out,
                     "- {}, {}{at}: {}",
                     inline(&super::text::input_name(&report.inputs, e.input)),
-                    super::text::place(e),
+                    inline(&super::text::place(&report.inputs, e)),
                     inline(&e.detail)
                 );
             }
@@ -139,7 +139,10 @@ pub fn render_markdown(report: &Report) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} |",
-            cell(&i.name),
+            cell(&match &i.archive {
+                Some(archive) => format!("{archive}: {}", i.name),
+                None => i.name.clone(),
+            }),
             human_bytes(i.bytes),
             i.entries,
             i.origins,
@@ -147,6 +150,18 @@ pub fn render_markdown(report: &Report) -> String {
             cell(i.creator.as_deref().unwrap_or("")),
             i.warnings.len(),
         );
+    }
+    let unread: Vec<_> = report.inputs.iter().filter(|i| i.skipped.is_some() || i.error.is_some()).collect();
+    if !unread.is_empty() {
+        let _ = writeln!(out, "\n## Not read\n");
+        for i in unread {
+            let (label, why) = match (&i.error, &i.skipped) {
+                (Some(e), _) => ("error", e.as_str()),
+                (None, Some(s)) => ("skipped", s.as_str()),
+                (None, None) => continue,
+            };
+            let _ = writeln!(out, "- {} ({label}): {}", inline(&i.name), inline(why));
+        }
     }
     let warned: Vec<_> = report.inputs.iter().filter(|i| !i.warnings.is_empty()).collect();
     if !warned.is_empty() {

@@ -57,6 +57,42 @@ pub struct InputReport {
     /// Distinct origins (scheme, host, port) of this input's requests.
     pub origins: u64,
     pub warnings: Vec<Warning>,
+    /// The archive it was read from (`support.zip`; nested: `outer.zip > inner.zip`); absent for a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
+    /// `gzip` when the input itself was gzip data (a `.har.gz`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<&'static str>,
+    /// The archive members read into this input, in order: one for a HAR, a log's rotations oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<MemberReport>,
+    /// Why the input was not read (kind `skipped`: a member that is neither a HAR nor a log read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+    /// Why the input was read only in part or not at all (a corrupt, encrypted or too large member): what was
+    /// read of it before the error stays in the analysis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One archive member read into an input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberReport {
+    /// Its path in the archive.
+    pub name: String,
+    /// Its inflated bytes read.
+    pub bytes: u64,
+    /// The 1-based line of the input where it starts (log inputs), so a log line's evidence can be found in
+    /// its file: line `n` of the input is line `n - first_line + 1` of the member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_line: Option<u64>,
+    /// `gzip` for a gzipped member (`atlassian-jira.log.2.gz`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<&'static str>,
+    /// Why it was read only in part or not at all (a rotation that is corrupt, encrypted or past a limit);
+    /// the input's other members are still read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl InputReport {
@@ -73,6 +109,11 @@ impl InputReport {
             pages: None,
             origins: 0,
             warnings: Vec::new(),
+            archive: None,
+            compression: None,
+            members: Vec::new(),
+            skipped: None,
+            error: None,
         }
     }
 }

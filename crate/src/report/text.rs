@@ -146,7 +146,10 @@ fn write_finding(out: &mut String, n: usize, f: &Finding, inputs: &[InputReport]
             let _ = writeln!(
                 out,
                 "{}",
-                wrap(&format!("- {} {}{at}: {}", input_name(inputs, e.input), place(e), e.detail), "     ")
+                wrap(
+                    &format!("- {} {}{at}: {}", input_name(inputs, e.input), place(inputs, e), e.detail),
+                    "     "
+                )
             );
         }
     }
@@ -189,11 +192,32 @@ fn wrap(text: &str, indent: &str) -> String {
 
 fn write_input(out: &mut String, input: &InputReport) {
     let _ = writeln!(out, "{}", terminal(&input.name));
+    if let Some(archive) = &input.archive {
+        let _ = writeln!(out, "  in {}", terminal(archive));
+    }
+    if input.kind == "skipped" {
+        let why = input.skipped.as_deref().or(input.error.as_deref()).unwrap_or("");
+        let label = if input.error.is_some() { "not read" } else { "skipped" };
+        let _ = writeln!(out, "  {label} ({}): {}", human_bytes(input.bytes), terminal(why));
+        return;
+    }
+    if let Some(error) = &input.error {
+        let _ = writeln!(out, "  error: {}", terminal(error));
+    }
+    if input.members.len() > 1 || input.members.iter().any(|m| m.name != input.name) {
+        for m in &input.members {
+            let from = m.first_line.map_or(String::new(), |l| format!(", from line {l}"));
+            let _ = writeln!(out, "  member {} ({}{from})", terminal(&m.name), human_bytes(m.bytes));
+        }
+    }
     let mut facts = vec![
         human_bytes(input.bytes),
         format!("{} {}", input.entries, plural(input.entries, "entry", "entries")),
     ];
     facts.push(format!("{} {}", input.origins, plural(input.origins, "origin", "origins")));
+    if let Some(c) = input.compression {
+        facts.push(format!("{c}-compressed"));
+    }
     if let Some(v) = &input.har_version {
         facts.push(format!("HAR {}", terminal(v)));
     }
@@ -218,11 +242,22 @@ pub(crate) fn plural(n: u64, one: &'static str, many: &'static str) -> &'static 
     }
 }
 
-/// "entry 17" for a HAR entry, "line 120" for a log line.
-pub(crate) fn place(e: &super::Evidence) -> String {
+/// "entry 17" for a HAR entry, "line 120" for a log line; in a log read from several files (a log's rotations
+/// in an archive), also the file and its own line: "line 120 (atlassian-jira.log.1, line 20)".
+pub(crate) fn place(inputs: &[InputReport], e: &super::Evidence) -> String {
     match (e.entry, e.line) {
         (Some(entry), _) => format!("entry {entry}"),
-        (None, Some(line)) => format!("line {line}"),
+        (None, Some(line)) => {
+            let members = inputs.get(e.input).map_or(&[][..], |i| i.members.as_slice());
+            let member = members.iter().rev().find(|m| m.first_line.is_some_and(|first| first <= line));
+            match member.and_then(|m| Some((m, m.first_line?))) {
+                Some((m, first)) if members.len() > 1 => {
+                    let file = m.name.rsplit('/').next().unwrap_or(&m.name);
+                    format!("line {line} ({file}, line {})", line - first + 1)
+                }
+                _ => format!("line {line}"),
+            }
+        }
         (None, None) => String::new(),
     }
 }

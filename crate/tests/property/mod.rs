@@ -368,3 +368,91 @@ pub fn mutate(seed: &[u8], rng: &mut Rng, max: usize) -> Vec<u8> {
     out.truncate(max);
     out
 }
+
+/// Any bytes read as a zip: the directory reader, the reading plan, the member checks and the content
+/// classification answer or refuse, never panic, and never ask for bytes beyond the file. What the zip writer
+/// writes (names and data from the input) reads back the same, and a CRC-32 is the same whatever the chunks.
+pub fn archive(data: &[u8]) {
+    use harlens::archive::members::{classify_content, classify_name, plan};
+    use harlens::archive::write::{Compression, ZipWriter};
+    use harlens::archive::{crc32, zip, Crc32, Limits, Meter};
+
+    let (mut rng, rest) = split(data);
+    let len = rest.len() as u64;
+    let tail = &rest[rest.len().saturating_sub(zip::TAIL_BYTES)..];
+    if let Ok(dir) = zip::find_directory(tail, len) {
+        assert!(dir.offset + dir.size <= len, "the directory is inside the file: {dir:?}");
+        let bytes = &rest[dir.offset as usize..(dir.offset + dir.size) as usize];
+        if let Ok(members) = zip::read_directory(bytes, &dir) {
+            let plan = plan(members.iter().map(|m| m.name.as_str()));
+            for read in &plan.reads {
+                assert!(!read.members.is_empty());
+                for &i in &read.members {
+                    assert!(i < members.len());
+                }
+            }
+            for m in &members {
+                let _ = (
+                    m.readable(),
+                    m.method.name(),
+                    Limits::default().check_declared(m.compressed_size, m.size, 0),
+                );
+                let Some(header) = rest.get(m.header_offset as usize..) else { continue };
+                if let Ok(start) = zip::data_offset(header, m) {
+                    let named = classify_name(&m.name);
+                    let head = rest.get(start as usize..).unwrap_or_default();
+                    let _ = classify_content(&named.class, &head[..head.len().min(4096)]);
+                }
+            }
+        }
+    }
+
+    // Names of any shape.
+    for line in String::from_utf8_lossy(rest).lines().take(64) {
+        let _ = classify_name(line);
+    }
+
+    // CRC-32 in chunks, and the meter with any counts.
+    let mut crc = Crc32::new();
+    let mut at = 0;
+    for size in chunking(&mut rng, rest.len()) {
+        crc.update(&rest[at..at + size]);
+        at += size;
+    }
+    assert_eq!(crc.value(), crc32(rest));
+    let mut meter = Meter::new(Limits {
+        max_ratio: 1 + rng.below(300) as u64,
+        ratio_grace: rng.below(1 << 16) as u64,
+        max_total: rng.next() >> rng.below(64),
+    });
+    for chunk in rest.chunks(7).take(32) {
+        meter.begin();
+        let _ = meter.add(u64::from(chunk[0]), chunk.iter().map(|&b| u64::from(b) << 8).sum());
+    }
+
+    // Written, then read back.
+    let mut writer = ZipWriter::new();
+    let mut file = Vec::new();
+    let mut expected = Vec::new();
+    for (n, piece) in rest.chunks(1 + rng.below(64)).take(16).enumerate() {
+        let name = format!("{n}/{}", String::from_utf8_lossy(&piece[..piece.len().min(12)]));
+        let at = file.len() as u64;
+        file.extend(writer.begin_member(&name, Compression::Stored, at));
+        file.extend_from_slice(piece);
+        file.extend(writer.end_member(crc32(piece), piece.len() as u64, piece.len() as u64));
+        expected.push((name, piece.to_vec()));
+    }
+    let at = file.len() as u64;
+    file.extend(writer.finish(at));
+    let tail = &file[file.len().saturating_sub(zip::TAIL_BYTES)..];
+    let dir = zip::find_directory(tail, file.len() as u64).unwrap();
+    let members =
+        zip::read_directory(&file[dir.offset as usize..(dir.offset + dir.size) as usize], &dir).unwrap();
+    assert_eq!(members.len(), expected.len());
+    for (m, (name, data)) in members.iter().zip(&expected) {
+        assert_eq!(&m.name, name);
+        let start = zip::data_offset(&file[m.header_offset as usize..], m).unwrap() as usize;
+        assert_eq!(&file[start..start + m.compressed_size as usize], data.as_slice());
+        assert_eq!(m.crc32, crc32(data));
+    }
+}

@@ -3,7 +3,9 @@
 //! Exit status (DESIGN.md): 0 analysis done and no session-loss problem found; 1 a problem found; 2 usage or
 //! input error, with the file, the place and what was expected on stderr.
 
+mod inputs;
 mod output;
+mod redact_archives;
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Seek, SeekFrom, Write};
@@ -47,10 +49,20 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         sso_cookie: Option<String>,
         /// A server log: Jira's access log, atlassian-jira.log (with DEBUG org.apache.http wire lines),
-        /// atlassian-crowd.log, Confluence's or Bitbucket's logs; the format is detected. Repeatable.
+        /// atlassian-crowd.log, Confluence's or Bitbucket's logs; the format is detected. Gzipped, or a
+        /// zip of logs (a support zip), too. Repeatable.
         #[arg(long = "log", value_name = "FILE")]
         logs: Vec<PathBuf>,
-        /// HAR files to read ("-" reads standard input).
+        /// Largest expansion of an archive member or gzip input (inflated bytes per compressed byte, counted
+        /// after its first 16 MiB); beyond it the member is refused as an archive bomb.
+        #[arg(long, value_name = "N", default_value_t = harlens::archive::limits::DEFAULT_MAX_RATIO)]
+        max_ratio: u64,
+        /// Largest total of bytes inflated from gzip inputs and archive members (suffixes K, M, G).
+        #[arg(long, value_name = "SIZE", default_value = "8G", value_parser = parse_size)]
+        max_total: u64,
+        /// HAR files to read ("-" reads standard input). gzip (.har.gz) and zip files (a zipped HAR, a
+        /// product's support zip: its HARs, logs and trusted-proxy list are found by name) are read as they
+        /// are; a zip on standard input is kept in a temporary file meanwhile.
         #[arg(value_name = "HAR", required = true)]
         hars: Vec<PathBuf>,
     },
@@ -82,7 +94,12 @@ enum Command {
         /// Same as --usernames --ips --hostnames.
         #[arg(long)]
         all: bool,
-        /// HAR files to sanitize ("-" reads standard input); files redacted together share placeholders.
+        /// With a zip: also copy its members that are not HARs (logs, configuration) into the redacted zip, as
+        /// they are, NOT redacted (a log holds tokens, addresses and user names). Left out by default.
+        #[arg(long)]
+        keep_others: bool,
+        /// HAR files to sanitize ("-" reads standard input); files redacted together share placeholders. A
+        /// .har.gz gives a .redacted.har.gz, a zip a zip of its redacted HARs (NAME.redacted.zip).
         #[arg(value_name = "HAR", required = true)]
         hars: Vec<PathBuf>,
     },
@@ -132,14 +149,27 @@ const PROGRESS_MIN_BYTES: u64 = 16 << 20;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Analyze { format, output, trusted_proxies, sso_cookie, logs, hars } => analyze(
+        Command::Analyze {
             format,
-            output.as_deref(),
-            trusted_proxies.as_deref(),
-            sso_cookie.as_deref(),
-            &logs,
-            &hars,
-        ),
+            output,
+            trusted_proxies,
+            sso_cookie,
+            logs,
+            max_ratio,
+            max_total,
+            hars,
+        } => {
+            let limits = harlens::archive::Limits { max_ratio, max_total, ..Default::default() };
+            analyze(
+                format,
+                output.as_deref(),
+                trusted_proxies.as_deref(),
+                sso_cookie.as_deref(),
+                &logs,
+                &hars,
+                limits,
+            )
+        }
         Command::Redact {
             output,
             keep_bodies,
@@ -149,6 +179,7 @@ fn main() -> ExitCode {
             ips,
             hostnames,
             all,
+            keep_others,
             hars,
         } => {
             let options = RedactOptions {
@@ -159,7 +190,7 @@ fn main() -> ExitCode {
                 hostnames: hostnames || all,
                 ..RedactOptions::default()
             };
-            redact(options, output.as_deref(), &hars)
+            redact(options, output.as_deref(), &hars, keep_others)
         }
         Command::Rules { format } => list_rules(format),
         Command::Proxies { trusted, remote, xff, format } => proxies(&trusted, &remote, &xff, format),
@@ -181,6 +212,7 @@ fn analyze(
     sso_cookie: Option<&str>,
     logs: &[PathBuf],
     hars: &[PathBuf],
+    limits: harlens::archive::Limits,
 ) -> Result<ExitCode, String> {
     // Checked before reading anything: the report must never replace one of the inputs.
     let out = match output {
@@ -193,8 +225,8 @@ fn analyze(
         }
         None => Output::stdout(),
     };
-    let report = match read_all(trusted, sso_cookie, logs, hars) {
-        Ok(report) => report,
+    let (report, member_errors) = match read_all(trusted, sso_cookie, logs, hars, limits) {
+        Ok(read) => read,
         Err(message) => return Err(with_note(message, &out)),
     };
     let rendered = match format {
@@ -204,16 +236,46 @@ fn analyze(
         Format::Text => terminal_lines(&render_text(&report)).into_owned(),
     };
     write_whole(out, rendered.as_bytes())?;
+    // Members of archives that could not be read: the report lists them and the rest was read, but the
+    // answer may lack them, so the exit status is that of an input error.
+    for message in &member_errors {
+        eprintln!("harlens: {}", terminal_lines(message));
+    }
+    if !member_errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
     Ok(if report.has_problem() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// Every input through the analysis, in the report's order: the trusted list, the HARs, the logs.
+/// `8G`, `512M`, `100K` or a byte count.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        "T" => 40,
+        _ => return Err(format!("`{text}`: expected a size such as 8G, 512M or 100000")),
+    };
+    let n: u64 =
+        digits.parse().map_err(|_| format!("`{text}`: expected a size such as 8G, 512M or 100000"))?;
+    n.checked_mul(1 << shift).ok_or_else(|| format!("`{text}` is too large"))
+}
+
+/// Every input through the analysis, in the report's order: the trusted list, the HARs, the logs; with the
+/// errors of archive members that could not be read (the rest was).
 fn read_all(
     trusted: Option<&str>,
     sso_cookie: Option<&str>,
     logs: &[PathBuf],
     hars: &[PathBuf],
-) -> Result<harlens::Report, String> {
+    limits: harlens::archive::Limits,
+) -> Result<(harlens::Report, Vec<String>), String> {
     let mut analyzer = Analyzer::new();
     if let Some(name) = sso_cookie {
         if name.trim().is_empty() || name.contains(['=', ';', ' ']) {
@@ -225,13 +287,14 @@ fn read_all(
         let (source, list) = list_argument(trusted, "trusted proxies")?;
         analyzer.set_trusted_proxies(&source, &list).map_err(|e| multiline(&e.to_string()))?;
     }
+    let mut archives = inputs::Archives::new(limits, trusted.is_some());
     for path in hars {
-        read_input(&mut analyzer, path, InputKind::Har)?;
+        inputs::read(&mut analyzer, &mut archives, path, inputs::Role::Har)?;
     }
     for path in logs {
-        read_input(&mut analyzer, path, InputKind::Log)?;
+        inputs::read(&mut analyzer, &mut archives, path, inputs::Role::Log)?;
     }
-    Ok(analyzer.finish())
+    Ok((analyzer.finish(), archives.errors))
 }
 
 /// Writes `bytes` and puts the output in place, or says what became of the target.
@@ -257,11 +320,23 @@ fn with_note(message: String, out: &Output) -> String {
 /// two passes: the first reads every input and learns each value it will replace, the second writes the
 /// outputs with those values and all their copies replaced. Standard input, which cannot be read twice, is
 /// kept in a temporary file meanwhile (nameless on Unix: nothing is left behind whatever happens).
-fn redact(options: RedactOptions, output: Option<&Path>, hars: &[PathBuf]) -> Result<ExitCode, String> {
+fn redact(
+    options: RedactOptions,
+    output: Option<&Path>,
+    hars: &[PathBuf],
+    keep_others: bool,
+) -> Result<ExitCode, String> {
     if output.is_some() && hars.len() > 1 {
         return Err(
             "-o names one output: give one HAR, or none to write NAME.redacted.har for each".to_owned()
         );
+    }
+    // A gzip or a zip among the files: the copies keep their form (redact_archives.rs). Standard input is
+    // read as a HAR (its first bytes cannot be looked at and read again).
+    if redact_archives::any_archive(hars) {
+        let key = random_key()?;
+        let batch = Batch::new(options, &key).map_err(|e| e.to_string())?;
+        return redact_archives::redact(batch, output, hars, keep_others);
     }
     // No output may replace any input, its own or another's (`harlens redact a.har a.redacted.har`): all are
     // checked before anything is read.
@@ -483,36 +558,27 @@ fn open_input(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>), String
     Ok((Box::new(file), size))
 }
 
-/// What an input file is to the analyzer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum InputKind {
-    Har,
-    Log,
-}
-
-/// Streams one file into the analyzer, drawing a progress line on a terminal for big files.
-fn read_input(analyzer: &mut Analyzer, path: &Path, kind: InputKind) -> Result<(), String> {
-    let stdin = path.as_os_str() == "-";
-    let name = if stdin {
-        "<stdin>".to_owned()
-    } else {
-        path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
-    };
-    let display = if stdin { name.clone() } else { path.display().to_string() };
-    let (reader, total) = open_input(path)?;
-    let mut progress = Progress::new(&name, total);
-    match kind {
-        InputKind::Har => analyzer.begin_input(&name),
-        InputKind::Log => analyzer.begin_log(&name),
-    }
-    let result = stream_chunks(reader, &display, |chunk| {
-        analyzer.push(chunk).map_err(|e| e.to_string())?;
+/// Pushes a reader's bytes into the analyzer's current input, drawing a progress line on a terminal for big
+/// inputs; `analyzer_failed` tells an error of the analysis from one of the reading.
+fn feed_stream(
+    analyzer: &mut Analyzer,
+    reader: Box<dyn Read + Send>,
+    total: Option<u64>,
+    name: &str,
+    display: &str,
+    analyzer_failed: &mut bool,
+) -> Result<(), String> {
+    let mut progress = Progress::new(name, total);
+    let result = stream_chunks(reader, display, |chunk| {
+        analyzer.push(chunk).map_err(|e| {
+            *analyzer_failed = true;
+            e.to_string()
+        })?;
         progress.update(analyzer.progress());
         Ok(())
     });
     progress.clear();
-    result?;
-    analyzer.end_input().map_err(|e| e.to_string())
+    result
 }
 
 /// Calls `each` with the input's bytes in blocks of [`CHUNK`]. A reader thread overlaps the kernel's copy of
