@@ -130,6 +130,10 @@ if (existsSync(wasm)) {
   const b = await benchBrowser({ quick });
   check('browser: page analysis / JSON.parse (200 MB)', `${b.ratio.toFixed(2)} (${b.analyze_s.toFixed(3)} s vs ${b.json_parse_s.toFixed(3)} s)`, '<= 0.5', b.ratio_ok);
   check('WASM memory peak, page 200 MB', `${b.wasm_memory_mb.toFixed(1)} MB`, '< 64 MB', b.wasm_memory_ok);
+  // The same HAR gzipped, inflated in the worker as it is read (issue 16).
+  const { benchBrowserGzip } = await import('./bench-browser.mjs');
+  const g = await benchBrowserGzip({ quick });
+  check('browser: page analysis, .har.gz / .har (200 MB)', `${g.ratio.toFixed(2)} (${g.gz_s.toFixed(3)} s vs ${g.plain_s.toFixed(3)} s)`, '<= 1.5', g.ratio_ok);
   // How the page feels while it works: its main thread during a large analysis, 100k entries scrolled and filtered.
   const u = figuresOf('bench-page-ui.mjs', quick ? ['--size', '200MB'] : []);
   if (u) {

@@ -25,8 +25,9 @@ pub mod view;
 mod wasm;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::{
-    check_trusted_proxies, entry_flags, input_kind, input_kind_head, rules as rule_list, signal_headers,
-    simulate_proxies, version, LiveMonitor, StreamingAnalyzer, StreamingRedactor,
+    check_trusted_proxies, entry_flags, inflate_limits, input_kind, input_kind_head, rules as rule_list,
+    signal_headers, simulate_proxies, version, Checksum, InflateMeter, LiveMonitor, StreamingAnalyzer,
+    StreamingRedactor, ZipArchive, ZipOut,
 };
 
 pub use analysis::{Analyzer, InputError, InputProblem};
