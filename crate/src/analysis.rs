@@ -166,8 +166,22 @@ impl Analyzer {
             self.push(b"\n")?;
         }
         let first_line = log.then_some(self.source.lines + 1);
-        self.source.members.push(MemberReport { name: name.to_owned(), bytes: 0, first_line, compression });
+        self.source.members.push(MemberReport {
+            name: name.to_owned(),
+            bytes: 0,
+            first_line,
+            compression,
+            error: None,
+        });
         Ok(())
+    }
+
+    /// The current member (the last [`Analyzer::begin_member`]) could not be read to its end: `error` says
+    /// why (the shell's message), and the input goes on with its next member. What was read of it stays.
+    pub fn member_error(&mut self, error: &str) {
+        if let Some(member) = self.source.members.last_mut() {
+            member.error = Some(error.to_owned());
+        }
     }
 
     /// Feeds the next chunk of the current input; chunks may split the input anywhere.
@@ -198,8 +212,28 @@ impl Analyzer {
         }
     }
 
-    /// Ends the current input; its summary joins the report.
+    /// Ends the current input; its summary joins the report. An input read from an archive (with members)
+    /// that fails here is still listed, with the error, as [`Analyzer::abandon_input`] lists it.
     pub fn end_input(&mut self) -> Result<(), InputError> {
+        let listed = match &self.current {
+            _ if self.source.members.is_empty() => None,
+            Some(Current::Har(c)) => Some((c.name.clone(), "har")),
+            Some(Current::Log { name, .. }) => Some((name.clone(), "log")),
+            None => None,
+        };
+        let result = self.end_current();
+        if let (Err(e), Some((name, kind))) = (&result, listed) {
+            let source = std::mem::take(&mut self.source);
+            let bytes = source.members.iter().map(|m| m.bytes).sum();
+            let mut report = InputReport::empty(name, kind, bytes);
+            source.apply(&mut report);
+            report.error = Some(e.to_string());
+            self.inputs.push(report);
+        }
+        result
+    }
+
+    fn end_current(&mut self) -> Result<(), InputError> {
         match self.current.take() {
             None => Ok(()),
             Some(Current::Log { name, bytes }) => {
@@ -310,6 +344,16 @@ impl Analyzer {
     /// Gives Crowd's trusted-proxy list (`trusted.proxy.servers`: entries separated by commas or newlines).
     /// Unreadable entries are an error naming each of them; hostnames and the `192.168.` form are warnings.
     pub fn set_trusted_proxies(&mut self, name: &str, list: &str) -> Result<(), InputError> {
+        self.set_trusted_proxies_from(name, None, list)
+    }
+
+    /// [`Analyzer::set_trusted_proxies`] for a list read from `archive` (listed so in the report).
+    pub fn set_trusted_proxies_from(
+        &mut self,
+        name: &str,
+        archive: Option<&str>,
+        list: &str,
+    ) -> Result<(), InputError> {
         let trusted = TrustedProxies::parse(list)
             .map_err(|error| InputError { input: name.to_owned(), error: error.into() })?;
         let warnings = trusted
@@ -320,6 +364,7 @@ impl Analyzer {
         self.inputs.push(InputReport {
             entries: trusted.entries.len() as u64,
             warnings,
+            archive: archive.map(str::to_owned),
             ..InputReport::empty(name.to_owned(), "trusted-proxies", list.len() as u64)
         });
         self.trusted = Some(trusted);

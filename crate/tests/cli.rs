@@ -114,7 +114,8 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
-fn gzip_input_gets_a_hint() {
+fn truncated_gzip_input_says_so() {
+    // gzip is read since issue 16 (crate/tests/archives.rs); a cut one is an error naming the file.
     let dir = std::env::temp_dir().join(format!("harlens-gz-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("x.har.gz");
@@ -122,7 +123,7 @@ fn gzip_input_gets_a_hint() {
     let out = harlens(&["analyze", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("x.har.gz: line 1, column 1 (byte 0): expected `{` starting the HAR, found byte 0x1F: this is gzip-compressed data"), "{err}");
+    assert!(err.contains("x.har.gz: truncated"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 

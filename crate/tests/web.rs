@@ -171,7 +171,9 @@ fn the_page_asks_the_core_what_an_input_is() {
         (&b"\xEF\xBB\xBF\n{\"log\": {}}"[..], "har"),
         (b"onInputData({\"log\": {}})", "har"),
         (b"127.0.0.1 1x1x1 - [19/Oct/2021:11:56:47 -0500] \"GET / HTTP/1.1\" 200", "log"),
-        (b"\x1f\x8b\x08\x00", "binary"),
+        (b"\x1f\x8b\x08\x00", "gzip"),
+        (b"PK\x03\x04\x14\x00", "zip"),
+        (b"\x89PNG\r\n\x1a\n", "binary"),
     ] {
         assert_eq!(harlens::input_kind(head), kind, "{head:?}");
     }

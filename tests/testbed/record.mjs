@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { SCENARIOS } from './scenarios/index.mjs';
 import { runScenario } from './run-scenario.mjs';
 import { trimBodies, withoutCookies } from './har.mjs';
+import { writeArchives } from './archives.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/testbed');
 const MAX_BYTES = 1024 * 1024;
@@ -58,6 +59,7 @@ async function record(scenario) {
     total += Buffer.byteLength(text);
   }
   if (total > MAX_BYTES) throw new Error(`${scenario.name}: ${total} bytes, over 1 MB`);
+  await writeArchives(dir);
   console.log(`${scenario.name}: ${har.log.entries.length} entries, loss_entry ${expected.loss_entry}, ${(total / 1024).toFixed(0)} KiB, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 

@@ -286,8 +286,8 @@ pub struct Skipped {
 /// What to read of an archive, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
-    /// HARs and unknown names first (in the archive's order), then trusted-proxy lists, then the logs (by
-    /// folder and name, each one stream), then nested zips.
+    /// Trusted-proxy lists first, then HARs and unknown names (in the archive's order), then the logs (by
+    /// folder and name, each one stream), then nested zips: the CLI's order for the same files unpacked.
     pub reads: Vec<Read>,
     /// In the archive's order. Folders are not listed.
     pub skipped: Vec<Skipped>,
@@ -300,8 +300,8 @@ pub fn plan<'a>(paths: impl IntoIterator<Item = &'a str>) -> Plan {
     type Files = Vec<((u32, i64), usize)>;
     let mut logs: Vec<(String, Class, Files)> = Vec::new();
     let rank = |class: &Class| match class {
-        Class::Har | Class::Unknown => 0,
-        Class::TrustedProxies => 1,
+        Class::TrustedProxies => 0,
+        Class::Har | Class::Unknown => 1,
         Class::Log { .. } => 2,
         Class::Archive | Class::Skip(_) => 3,
     };

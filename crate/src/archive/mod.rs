@@ -41,7 +41,7 @@ pub const MAX_NESTING: usize = 1;
 pub enum Problem {
     #[error("not a zip (no end of central directory record): truncated, or another format")]
     NotZip,
-    #[error("truncated: the data ends before the archive says")]
+    #[error("truncated: the file ends before its data does")]
     Truncated,
     #[error("corrupt: {0}")]
     Corrupt(String),

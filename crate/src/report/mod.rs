@@ -89,6 +89,10 @@ pub struct MemberReport {
     /// `gzip` for a gzipped member (`atlassian-jira.log.2.gz`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compression: Option<&'static str>,
+    /// Why it was read only in part or not at all (a rotation that is corrupt, encrypted or past a limit);
+    /// the input's other members are still read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl InputReport {

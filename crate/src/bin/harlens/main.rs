@@ -3,6 +3,7 @@
 //! Exit status (DESIGN.md): 0 analysis done and no session-loss problem found; 1 a problem found; 2 usage or
 //! input error, with the file, the place and what was expected on stderr.
 
+mod inputs;
 mod output;
 
 use std::fs::File;
@@ -50,7 +51,16 @@ enum Command {
         /// atlassian-crowd.log, Confluence's or Bitbucket's logs; the format is detected. Repeatable.
         #[arg(long = "log", value_name = "FILE")]
         logs: Vec<PathBuf>,
-        /// HAR files to read ("-" reads standard input).
+        /// Largest expansion of an archive member or gzip input (inflated bytes per compressed byte, counted
+        /// after its first 16 MiB); beyond it the member is refused as an archive bomb.
+        #[arg(long, value_name = "N", default_value_t = harlens::archive::limits::DEFAULT_MAX_RATIO)]
+        max_ratio: u64,
+        /// Largest total of bytes inflated from gzip inputs and archive members (suffixes K, M, G).
+        #[arg(long, value_name = "SIZE", default_value = "8G", value_parser = parse_size)]
+        max_total: u64,
+        /// HAR files to read ("-" reads standard input). gzip (.har.gz) and zip files (a zipped HAR, a
+        /// product's support zip: its HARs, logs and trusted-proxy list are found by name) are read as they
+        /// are; a zip on standard input is kept in a temporary file meanwhile.
         #[arg(value_name = "HAR", required = true)]
         hars: Vec<PathBuf>,
     },
@@ -132,14 +142,27 @@ const PROGRESS_MIN_BYTES: u64 = 16 << 20;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Analyze { format, output, trusted_proxies, sso_cookie, logs, hars } => analyze(
+        Command::Analyze {
             format,
-            output.as_deref(),
-            trusted_proxies.as_deref(),
-            sso_cookie.as_deref(),
-            &logs,
-            &hars,
-        ),
+            output,
+            trusted_proxies,
+            sso_cookie,
+            logs,
+            max_ratio,
+            max_total,
+            hars,
+        } => {
+            let limits = harlens::archive::Limits { max_ratio, max_total, ..Default::default() };
+            analyze(
+                format,
+                output.as_deref(),
+                trusted_proxies.as_deref(),
+                sso_cookie.as_deref(),
+                &logs,
+                &hars,
+                limits,
+            )
+        }
         Command::Redact {
             output,
             keep_bodies,
@@ -181,6 +204,7 @@ fn analyze(
     sso_cookie: Option<&str>,
     logs: &[PathBuf],
     hars: &[PathBuf],
+    limits: harlens::archive::Limits,
 ) -> Result<ExitCode, String> {
     // Checked before reading anything: the report must never replace one of the inputs.
     let out = match output {
@@ -193,8 +217,8 @@ fn analyze(
         }
         None => Output::stdout(),
     };
-    let report = match read_all(trusted, sso_cookie, logs, hars) {
-        Ok(report) => report,
+    let (report, member_errors) = match read_all(trusted, sso_cookie, logs, hars, limits) {
+        Ok(read) => read,
         Err(message) => return Err(with_note(message, &out)),
     };
     let rendered = match format {
@@ -204,16 +228,46 @@ fn analyze(
         Format::Text => terminal_lines(&render_text(&report)).into_owned(),
     };
     write_whole(out, rendered.as_bytes())?;
+    // Members of archives that could not be read: the report lists them and the rest was read, but the
+    // answer may lack them, so the exit status is that of an input error.
+    for message in &member_errors {
+        eprintln!("harlens: {}", terminal_lines(message));
+    }
+    if !member_errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
     Ok(if report.has_problem() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// Every input through the analysis, in the report's order: the trusted list, the HARs, the logs.
+/// `8G`, `512M`, `100K` or a byte count.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        "T" => 40,
+        _ => return Err(format!("`{text}`: expected a size such as 8G, 512M or 100000")),
+    };
+    let n: u64 =
+        digits.parse().map_err(|_| format!("`{text}`: expected a size such as 8G, 512M or 100000"))?;
+    n.checked_mul(1 << shift).ok_or_else(|| format!("`{text}` is too large"))
+}
+
+/// Every input through the analysis, in the report's order: the trusted list, the HARs, the logs; with the
+/// errors of archive members that could not be read (the rest was).
 fn read_all(
     trusted: Option<&str>,
     sso_cookie: Option<&str>,
     logs: &[PathBuf],
     hars: &[PathBuf],
-) -> Result<harlens::Report, String> {
+    limits: harlens::archive::Limits,
+) -> Result<(harlens::Report, Vec<String>), String> {
     let mut analyzer = Analyzer::new();
     if let Some(name) = sso_cookie {
         if name.trim().is_empty() || name.contains(['=', ';', ' ']) {
@@ -225,13 +279,14 @@ fn read_all(
         let (source, list) = list_argument(trusted, "trusted proxies")?;
         analyzer.set_trusted_proxies(&source, &list).map_err(|e| multiline(&e.to_string()))?;
     }
+    let mut archives = inputs::Archives::new(limits, trusted.is_some());
     for path in hars {
-        read_input(&mut analyzer, path, InputKind::Har)?;
+        inputs::read(&mut analyzer, &mut archives, path, inputs::Role::Har)?;
     }
     for path in logs {
-        read_input(&mut analyzer, path, InputKind::Log)?;
+        inputs::read(&mut analyzer, &mut archives, path, inputs::Role::Log)?;
     }
-    Ok(analyzer.finish())
+    Ok((analyzer.finish(), archives.errors))
 }
 
 /// Writes `bytes` and puts the output in place, or says what became of the target.
@@ -483,36 +538,27 @@ fn open_input(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>), String
     Ok((Box::new(file), size))
 }
 
-/// What an input file is to the analyzer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum InputKind {
-    Har,
-    Log,
-}
-
-/// Streams one file into the analyzer, drawing a progress line on a terminal for big files.
-fn read_input(analyzer: &mut Analyzer, path: &Path, kind: InputKind) -> Result<(), String> {
-    let stdin = path.as_os_str() == "-";
-    let name = if stdin {
-        "<stdin>".to_owned()
-    } else {
-        path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
-    };
-    let display = if stdin { name.clone() } else { path.display().to_string() };
-    let (reader, total) = open_input(path)?;
-    let mut progress = Progress::new(&name, total);
-    match kind {
-        InputKind::Har => analyzer.begin_input(&name),
-        InputKind::Log => analyzer.begin_log(&name),
-    }
-    let result = stream_chunks(reader, &display, |chunk| {
-        analyzer.push(chunk).map_err(|e| e.to_string())?;
+/// Pushes a reader's bytes into the analyzer's current input, drawing a progress line on a terminal for big
+/// inputs; `analyzer_failed` tells an error of the analysis from one of the reading.
+fn feed_stream(
+    analyzer: &mut Analyzer,
+    reader: Box<dyn Read + Send>,
+    total: Option<u64>,
+    name: &str,
+    display: &str,
+    analyzer_failed: &mut bool,
+) -> Result<(), String> {
+    let mut progress = Progress::new(name, total);
+    let result = stream_chunks(reader, display, |chunk| {
+        analyzer.push(chunk).map_err(|e| {
+            *analyzer_failed = true;
+            e.to_string()
+        })?;
         progress.update(analyzer.progress());
         Ok(())
     });
     progress.clear();
-    result?;
-    analyzer.end_input().map_err(|e| e.to_string())
+    result
 }
 
 /// Calls `each` with the input's bytes in blocks of [`CHUNK`]. A reader thread overlaps the kernel's copy of
