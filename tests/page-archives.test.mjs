@@ -108,7 +108,9 @@ test('an archive bomb is refused by the limit and the rest is read; the page set
   await page.click('#limits-box summary');
   await page.fill('#limit-ratio', '5000');
   const raised = await analyzed(page, [file('bomb.zip', bomb)]);
-  assert.match(raised.inputs.find((i) => i.name === 'bomb.har').error, /^bomb\.zip: bomb\.har: (?!.*archive bomb)/);
+  const cut = raised.inputs.find((i) => i.name === 'bomb.har');
+  assert.equal(cut.archive, 'bomb.zip');
+  assert.match(cut.error, /^bomb\.har: .*the file ends too early/);
   // The total: 64 KiB in all is less than the HAR itself (119 KB).
   await page.fill('#limit-total', String(1 / 1024 / 16));
   const small = await analyzed(page, [file('packed.zip', zip([{ name: 'recording.har', data: har }]))]);
@@ -154,7 +156,7 @@ test('a cut zip and a cut gzip are named as such', async () => {
   const gz = gzipSync(har);
   await analyzeFiles(page, [file('cut.har.gz', gz.subarray(0, gz.length >> 1))]);
   await page.waitForSelector('#error:not([hidden])');
-  assert.equal(await page.getAttribute('#error', 'data-message'), 'cut.har.gz: truncated: the data ends before the archive says');
+  assert.match(await page.getAttribute('#error', 'data-message'), /^cut\.har\.gz: truncated: /);
   await page.close();
 });
 

@@ -136,7 +136,13 @@ async function analyze({ id, inputs, proxies, ssoCookie, limits }, exports) {
       try {
         for (const part of read.parts) {
           if (part.member) analyzer.beginMember(part.member, part.gzip);
-          await stream(read, part, inArchive);
+          try {
+            await stream(read, part, inArchive);
+          } catch (err) {
+            // A log's rotation that cannot be read to its end is an error for that file; the next one is read.
+            if (!err.member || read.parts.length === 1) throw err;
+            analyzer.memberError(err.message);
+          }
         }
         reading = false;
         try { analyzer.endInput(); } catch (err) { throw inArchive(err); }
@@ -145,9 +151,8 @@ async function analyze({ id, inputs, proxies, ssoCookie, limits }, exports) {
         // stops the analysis, as it always has.
         if (!read.archive || err instanceof WebAssembly.RuntimeError) throw err;
         read.failed = true;
-        // A failed endInput has already closed the input: it is listed with its error instead.
+        // A failed endInput lists the input with its error itself.
         if (reading) analyzer.abandonInput(err.message);
-        else analyzer.skipInput(read.name, read.archive, read.bytes, undefined, err.message);
       }
     }
     self.postMessage({ id, type: 'progress', bytes: done, total, entries: analyzer.entries, file: '', ms: performance.now() - started, finishing: true });
@@ -182,7 +187,7 @@ async function readTrustedList(analyzer, read, meter) {
   try {
     const parts = [];
     for (const part of read.parts) for await (const chunk of partChunks(read, part, meter, () => {})) parts.push(chunk);
-    analyzer.setTrustedProxies(read.name, await new Blob(parts).text());
+    analyzer.setTrustedProxiesFrom(read.name, read.archive, await new Blob(parts).text());
   } catch (err) {
     if (err instanceof WebAssembly.RuntimeError) throw err;
     analyzer.skipInput(read.name, read.archive, read.bytes, undefined, err.message);

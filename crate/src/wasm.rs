@@ -125,6 +125,12 @@ impl StreamingAnalyzer {
         Ok(self.analyzer()?.set_trusted_proxies(name, list)?)
     }
 
+    /// `setTrustedProxies` for a list read from the archive `archive` (listed so in the report).
+    #[wasm_bindgen(js_name = setTrustedProxiesFrom)]
+    pub fn set_trusted_proxies_from(&mut self, name: &str, archive: &str, list: &str) -> Result<(), JsError> {
+        Ok(self.analyzer()?.set_trusted_proxies_from(name, Some(archive).filter(|a| !a.is_empty()), list)?)
+    }
+
     /// Names the SSO cookie (Crowd's `cookie.tokenkey`), before the first input; found by itself otherwise.
     #[wasm_bindgen(js_name = setSsoCookie)]
     pub fn set_sso_cookie(&mut self, name: &str) -> Result<(), JsError> {
@@ -163,6 +169,14 @@ impl StreamingAnalyzer {
     #[wasm_bindgen(js_name = beginMember)]
     pub fn begin_member(&mut self, name: &str, gzip: bool) -> Result<(), JsError> {
         Ok(self.analyzer()?.begin_member(name, gzip.then_some("gzip"))?)
+    }
+
+    /// The current member could not be read to its end (`error`: the message naming archive, member and
+    /// reason); the input goes on with its next member (a log's next rotation). What was read of it stays.
+    #[wasm_bindgen(js_name = memberError)]
+    pub fn member_error(&mut self, error: &str) -> Result<(), JsError> {
+        self.analyzer()?.member_error(error);
+        Ok(())
     }
 
     /// Ends the current input because reading it failed (`error`: the message naming archive, member and

@@ -170,7 +170,6 @@ export async function* partChunks(read, part, meter, onRead) {
     return;
   }
   meter.begin(read.archive || read.name, part.member ?? '');
-  if (part.check) meter.checkDeclared(part.check.compressed, part.check.size);
   let compressed = 0;
   const counted = (n) => { compressed += n; onRead(n); };
   // The CRC-32 a zip declares is of the member's bytes: of the gzip data, for a gzipped member (whose own
@@ -178,6 +177,7 @@ export async function* partChunks(read, part, meter, onRead) {
   const crc = part.check && !part.gzip;
   let last = 0;
   try {
+    if (part.check) meter.checkDeclared(part.check.compressed, part.check.size);
     for await (const chunk of streamChunks(part.source.stream(0, Infinity, counted))) {
       meter.add(compressed - last, chunk.byteLength);
       last = compressed;
@@ -185,9 +185,16 @@ export async function* partChunks(read, part, meter, onRead) {
       yield chunk;
     }
   } catch (err) {
-    throw new Error(named(err, meter, read.archive || read.name, part.member ?? ''));
+    // Marked as the member's own error (not the analyzer's): a log goes on with its next rotation.
+    throw Object.assign(new Error(named(err, meter, read.archive || read.name, part.member ?? '')), { member: Boolean(part.member) });
   }
-  if (crc) meter.checkCrc(part.check.crc32);
+  if (crc) {
+    try {
+      meter.checkCrc(part.check.crc32);
+    } catch (err) {
+      throw Object.assign(err, { member: true });
+    }
+  }
 }
 
 /** The message of `err`; an inflater's failure (an InflateError) as the core's error naming archive and member. */
