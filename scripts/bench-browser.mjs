@@ -215,3 +215,80 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (json) writeFileSync(json, `${JSON.stringify(f, null, 2)}\n`);
   process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
 }
+
+/** The 200 MB HAR gzipped beside it (target/bench/200MB.har.gz), made once with node's zlib (level 6, as gzip). */
+async function gzipped(har) {
+  const out = `${har}.gz`;
+  if (existsSync(out) && statSync(out).mtimeMs >= statSync(har).mtimeMs) return out;
+  log(`gzipping ${har}`);
+  const { createReadStream, createWriteStream } = await import('node:fs');
+  const { createGzip } = await import('node:zlib');
+  const { pipeline } = await import('node:stream/promises');
+  await pipeline(createReadStream(har), createGzip({ level: 6 }), createWriteStream(`${out}.tmp`));
+  const { renameSync } = await import('node:fs');
+  renameSync(`${out}.tmp`, out);
+  return out;
+}
+
+/**
+ * Issue 16's browser row: the page's analysis of the 200 MB HAR gzipped (inflated in the worker with
+ * DecompressionStream as it is read) against the same HAR plain, alternately in one page, each run in a fresh
+ * worker; goal: at most 1.5x. Resolves to the figures.
+ */
+export async function benchBrowserGzip({ quick = false, size = '200MB' } = {}) {
+  if (!existsSync(`${root}www/pkg/harlens_bg.wasm`)) throw new Error('www/pkg is missing: run npm run build first');
+  const har = generate(size);
+  const gz = await gzipped(har);
+  const runs = quick ? 2 : 5;
+  const server = await serve(0);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.evaluate(() => {
+      for (const id of ['bench-plain', 'bench-gz']) {
+        const input = Object.assign(document.createElement('input'), { type: 'file', id, hidden: true });
+        document.body.append(input);
+      }
+    });
+    await page.setInputFiles('#bench-plain', har);
+    await page.setInputFiles('#bench-gz', gz);
+    const analyzeOnce = (id) => page.evaluate(async (id) => {
+      const file = document.getElementById(id).files[0];
+      const worker = new Worker(new URL('./worker.js', document.baseURI), { type: 'module' });
+      try {
+        await new Promise((resolve, reject) => {
+          worker.onmessage = ({ data }) => (data.type === 'hello' ? resolve() : reject(new Error(data.message)));
+          worker.postMessage({ type: 'hello', id: 0 });
+        });
+        const t0 = performance.now();
+        const report = await new Promise((resolve, reject) => {
+          worker.onmessage = ({ data }) => {
+            if (data.type === 'report') resolve(data);
+            else if (data.type === 'error') reject(new Error(data.message));
+          };
+          worker.postMessage({ type: 'analyze', id: 1, inputs: [{ file, kind: 'auto' }], proxies: '' });
+        });
+        return { ms: performance.now() - t0, entries: JSON.parse(report.json).summary.entries };
+      } finally {
+        worker.terminate();
+      }
+    }, id);
+    log(`${(statSync(har).size / 1e6).toFixed(0)} MB HAR and its ${(statSync(gz).size / 1e6).toFixed(0)} MB .gz, ${runs} runs each after a warm-up`);
+    await analyzeOnce('bench-plain');
+    await analyzeOnce('bench-gz');
+    const plain = [];
+    const packed = [];
+    for (let i = 0; i < runs; i++) {
+      plain.push(await analyzeOnce('bench-plain'));
+      packed.push(await analyzeOnce('bench-gz'));
+    }
+    if (plain[0].entries !== packed[0].entries) throw new Error(`entries differ: ${plain[0].entries} vs ${packed[0].entries}`);
+    const plainS = median(plain.map((r) => r.ms)) / 1000;
+    const gzS = median(packed.map((r) => r.ms)) / 1000;
+    return { mb: statSync(har).size / 1e6, gz_mb: statSync(gz).size / 1e6, entries: plain[0].entries, plain_s: plainS, gz_s: gzS, ratio: gzS / plainS, ratio_ok: gzS / plainS <= 1.5 };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}

@@ -222,6 +222,9 @@ if (withWasm) {
   // The page in headless Chromium, file to verdict, beside File.stream() and JSON.parse; its WASM memory; the
   // size of each .wasm (scripts/bench-browser.mjs).
   await (await import('./bench-browser.mjs')).pageRows(check, { quick });
+  // The same 200 MB HAR gzipped, inflated in the worker as it is read (issue 16).
+  const g = await (await import('./bench-browser.mjs')).benchBrowserGzip({ quick });
+  check('browser: page analysis, .har.gz / .har (200 MB)', `${g.ratio.toFixed(2)} (${g.gz_s.toFixed(3)} s vs ${g.plain_s.toFixed(3)} s)`, '<= 1.5', g.ratio_ok);
   // How the page feels while it works: its main thread during a large analysis, 100k entries scrolled and filtered.
   const u = figuresOf('bench-page-ui.mjs', quick ? ['--size', '200MB'] : []);
   if (u) {

@@ -6,6 +6,7 @@ import { el, $, bytes, clock, copyButton, download, shown } from './js/dom.js';
 import { renderPlots } from './js/plot.js';
 import { VirtualGrid } from './js/table.js';
 import { renderDetail, setVocabulary } from './js/detail.js';
+import { chosenLimits, showLimitDefaults } from './js/limits.js';
 
 const state = {
   inputs: [], // [{file, kind}] of the current analysis
@@ -67,7 +68,7 @@ function showKinds(kinds) {
   list.replaceChildren();
   state.inputs.forEach((input, i) => {
     const kind = kinds[i] ?? 'auto';
-    const label = { auto: '…', har: 'HAR', log: 'log', binary: 'binary' }[kind] ?? kind;
+    const label = { auto: '…', har: 'HAR', log: 'log', binary: 'binary', gzip: 'gzip', zip: 'zip' }[kind] ?? kind;
     list.append(el('li', {}, el('span', { className: `kind kind-${kind}`, text: label }), ' ',
       el('span', { text: input.file.name }), el('span', { className: 'muted', text: ` ${bytes(input.file.size)}` })));
   });
@@ -84,7 +85,7 @@ async function analyze() {
   $('bar').removeAttribute('value');
   $('progress-text').textContent = 'starting…';
   try {
-    const result = await ask('analyze', { inputs: state.inputs, proxies: $('proxies').value, ssoCookie: $('sso-cookie').value.trim() });
+    const result = await ask('analyze', { inputs: state.inputs, proxies: $('proxies').value, ssoCookie: $('sso-cookie').value.trim(), limits: chosenLimits() });
     showReport(result);
   } catch (err) {
     showError(err.message);
@@ -319,12 +320,16 @@ function showInputs(report) {
   for (const input of report.inputs) {
     const row = body.insertRow();
     const cell = (text, numeric) => { const td = row.insertCell(); td.textContent = text ?? ''; if (numeric) td.className = 'num'; };
-    cell(input.name);
+    // An archive member says where it came from, and whether it was read (used) or why not.
+    row.dataset.status = input.error ? 'error' : input.skipped ? 'skipped' : 'used';
+    cell(`${input.archive ? `${input.archive}: ` : ''}${input.name}${input.compression ? ` (${input.compression})` : ''}`);
     cell(bytes(input.bytes), true);
     cell(String(input.entries), true);
     cell(String(input.origins ?? ''), true);
     cell(input.har_version);
     cell(input.creator);
+    cell(input.error ? `error: ${input.error}` : input.skipped ? `skipped: ${input.skipped}`
+      : input.members?.length > 1 ? `read: ${input.members.map((m) => m.name).join(', ')}` : 'read');
     for (const w of input.warnings ?? []) warnings.append(el('li', { text: `${input.name}: ${w.message}${w.count > 1 ? ` (${w.count} times)` : ''}` }));
   }
 }
@@ -491,8 +496,8 @@ async function main() {
     try {
       const { files } = await ask('redact');
       const said = [];
-      for (const { name, blob, described, warnings } of files) {
-        download(name, blob, 'application/json');
+      for (const { name, blob, type, described, warnings } of files) {
+        download(name, blob, type);
         const noted = warnings.length ? ` (read despite: ${warnings.map((w) => w.message).join('; ')})` : '';
         said.push(`${name}: ${described}${noted}`);
       }
@@ -506,6 +511,7 @@ async function main() {
     const hello = await ask('hello');
     $('version').textContent = hello.version;
     setVocabulary({ flags: hello.entryFlags, signalHeaders: hello.signalHeaders });
+    showLimitDefaults(hello.limits);
     $('rules').replaceChildren(...hello.rules.map((r) => el('li', { dataset: { rule: r.id } },
       el('strong', { text: r.title }), ' ', el('code', { text: r.id }), el('p', { className: 'muted', text: r.summary }))));
   } catch (err) {

@@ -3,13 +3,15 @@
 // the worker keeps the entries index (compact rows, in WASM memory) and the files, and answers the page's
 // requests for the rows it shows and for one entry's detail (re-read from the file by its byte span).
 //
-// Two WASM modules (scripts/build.sh): `harlens`, loaded at once, analyses HARs; `harlens_full` adds the
-// server-log readers, the sanitizer and the Crowd simulation, and is loaded the first time one of them is
-// asked for. An analysis with a log runs wholly in the full module: the log rules read the HARs' timelines,
-// which live in the instance that analysed them.
+// Two WASM modules (scripts/build.sh): `harlens`, loaded at once, analyses HARs, plain or gzipped; `harlens_full`
+// adds the server-log readers, the zip reader, the sanitizer and the Crowd simulation, and is loaded the first
+// time one of them is asked for. An analysis with a log or a zip runs wholly in the full module: the log rules
+// read the HARs' timelines, which live in the instance that analysed them.
 import init, {
-  StreamingAnalyzer, version, rules, entryFlags, signalHeaders, inputKind, inputKindHead, checkTrustedProxies,
+  StreamingAnalyzer, InflateMeter, version, rules, entryFlags, signalHeaders, inflateLimits, checkTrustedProxies,
 } from './pkg/harlens.js';
+import { expand, needsFull, partChunks, streamChunks } from './js/archive.js';
+import { redactedOutputs } from './js/archive-out.js';
 
 const ready = init({ module_or_path: new URL('./pkg/harlens_bg.wasm', import.meta.url) });
 let fullModule = null;
@@ -28,7 +30,7 @@ const PROGRESS_EVERY_MS = 100;
 const MAX_DETAIL_BYTES = 8 * 1024 * 1024;
 
 let table = null; // EntryTable of the last analysis
-let harFiles = []; // the HAR files of the last analysis, by input index
+let harFiles = []; // the HAR reads of the last analysis (see js/archive.js), by input index
 let memoryPeak = 0;
 
 function memoryBytes(exports) {
@@ -41,7 +43,7 @@ self.onmessage = async ({ data }) => {
     const exports = await ready;
     switch (data.type) {
       case 'hello':
-        reply({ type: 'hello', version: version(), rules: JSON.parse(rules()), entryFlags: JSON.parse(entryFlags()), signalHeaders: JSON.parse(signalHeaders()) });
+        reply({ type: 'hello', version: version(), rules: JSON.parse(rules()), entryFlags: JSON.parse(entryFlags()), signalHeaders: JSON.parse(signalHeaders()), limits: JSON.parse(inflateLimits()) });
         break;
       case 'check-proxies':
         reply({ type: 'proxies', entries: JSON.parse(checkTrustedProxies(data.text)) });
@@ -78,74 +80,98 @@ self.onmessage = async ({ data }) => {
   }
 };
 
-/**
- * What a file is, as the core tells from its first bytes: `har` (JSON, or HAR Viewer's JSONP), `log`, or
- * `binary` (a zip, a gzip, an image, UTF-16 text), which is read as a HAR so that the core names what it is
- * ("gzip-compressed data: decompress it first") instead of quoting it as a log's first line.
- */
-async function sniff(file) {
-  return inputKind(new Uint8Array(await file.slice(0, inputKindHead()).arrayBuffer()));
-}
-
-async function analyze({ id, inputs, proxies, ssoCookie }, coreExports) {
+async function analyze({ id, inputs, proxies, ssoCookie, limits }, coreExports) {
   table?.free();
   table = null;
   harFiles = [];
-  const kinds = [];
-  for (const { file, kind } of inputs) kinds.push(kind === 'auto' ? await sniff(file) : kind);
-  self.postMessage({ id, type: 'kinds', kinds });
-  const wasm = kinds.includes('log') ? await full() : { StreamingAnalyzer, exports: coreExports };
+  const wasm = (await needsFull(inputs)) ? await full() : { StreamingAnalyzer, InflateMeter, exports: coreExports };
   const exports = wasm.exports;
   const analyzer = new wasm.StreamingAnalyzer();
+  const defaults = JSON.parse(inflateLimits());
+  const meter = new wasm.InflateMeter(limits?.maxRatio || defaults.maxRatio, limits?.maxTotal || defaults.maxTotal);
   const notes = [];
   try {
     analyzer.indexEntries();
     if (ssoCookie) analyzer.setSsoCookie(ssoCookie);
-    // Report input indices follow the order inputs are given: the trusted list, the HARs, then the logs.
-    // `harFiles` is indexed the same way, so an entry's (input, entry) finds its file for the detail pane.
+    // Report input indices follow the order inputs are given: the trusted list, the HARs, then the logs, then
+    // the archive members not read. `harFiles` is indexed the same way, so an entry's (input, entry) finds
+    // its bytes for the detail pane.
     let inputIndex = 0;
-    if (proxies && proxies.trim()) {
+    const userProxies = Boolean(proxies && proxies.trim());
+    if (userProxies) {
       analyzer.setTrustedProxies('trusted proxies', proxies);
       inputIndex += 1;
     }
-    const hars = inputs.filter((_, i) => kinds[i] === 'har' || kinds[i] === 'binary');
-    const logs = inputs.filter((_, i) => kinds[i] === 'log');
-    const total = [...hars, ...logs].reduce((n, { file }) => n + file.size, 0);
+    // What each file is the core tells from its first bytes; archives become the reads the core plans.
+    const { reads, kinds } = await expand(inputs, meter, wasm);
+    self.postMessage({ id, type: 'kinds', kinds });
+    const total = reads.reduce((n, r) => n + (r.parts.length ? r.bytes : 0), 0);
     let done = 0;
     let last = 0;
     let pushMs = 0; // time spent in the WASM analyzer itself, for the benchmark
     const started = performance.now();
-    const stream = async (file) => {
-      const reader = file.stream().getReader();
-      // The next chunk is requested before this one is analysed, so reading the file overlaps the analysis.
-      let next = reader.read();
-      for (;;) {
-        const { value, done: end } = await next;
-        if (end) break;
-        next = reader.read();
-        const t = performance.now();
-        analyzer.push(value);
-        pushMs += performance.now() - t;
-        done += value.byteLength;
-        const now = performance.now();
-        if (now - last > PROGRESS_EVERY_MS) {
-          last = now;
-          memoryPeak = Math.max(memoryPeak, memoryBytes(exports));
-          self.postMessage({ id, type: 'progress', bytes: done, total, entries: analyzer.entries, file: file.name, ms: now - started });
-        }
+    const progress = (file) => {
+      const now = performance.now();
+      if (now - last > PROGRESS_EVERY_MS) {
+        last = now;
+        memoryPeak = Math.max(memoryPeak, memoryBytes(exports));
+        self.postMessage({ id, type: 'progress', bytes: done, total, entries: analyzer.entries, file, ms: now - started });
       }
-      analyzer.endInput();
     };
-    for (const { file } of hars) {
-      analyzer.beginInput(file.name);
-      harFiles[inputIndex++] = file;
-      await stream(file);
-    }
-    for (const { file } of logs) {
-      // Server logs stream like HARs: a 500 MB access log never becomes one string either.
-      analyzer.beginLog(file.name);
+    const stream = async (read, part, inArchive) => {
+      const label = part.member ? `${read.archive}: ${part.member}` : read.name;
+      for await (const chunk of partChunks(read, part, meter, (n) => { done += n; })) {
+        const t = performance.now();
+        try { analyzer.push(chunk); } catch (err) { throw inArchive(err); }
+        pushMs += performance.now() - t;
+        progress(label);
+      }
+    };
+    for (const read of reads) {
+      if (read.kind === 'skip' || read.kind === 'error') {
+        analyzer.skipInput(read.name, read.archive, read.bytes, read.kind === 'skip' ? read.reason : undefined, read.kind === 'error' ? read.error : undefined);
+        inputIndex += 1;
+        continue;
+      }
+      if (read.kind === 'trusted-proxies') {
+        // A list in a support zip; the one typed in the page wins.
+        if (userProxies) {
+          analyzer.skipInput(read.name, read.archive, read.bytes, 'the trusted proxies typed in the page are used instead', undefined);
+        } else {
+          await readTrustedList(analyzer, read, meter);
+        }
+        inputIndex += 1;
+        continue;
+      }
+      if (read.kind === 'log') analyzer.beginLog(read.name);
+      else analyzer.beginInput(read.name);
+      if (read.archive || read.gzip) analyzer.setSource(read.archive, read.gzip);
+      if (read.kind !== 'log') harFiles[inputIndex] = read;
       inputIndex += 1;
-      await stream(file);
+      // The analyzer names the input; a member's name alone does not say which archive it is in.
+      const inArchive = (err) => (read.archive && !(err instanceof WebAssembly.RuntimeError) ? new Error(`${read.archive}: ${err.message}`) : err);
+      let reading = true;
+      try {
+        for (const part of read.parts) {
+          if (part.member) analyzer.beginMember(part.member, part.gzip);
+          try {
+            await stream(read, part, inArchive);
+          } catch (err) {
+            // A log's rotation that cannot be read to its end is an error for that file; the next one is read.
+            if (!err.member || read.parts.length === 1) throw err;
+            analyzer.memberError(err.message);
+          }
+        }
+        reading = false;
+        try { analyzer.endInput(); } catch (err) { throw inArchive(err); }
+      } catch (err) {
+        // A member that cannot be read is an error for that member; the rest is read. A file dropped as it is
+        // stops the analysis, as it always has.
+        if (!read.archive || err instanceof WebAssembly.RuntimeError) throw err;
+        read.failed = true;
+        // A failed endInput lists the input with its error itself.
+        if (reading) analyzer.abandonInput(err.message);
+      }
     }
     self.postMessage({ id, type: 'progress', bytes: done, total, entries: analyzer.entries, file: '', ms: performance.now() - started, finishing: true });
     table = analyzer.takeEntries();
@@ -170,63 +196,65 @@ async function analyze({ id, inputs, proxies, ssoCookie }, coreExports) {
     });
   } finally {
     analyzer.free();
+    meter.free();
+  }
+}
+
+/** A trusted-proxy list read from an archive: small, read whole; an unreadable one is listed with its error. */
+async function readTrustedList(analyzer, read, meter) {
+  try {
+    const parts = [];
+    for (const part of read.parts) for await (const chunk of partChunks(read, part, meter, () => {})) parts.push(chunk);
+    analyzer.setTrustedProxiesFrom(read.name, read.archive, await new Blob(parts).text());
+  } catch (err) {
+    if (err instanceof WebAssembly.RuntimeError) throw err;
+    analyzer.skipInput(read.name, read.archive, read.bytes, undefined, err.message);
   }
 }
 
 /**
  * The last analysis's HARs, sanitized (the core's sanitizer: secrets become stable pseudonyms, the session
- * structure stays, so the copy still diagnoses the same). Two passes over each file, both streamed from
- * File.stream() (a File can be read twice): the first learns every value to replace, the second writes the
- * file with those values and all their copies replaced, wherever they come, into Blob parts, never whole in
- * memory as a string. One redactor and one random key for all files, so they share pseudonyms (and a secret
- * of one file copied into another is replaced there too); the key is drawn here and never kept.
+ * structure stays, so the copy still diagnoses the same). Two passes over each HAR, both streamed from its
+ * source (a File, or the gzip or zip member it was read from, inflated again: each can be read twice): the
+ * first learns every value to replace, the second writes the file with those values and all their copies
+ * replaced, wherever they come, into Blob parts (compressed again when the HAR came compressed: see
+ * js/archive-out.js), never whole in memory as a string. One redactor and one random key for all files, so
+ * they share pseudonyms (and a secret of one file copied into another is replaced there too); the key is drawn
+ * here and never kept. A HAR member that could not be read whole is left out.
  */
 async function redact() {
   const key = crypto.getRandomValues(new Uint8Array(32));
-  const files = harFiles.filter(Boolean);
-  const { StreamingRedactor } = await full();
-  const redactor = new StreamingRedactor('', key);
-  const out = [];
-  // Each pass streams the file; the last call, with `eof`, comes once the stream says it is done.
-  const pass = async (file, feed) => {
-    const reader = file.stream().getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      feed(done ? new Uint8Array(0) : value, done);
-      if (done) return;
-    }
+  const reads = harFiles.filter((r) => r && !r.failed);
+  const wasm = await full();
+  const redactor = new wasm.StreamingRedactor('', key);
+  // Each pass streams the HAR; the last call, with `eof`, comes once the stream says it is done.
+  const pass = async (read, feed) => {
+    for await (const chunk of streamChunks(read.parts[0].source.stream())) await feed(chunk, false);
+    await feed(new Uint8Array(0), true);
   };
   try {
-    for (const file of files) await pass(file, (chunk, eof) => redactor.collect(chunk, eof));
-    for (const file of files) {
-      const parts = [];
-      await pass(file, (chunk, eof) => {
+    for (const read of reads) await pass(read, (chunk, eof) => redactor.collect(chunk, eof));
+    return await redactedOutputs(reads, async (read, sink) => {
+      await pass(read, async (chunk, eof) => {
         const bytes = redactor.write(chunk, eof);
-        if (bytes.length) parts.push(bytes);
+        if (bytes.length) await sink(bytes);
       });
-      const name = file.name.replace(/\.har$/i, '') + '.redacted.har';
-      out.push({
-        name,
-        blob: new Blob(parts, { type: 'application/json' }),
-        described: redactor.describe(),
-        warnings: JSON.parse(redactor.warnings()),
-      });
-    }
+      return { described: redactor.describe(), warnings: JSON.parse(redactor.warnings()) };
+    }, wasm);
   } finally {
     redactor.free();
   }
-  return out;
 }
 
-/** One entry as the HAR wrote it, re-read from the file by the span the index kept. */
+/** One entry as the HAR wrote it, re-read from its source by the span the index kept (an inflated one from its start). */
 async function detail(input, entry) {
   const row = table ? JSON.parse(table.row(input, entry)) : null;
-  const file = harFiles[input];
-  if (!row || !file) return { row, entry: null, message: 'this entry is not in the index' };
+  const read = harFiles[input];
+  if (!row || !read) return { row, entry: null, message: 'this entry is not in the index' };
   if (row.length > MAX_DETAIL_BYTES) {
     return { row, entry: null, message: `this entry is ${(row.length / 1e6).toFixed(1)} MB; its detail is not shown` };
   }
-  const text = await file.slice(row.offset, row.offset + row.length).text();
+  const text = await new Response(read.parts[0].source.stream(row.offset, row.offset + row.length)).text();
   try {
     return { row, entry: JSON.parse(text) };
   } catch (err) {

@@ -170,7 +170,10 @@ impl Analyzer {
     /// as one stream, and a member that did not end with a line break gets one, so that the lines of two
     /// files never join. The report lists the members, with the input line each starts at.
     pub fn begin_member(&mut self, name: &str, compression: Option<&'static str>) -> Result<(), InputError> {
+        #[cfg(feature = "logs")]
         let log = matches!(self.current, Some(Current::Log { .. }));
+        #[cfg(not(feature = "logs"))]
+        let log = false;
         if log && !self.source.at_line_start {
             self.push(b"\n")?;
         }
@@ -228,6 +231,7 @@ impl Analyzer {
         let listed = match &self.current {
             _ if self.source.members.is_empty() => None,
             Some(Current::Har(c)) => Some((c.name.clone(), "har")),
+            #[cfg(feature = "logs")]
             Some(Current::Log { name, .. }) => Some((name.clone(), "log")),
             None => None,
         };
@@ -267,6 +271,7 @@ impl Analyzer {
         let source = std::mem::take(&mut self.source);
         let mut report = match self.current.take() {
             None => return,
+            #[cfg(feature = "logs")]
             Some(Current::Log { name, bytes }) => {
                 let mut report = InputReport::empty(name, "log", bytes);
                 // The lines read so far count if they were a log; an unrecognised start is only the error.

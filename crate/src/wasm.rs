@@ -13,6 +13,14 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::analysis::Skip;
+#[cfg(feature = "full")]
+use crate::archive::members::{self, Class, Content, Plan};
+#[cfg(feature = "full")]
+use crate::archive::write::{Compression, ZipWriter};
+#[cfg(feature = "full")]
+use crate::archive::zip::{self, Directory, Member};
+use crate::archive::{ArchiveError, Crc32, Limits, Meter, Problem};
 use crate::net::TrustedListError;
 #[cfg(feature = "full")]
 use crate::net::{Observation, Simulation, TrustedProxies};
@@ -33,6 +41,12 @@ enum Refusal {
     #[cfg(not(feature = "logs"))]
     #[error("this build of harlens does not read server logs; load the full module (harlens_full.js)")]
     NoLogReaders,
+    #[cfg(feature = "full")]
+    #[error("this zip has no member {0}")]
+    NoMember(u32),
+    #[cfg(feature = "full")]
+    #[error("this zip's directory has not been read")]
+    NoDirectory,
 }
 
 /// The harlens version.
@@ -136,6 +150,12 @@ impl StreamingAnalyzer {
         Ok(self.analyzer()?.set_trusted_proxies(name, list)?)
     }
 
+    /// `setTrustedProxies` for a list read from the archive `archive` (listed so in the report).
+    #[wasm_bindgen(js_name = setTrustedProxiesFrom)]
+    pub fn set_trusted_proxies_from(&mut self, name: &str, archive: &str, list: &str) -> Result<(), JsError> {
+        Ok(self.analyzer()?.set_trusted_proxies_from(name, Some(archive).filter(|a| !a.is_empty()), list)?)
+    }
+
     /// Names the SSO cookie (Crowd's `cookie.tokenkey`), before the first input; found by itself otherwise.
     #[wasm_bindgen(js_name = setSsoCookie)]
     pub fn set_sso_cookie(&mut self, name: &str) -> Result<(), JsError> {
@@ -159,6 +179,58 @@ impl StreamingAnalyzer {
     #[wasm_bindgen(js_name = endInput)]
     pub fn end_input(&mut self) -> Result<(), JsError> {
         Ok(self.analyzer()?.end_input()?)
+    }
+
+    /// Says where the current input comes from: the archive it was read from (`""`: none; nested `outer.zip >
+    /// inner.zip`), and whether the input itself was gzip data (a `.har.gz`). After `beginInput`/`beginLog`.
+    #[wasm_bindgen(js_name = setSource)]
+    pub fn set_source(&mut self, archive: &str, gzip: bool) -> Result<(), JsError> {
+        self.analyzer()?.set_source(Some(archive).filter(|a| !a.is_empty()), gzip.then_some("gzip"));
+        Ok(())
+    }
+
+    /// The next bytes of the current input are the archive member `name` (`gzip`: a gzipped member): a log
+    /// input is fed a log's rotations this way, oldest first, as one stream.
+    #[wasm_bindgen(js_name = beginMember)]
+    pub fn begin_member(&mut self, name: &str, gzip: bool) -> Result<(), JsError> {
+        Ok(self.analyzer()?.begin_member(name, gzip.then_some("gzip"))?)
+    }
+
+    /// The current member could not be read to its end (`error`: the message naming archive, member and
+    /// reason); the input goes on with its next member (a log's next rotation). What was read of it stays.
+    #[wasm_bindgen(js_name = memberError)]
+    pub fn member_error(&mut self, error: &str) -> Result<(), JsError> {
+        self.analyzer()?.member_error(error);
+        Ok(())
+    }
+
+    /// Ends the current input because reading it failed (`error`: the message naming archive, member and
+    /// reason); what was read of it stays in the analysis, and the report lists the error.
+    #[wasm_bindgen(js_name = abandonInput)]
+    pub fn abandon_input(&mut self, error: &str) -> Result<(), JsError> {
+        self.analyzer()?.abandon_input(error);
+        Ok(())
+    }
+
+    /// Lists an archive member that is not read: `skipped` says why it is not an input harlens reads, or
+    /// `error` why it cannot be read (encrypted, an unsupported method); `bytes` is its declared size.
+    #[wasm_bindgen(js_name = skipInput)]
+    pub fn skip_input(
+        &mut self,
+        name: &str,
+        archive: &str,
+        bytes: f64,
+        skipped: Option<String>,
+        error: Option<String>,
+    ) -> Result<(), JsError> {
+        let archive = Some(archive).filter(|a| !a.is_empty());
+        let why = match (&skipped, &error) {
+            (_, Some(error)) => Skip::Error(error),
+            (Some(reason), None) => Skip::Reason(reason),
+            (None, None) => Skip::Reason(""),
+        };
+        self.analyzer()?.skip_input(name, archive, bytes as u64, why);
+        Ok(())
     }
 
     /// Bytes pushed into the current input so far.
@@ -385,5 +457,344 @@ impl EntryTable {
     /// One entry's row (JSON, `null` when not indexed).
     pub fn row(&self, input: u32, entry: f64) -> Result<String, JsError> {
         Ok(self.index.row_json(input as usize, entry as u64)?)
+    }
+}
+
+/// A zip archive read by the page through `File.slice`: `new ZipArchive(name, tail, fileLength)` with the file's
+/// last `ZipArchive.tailBytes()` bytes finds the central directory (`directoryOffset`, `directorySize`);
+/// `readDirectory(bytes)` with those bytes lists the members and the plan to read them (JSON); for each member
+/// read, `readable(i)`, then `dataOffset(i, header)` with its local header's first `localHeaderBytes()` bytes,
+/// and `content(read, head)` with its first inflated bytes. Errors name the archive and the member.
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct ZipArchive {
+    name: String,
+    directory: Directory,
+    members: Vec<Member>,
+    plan: Option<Plan>,
+}
+
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl ZipArchive {
+    /// How many of the file's last bytes the constructor needs.
+    #[wasm_bindgen(js_name = tailBytes)]
+    pub fn tail_bytes() -> u32 {
+        zip::TAIL_BYTES as u32
+    }
+
+    /// How many bytes of a local header `dataOffset` needs.
+    #[wasm_bindgen(js_name = localHeaderBytes)]
+    pub fn local_header_bytes() -> u32 {
+        zip::LOCAL_HEADER_BYTES as u32
+    }
+
+    /// The largest central directory read, in bytes.
+    #[wasm_bindgen(js_name = maxDirectoryBytes)]
+    pub fn max_directory_bytes() -> f64 {
+        zip::MAX_DIRECTORY_BYTES as f64
+    }
+
+    #[wasm_bindgen(constructor)]
+    pub fn new(name: &str, tail: &[u8], file_length: f64) -> Result<ZipArchive, JsError> {
+        let directory = zip::find_directory(tail, file_length as u64).map_err(|problem| ArchiveError {
+            archive: name.to_owned(),
+            member: None,
+            problem,
+        })?;
+        Ok(ZipArchive { name: name.to_owned(), directory, members: Vec::new(), plan: None })
+    }
+
+    #[wasm_bindgen(getter, js_name = directoryOffset)]
+    pub fn directory_offset(&self) -> f64 {
+        self.directory.offset as f64
+    }
+
+    #[wasm_bindgen(getter, js_name = directorySize)]
+    pub fn directory_size(&self) -> f64 {
+        self.directory.size as f64
+    }
+
+    /// Reads the central directory: `{"members": [{"name", "method", "encrypted", "compressed", "size",
+    /// "crc32", "offset"}], "reads": [{"name", "class", "members": [i, ...]}], "skipped": [{"member", "reason"}]}` (JSON),
+    /// `reads` in the order to read them (HARs, trusted lists, each log's rotations oldest first, nested zips).
+    #[wasm_bindgen(js_name = readDirectory)]
+    pub fn read_directory(&mut self, bytes: &[u8]) -> Result<String, JsError> {
+        self.members = zip::read_directory(bytes, &self.directory).map_err(|p| self.error(None, p))?;
+        let plan = members::plan(self.members.iter().map(|m| m.name.as_str()));
+        let listing = Listing {
+            members: self.members.iter().map(MemberJson::from).collect(),
+            reads: plan
+                .reads
+                .iter()
+                .map(|r| ReadJson { name: &r.name, class: class_name(&r.class), members: &r.members })
+                .collect(),
+            skipped: plan
+                .skipped
+                .iter()
+                .map(|s| SkippedJson { member: s.member, reason: s.reason })
+                .collect(),
+        };
+        let json = serde_json::to_string(&listing)?;
+        self.plan = Some(plan);
+        Ok(json)
+    }
+
+    /// Throws when member `member` cannot be read (encrypted, a method other than stored or deflate).
+    pub fn readable(&self, member: u32) -> Result<(), JsError> {
+        let m = self.member(member)?;
+        Ok(m.readable().map_err(|p| self.error(Some(m), p))?)
+    }
+
+    /// Where member `member`'s data starts, from its local header's first `localHeaderBytes()` bytes.
+    #[wasm_bindgen(js_name = dataOffset)]
+    pub fn data_offset(&self, member: u32, local_header: &[u8]) -> Result<f64, JsError> {
+        let m = self.member(member)?;
+        Ok(zip::data_offset(local_header, m).map_err(|p| self.error(Some(m), p))? as f64)
+    }
+
+    /// What read `read`'s member is, from its first inflated bytes: `{"content": "har" | "log" |
+    /// "trusted-proxies" | "gzip" | "zip" | "skip", "reason"}` (JSON; `reason` for `skip`).
+    pub fn content(&self, read: u32, head: &[u8]) -> Result<String, JsError> {
+        let plan = self.plan.as_ref().ok_or(Refusal::NoDirectory)?;
+        let read = plan.reads.get(read as usize).ok_or(Refusal::NoMember(read))?;
+        let (content, reason) = match members::classify_content(&read.class, head) {
+            Content::Gzip => ("gzip", None),
+            Content::Zip => ("zip", None),
+            Content::Har => ("har", None),
+            Content::Log => ("log", None),
+            Content::TrustedProxies => ("trusted-proxies", None),
+            Content::Skip(reason) => ("skip", Some(reason)),
+        };
+        Ok(serde_json::to_string(&ContentJson { content, reason })?)
+    }
+
+    fn member(&self, member: u32) -> Result<&Member, Refusal> {
+        self.members.get(member as usize).ok_or(Refusal::NoMember(member))
+    }
+
+    fn error(&self, member: Option<&Member>, problem: Problem) -> ArchiveError {
+        ArchiveError { archive: self.name.clone(), member: member.map(|m| m.name.clone()), problem }
+    }
+}
+
+// The zip listing as the page reads it (JSON), borrowed from the core's types.
+#[cfg(feature = "full")]
+#[derive(serde::Serialize)]
+struct Listing<'a> {
+    members: Vec<MemberJson<'a>>,
+    reads: Vec<ReadJson<'a>>,
+    skipped: Vec<SkippedJson>,
+}
+
+#[cfg(feature = "full")]
+#[derive(serde::Serialize)]
+struct MemberJson<'a> {
+    name: &'a str,
+    method: String,
+    encrypted: bool,
+    compressed: u64,
+    size: u64,
+    crc32: u32,
+    offset: u64,
+}
+
+#[cfg(feature = "full")]
+impl<'a> From<&'a Member> for MemberJson<'a> {
+    fn from(m: &'a Member) -> Self {
+        MemberJson {
+            name: &m.name,
+            method: m.method.name(),
+            encrypted: m.encrypted,
+            compressed: m.compressed_size,
+            size: m.size,
+            crc32: m.crc32,
+            offset: m.header_offset,
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+#[derive(serde::Serialize)]
+struct ReadJson<'a> {
+    name: &'a str,
+    class: &'static str,
+    members: &'a [usize],
+}
+
+#[cfg(feature = "full")]
+#[derive(serde::Serialize)]
+struct SkippedJson {
+    member: usize,
+    reason: &'static str,
+}
+
+#[cfg(feature = "full")]
+#[derive(serde::Serialize)]
+struct ContentJson {
+    content: &'static str,
+    reason: Option<String>,
+}
+
+#[cfg(feature = "full")]
+fn class_name(class: &Class) -> &'static str {
+    match class {
+        Class::Har => "har",
+        Class::Log { .. } => "log",
+        Class::TrustedProxies => "trusted-proxies",
+        Class::Archive => "archive",
+        Class::Unknown => "unknown",
+        Class::Skip(_) => "skip",
+    }
+}
+
+/// The core's limits on inflating (`{"maxRatio", "ratioGrace", "maxTotal"}`, JSON), for the page's settings.
+#[wasm_bindgen(js_name = inflateLimits)]
+pub fn inflate_limits() -> Result<String, JsError> {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct LimitsJson {
+        max_ratio: u64,
+        ratio_grace: u64,
+        max_total: u64,
+    }
+    let Limits { max_ratio, ratio_grace, max_total } = Limits::default();
+    Ok(serde_json::to_string(&LimitsJson { max_ratio, ratio_grace, max_total })?)
+}
+
+/// What inflating costs across one analysis, and what the page's inflater says, as the core's errors naming
+/// the archive and the member: `begin(archive, member)` at each compressed input or member (`member` `""`
+/// for a gzip file), `checkDeclared` with its declared sizes, `add(compressed, inflated)` as bytes go in and
+/// come out (throws at a limit), and `crc(chunk)` then `checkCrc(expected)` for a zip member.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct InflateMeter {
+    meter: Meter,
+    crc: Crc32,
+    archive: String,
+    member: Option<String>,
+}
+
+#[wasm_bindgen]
+impl InflateMeter {
+    /// `maxRatio` and `maxTotal` as the page's settings give them (the others are the core's defaults).
+    #[wasm_bindgen(constructor)]
+    pub fn new(max_ratio: f64, max_total: f64) -> InflateMeter {
+        let limits = Limits { max_ratio: max_ratio as u64, max_total: max_total as u64, ..Limits::default() };
+        InflateMeter { meter: Meter::new(limits), crc: Crc32::new(), archive: String::new(), member: None }
+    }
+
+    pub fn begin(&mut self, archive: &str, member: &str) {
+        self.meter.begin();
+        self.crc = Crc32::new();
+        self.archive = archive.to_owned();
+        self.member = Some(member.to_owned()).filter(|m| !m.is_empty());
+    }
+
+    /// Throws when the declared sizes already break a limit.
+    #[wasm_bindgen(js_name = checkDeclared)]
+    pub fn check_declared(&self, compressed: f64, size: f64) -> Result<(), JsError> {
+        let limits = self.meter.limits();
+        Ok(limits
+            .check_declared(compressed as u64, size as u64, self.meter.total())
+            .map_err(|e| self.error(e.into()))?)
+    }
+
+    /// Counts bytes read and inflated; throws at a limit.
+    pub fn add(&mut self, compressed: f64, inflated: f64) -> Result<(), JsError> {
+        Ok(self.meter.add(compressed as u64, inflated as u64).map_err(|e| self.error(e.into()))?)
+    }
+
+    /// Adds inflated bytes to the member's CRC-32.
+    pub fn crc(&mut self, chunk: &[u8]) {
+        self.crc.update(chunk);
+    }
+
+    /// Throws when the member's CRC-32 is not `expected`.
+    #[wasm_bindgen(js_name = checkCrc)]
+    pub fn check_crc(&self, expected: u32) -> Result<(), JsError> {
+        let found = self.crc.value();
+        if found == expected {
+            return Ok(());
+        }
+        Err(self.error(Problem::Crc { expected, found }).into())
+    }
+
+    /// The error for the inflater's failure: `truncated` when the data ended early, else corrupt, in the
+    /// browser's words (`detail`).
+    pub fn failure(&self, truncated: bool, detail: &str) -> String {
+        let problem = if truncated { Problem::Truncated } else { Problem::Corrupt(detail.to_owned()) };
+        self.error(problem).to_string()
+    }
+
+    /// The error for an archive inside an archive inside an archive.
+    #[wasm_bindgen(js_name = tooDeep)]
+    pub fn too_deep(&self) -> String {
+        self.error(Problem::TooDeep).to_string()
+    }
+
+    fn error(&self, problem: Problem) -> ArchiveError {
+        ArchiveError { archive: self.archive.clone(), member: self.member.clone(), problem }
+    }
+}
+
+/// Writes a zip of the page's sanitized HARs around the browser's deflater (`CompressionStream('deflate-raw')`):
+/// `beginMember(name, offset)` gives the local header, then the deflated data, then `endMember(crc32,
+/// compressedSize, size)` the descriptor; `finish(offset)` the central directory. `Crc32` checksums the data.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = ZipWriter)]
+#[derive(Debug, Default)]
+pub struct ZipOut {
+    writer: ZipWriter,
+}
+
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_class = ZipWriter)]
+impl ZipOut {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> ZipOut {
+        ZipOut::default()
+    }
+
+    /// The local header of a deflated member `name` written at `offset`.
+    #[wasm_bindgen(js_name = beginMember)]
+    pub fn begin_member(&mut self, name: &str, offset: f64) -> Vec<u8> {
+        self.writer.begin_member(name, Compression::Deflate, offset as u64)
+    }
+
+    #[wasm_bindgen(js_name = endMember)]
+    pub fn end_member(&mut self, crc32: u32, compressed_size: f64, size: f64) -> Vec<u8> {
+        self.writer.end_member(crc32, compressed_size as u64, size as u64)
+    }
+
+    pub fn finish(&self, offset: f64) -> Vec<u8> {
+        self.writer.finish(offset as u64)
+    }
+}
+
+/// A running CRC-32 (of a redacted member, for its zip descriptor).
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = Crc32)]
+#[derive(Debug, Default)]
+pub struct Checksum {
+    crc: Crc32,
+}
+
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_class = Crc32)]
+impl Checksum {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Checksum {
+        Checksum::default()
+    }
+
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.crc.update(chunk);
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn value(&self) -> u32 {
+        self.crc.value()
     }
 }
