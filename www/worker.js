@@ -3,12 +3,12 @@
 // the worker keeps the entries index (compact rows, in WASM memory) and the files, and answers the page's
 // requests for the rows it shows and for one entry's detail (re-read from the file by its byte span).
 //
-// Two WASM modules (scripts/build.sh): `harlens`, loaded at once, analyses HARs, plain or gzipped; `harlens_full`
-// adds the server-log readers, the zip reader, the sanitizer and the Crowd simulation, and is loaded the first
-// time one of them is asked for. An analysis with a log or a zip runs wholly in the full module: the log rules
-// read the HARs' timelines, which live in the instance that analysed them.
+// Two WASM modules (scripts/build.sh): `harlens`, loaded at once, analyses plain HARs; `harlens_full` adds the
+// server-log readers, the archive reader (gzip and zip, their limits), the sanitizer and the Crowd simulation,
+// and is loaded the first time one of them is asked for. An analysis with a log or an archive runs wholly in
+// the full module: the log rules read the HARs' timelines, which live in the instance that analysed them.
 import init, {
-  StreamingAnalyzer, InflateMeter, version, rules, entryFlags, signalHeaders, inflateLimits, checkTrustedProxies,
+  StreamingAnalyzer, version, rules, entryFlags, signalHeaders, inflateLimits, checkTrustedProxies,
 } from './pkg/harlens.js';
 import { expand, needsFull, partChunks, streamChunks } from './js/archive.js';
 import { redactedOutputs } from './js/archive-out.js';
@@ -84,11 +84,12 @@ async function analyze({ id, inputs, proxies, ssoCookie, limits }, coreExports) 
   table?.free();
   table = null;
   harFiles = [];
-  const wasm = (await needsFull(inputs)) ? await full() : { StreamingAnalyzer, InflateMeter, exports: coreExports };
+  const wasm = (await needsFull(inputs)) ? await full() : { StreamingAnalyzer, exports: coreExports };
   const exports = wasm.exports;
   const analyzer = new wasm.StreamingAnalyzer();
   const defaults = JSON.parse(inflateLimits());
-  const meter = new wasm.InflateMeter(limits?.maxRatio || defaults.maxRatio, limits?.maxTotal || defaults.maxTotal);
+  // The meter is the full module's: an analysis in the first module reads plain files only, and never uses it.
+  const meter = wasm.InflateMeter ? new wasm.InflateMeter(limits?.maxRatio || defaults.maxRatio, limits?.maxTotal || defaults.maxTotal) : null;
   const notes = [];
   try {
     analyzer.indexEntries();
@@ -196,7 +197,7 @@ async function analyze({ id, inputs, proxies, ssoCookie, limits }, coreExports) 
     });
   } finally {
     analyzer.free();
-    meter.free();
+    meter?.free();
   }
 }
 

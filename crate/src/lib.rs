@@ -27,10 +27,12 @@ mod wasm;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::{
     check_trusted_proxies, entry_flags, inflate_limits, input_kind, input_kind_head, rules as rule_list,
-    signal_headers, version, InflateMeter, StreamingAnalyzer,
+    signal_headers, version, StreamingAnalyzer,
 };
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
-pub use wasm::{simulate_proxies, Checksum, LiveMonitor, StreamingRedactor, ZipArchive, ZipOut};
+pub use wasm::{
+    simulate_proxies, Checksum, InflateMeter, LiveMonitor, StreamingRedactor, ZipArchive, ZipOut,
+};
 
 pub use analysis::{Analyzer, InputError, InputProblem};
 pub use report::Report;

@@ -13,6 +13,7 @@
 
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "full")]
 use crate::analysis::Skip;
 #[cfg(feature = "full")]
 use crate::archive::members::{self, Class, Content, Plan};
@@ -20,7 +21,9 @@ use crate::archive::members::{self, Class, Content, Plan};
 use crate::archive::write::{Compression, ZipWriter};
 #[cfg(feature = "full")]
 use crate::archive::zip::{self, Directory, Member};
-use crate::archive::{ArchiveError, Crc32, Limits, Meter, Problem};
+use crate::archive::Limits;
+#[cfg(feature = "full")]
+use crate::archive::{ArchiveError, Crc32, Meter, Problem};
 use crate::net::TrustedListError;
 #[cfg(feature = "full")]
 use crate::net::{Observation, Simulation, TrustedProxies};
@@ -150,6 +153,7 @@ impl StreamingAnalyzer {
         Ok(self.analyzer()?.set_trusted_proxies(name, list)?)
     }
 
+    #[cfg(feature = "full")]
     /// `setTrustedProxies` for a list read from the archive `archive` (listed so in the report).
     #[wasm_bindgen(js_name = setTrustedProxiesFrom)]
     pub fn set_trusted_proxies_from(&mut self, name: &str, archive: &str, list: &str) -> Result<(), JsError> {
@@ -181,6 +185,7 @@ impl StreamingAnalyzer {
         Ok(self.analyzer()?.end_input()?)
     }
 
+    #[cfg(feature = "full")]
     /// Says where the current input comes from: the archive it was read from (`""`: none; nested `outer.zip >
     /// inner.zip`), and whether the input itself was gzip data (a `.har.gz`). After `beginInput`/`beginLog`.
     #[wasm_bindgen(js_name = setSource)]
@@ -189,6 +194,7 @@ impl StreamingAnalyzer {
         Ok(())
     }
 
+    #[cfg(feature = "full")]
     /// The next bytes of the current input are the archive member `name` (`gzip`: a gzipped member): a log
     /// input is fed a log's rotations this way, oldest first, as one stream.
     #[wasm_bindgen(js_name = beginMember)]
@@ -196,6 +202,7 @@ impl StreamingAnalyzer {
         Ok(self.analyzer()?.begin_member(name, gzip.then_some("gzip"))?)
     }
 
+    #[cfg(feature = "full")]
     /// The current member could not be read to its end (`error`: the message naming archive, member and
     /// reason); the input goes on with its next member (a log's next rotation). What was read of it stays.
     #[wasm_bindgen(js_name = memberError)]
@@ -204,6 +211,7 @@ impl StreamingAnalyzer {
         Ok(())
     }
 
+    #[cfg(feature = "full")]
     /// Ends the current input because reading it failed (`error`: the message naming archive, member and
     /// reason); what was read of it stays in the analysis, and the report lists the error.
     #[wasm_bindgen(js_name = abandonInput)]
@@ -212,6 +220,7 @@ impl StreamingAnalyzer {
         Ok(())
     }
 
+    #[cfg(feature = "full")]
     /// Lists an archive member that is not read: `skipped` says why it is not an input harlens reads, or
     /// `error` why it cannot be read (encrypted, an unsupported method); `bytes` is its declared size.
     #[wasm_bindgen(js_name = skipInput)]
@@ -667,6 +676,7 @@ pub fn inflate_limits() -> Result<String, JsError> {
 /// the archive and the member: `begin(archive, member)` at each compressed input or member (`member` `""`
 /// for a gzip file), `checkDeclared` with its declared sizes, `add(compressed, inflated)` as bytes go in and
 /// come out (throws at a limit), and `crc(chunk)` then `checkCrc(expected)` for a zip member.
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct InflateMeter {
@@ -676,6 +686,7 @@ pub struct InflateMeter {
     member: Option<String>,
 }
 
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl InflateMeter {
     /// `maxRatio` and `maxTotal` as the page's settings give them (the others are the core's defaults).

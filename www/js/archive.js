@@ -5,8 +5,8 @@
 // the members it skips, each with the reason. The core says what bytes are (inputKind, the directory, each
 // member's class from its name and first inflated bytes) and what inflating may cost (InflateMeter); the
 // browser inflates (inflate.js).
-// inputKind is in both .wasm modules (the first one answers); ZipArchive only in the full one (harlens_full),
-// which the worker loads for an analysis with a zip or a log: see `needsFull`, and `wasm` below.
+// inputKind is in both .wasm modules (the first one answers); ZipArchive and InflateMeter only in the full one
+// (harlens_full), which the worker loads for an analysis with an archive or a log: see `needsFull`, and `wasm`.
 import { inputKind, inputKindHead } from '../pkg/harlens.js';
 import { blobSource, gunzip, gunzipSource, memberSource } from './inflate.js';
 
@@ -83,16 +83,14 @@ export async function expand(inputs, meter, wasm) {
 }
 
 /**
- * Whether the analysis of `inputs` needs the full module (harlens_full): a server log (the log readers) or a
- * zip (the directory reader and the member plan), given as they are or gzipped. A plain or gzipped HAR does
- * not: the page's first module reads it.
+ * Whether the analysis of `inputs` needs the full module (harlens_full): a server log (the log readers), a
+ * zip or a gzip file (the archive reading and its limits: the page's first module stays small, see
+ * scripts/wasm-size.mjs). A plain HAR does not.
  */
 export async function needsFull(inputs) {
   for (const { file, kind } of inputs) {
-    const source = blobSource(file);
-    const k = kind === 'auto' ? inputKind(await head(source)) : kind;
-    if (k === 'log' || k === 'zip') return true;
-    if (k === 'gzip' && ['log', 'zip', 'gzip'].includes(inputKind(await head(gunzipSource(source))))) return true;
+    const k = kind === 'auto' ? inputKind(await head(blobSource(file))) : kind;
+    if (k === 'log' || k === 'zip' || k === 'gzip') return true;
   }
   return false;
 }
