@@ -36,8 +36,11 @@ const MAX_DEPTH: usize = 4096;
 /// at [`FIELD_MAX`]. Such an entry must then be strict JSON: the tolerant reading needs it whole.
 const PIECES_MIN: usize = 8 << 20;
 
-/// Entries up to this long are first read in place by serde_json (see [`Analyzed`]).
+/// Entries up to this long are first read in place by serde_json (see [`Analyzed`]); natively only: on wasm32
+/// serde_json reads strings 4 bytes at a time and the SIMD128 pre-pass is the faster way (not measured
+/// otherwise: the page's benchmark decides).
 const DIRECT_MAX: usize = 64 * 1024;
+const DIRECT: bool = !cfg!(target_arch = "wasm32");
 
 /// Consumed bytes are dropped from the front of the buffer once there are at least this many, or once they
 /// are half the buffer: moving memory on every tiny chunk would cost more than it saves.
@@ -225,7 +228,7 @@ impl<F: FnMut(&Entry<'_>)> Reader for Analyzed<F> {
         };
         let in_pieces = pieces.is_some() || (!last && bytes.len() >= PIECES_MIN);
         // An array would be read as a struct's fields in order: only objects go this way.
-        if !in_pieces && !*bodies && bytes.first() == Some(&b'{') {
+        if DIRECT && !in_pieces && !*bodies && bytes.first() == Some(&b'{') {
             // An entry without long bodies (headers, cookies, timings, an initiator's stack) is read faster in
             // place by serde_json than copied by the pre-pass first: one of at most DIRECT_MAX bytes (no value
             // in it long enough to cut) is tried that way, unless the last entry had a long body. What serde_json
