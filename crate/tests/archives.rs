@@ -508,3 +508,37 @@ fn redact_keeps_the_form_gzip_and_zip() {
     assert_eq!(members[2].1, log);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A gzipped HAR in a zip is read by the analysis; `redact` inflates it too (it stopped at its gzip bytes), and
+/// names its copy without the `.gz`: the copy is the inflated HAR, deflated as every member (the page names it
+/// so too: tests/redact-archives-names.test.mjs).
+#[test]
+fn redact_reads_a_gzipped_har_in_a_zip() {
+    let dir = scratch("redact-gz-member");
+    let har = read("recording.har");
+    let secret = a_secret(&har);
+    let plain = json(&harlens(&["analyze", "--format", "json", path(&testbed("recording.har"))]));
+    let gzipped = gzip(&har);
+    let file = dir.join("support.zip");
+    std::fs::write(
+        &file,
+        zip(&[("old/recording.har.gz", &gzipped, false), ("exports/session.GZ", &gzipped, true)]),
+    )
+    .unwrap();
+    // Both members are read by the analysis: the recording twice.
+    let analyzed = json(&harlens(&["analyze", "--format", "json", path(&file)]));
+    assert_eq!(analyzed["summary"]["entries"], 2 * plain["summary"]["entries"].as_u64().unwrap());
+
+    let out = harlens(&["redact", path(&file)]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let members = unzip(&std::fs::read(dir.join("support.redacted.zip")).unwrap());
+    let names: Vec<&str> = members.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["old/recording.har", "exports/session"]);
+    for (_, bytes) in &members {
+        assert!(!String::from_utf8_lossy(bytes).contains(&secret));
+        let _: Value = serde_json::from_slice(bytes).unwrap();
+    }
+    let report = json(&harlens(&["analyze", "--format", "json", path(&dir.join("support.redacted.zip"))]));
+    assert_eq!(report["summary"]["primary_cause"], plain["summary"]["primary_cause"]);
+    std::fs::remove_dir_all(dir).unwrap();
+}

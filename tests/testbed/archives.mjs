@@ -2,7 +2,8 @@
 // as users attach it) and `support.zip` (Jira's support zip: the application log rotated into three files,
 // the oldest gzipped, the access log, and configuration harlens skips). `record.mjs` writes them after each
 // recording; `node tests/testbed/archives.mjs [SCENARIO...]` rewrites them from the recordings as they are.
-// crate/tests/testbed_archives.rs checks that harlens gives the same report from them as from the files.
+// crate/tests/archives.rs (the CLI, every scenario) and tests/page-archives-testbed.test.mjs (the page, three)
+// check that harlens gives the same report from them as from the files.
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';

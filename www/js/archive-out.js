@@ -20,8 +20,20 @@ function compressor(format) {
 
 /** `name` with `.har` (and `.gz`) replaced by `.redacted.har`(`.gz`). */
 function redactedName(name, gzip) {
+  if (gzip && /\.gz$/i.test(name)) return archiveName(name, '.gz');
   const bare = (gzip ? name.replace(/\.gz$/i, '') : name).replace(/\.har$/i, '');
   return `${bare}.redacted.har${gzip ? '.gz' : ''}`;
+}
+
+/**
+ * The copy of an archive `name` ending in `ext` (`.gz`, `.zip`), named as the CLI names it (redact_archives.rs):
+ * `.redacted` before `.har` and the extension (`session.har.zip` -> `session.redacted.har.zip`, `x.gz` ->
+ * `x.redacted.gz`), the suffixes spelled as in the input.
+ */
+function archiveName(name, ext) {
+  const base = name.toLowerCase().endsWith(ext) ? name.slice(0, name.length - ext.length) : name;
+  const stem = base.toLowerCase().endsWith('.har') ? base.slice(0, -4) : base;
+  return `${stem}.redacted${base.slice(stem.length)}${name.slice(base.length)}`;
 }
 
 /**
@@ -58,8 +70,10 @@ export async function redactedOutputs(reads, write, { Crc32, ZipWriter }) {
     const said = [];
     try {
       for (const read of members) {
-        // A nested zip's HARs keep their place: `inner.zip/path.har`.
-        const path = [...read.archive.split(' > ').slice(1), read.name].join('/');
+        // A nested zip's HARs keep their place: `inner.zip/path.har`. A gzipped HAR's copy is stored inflated
+        // (deflated as every member), so its name loses the `.gz`, as the CLI names it.
+        const name = read.parts[0]?.gzip ? read.name.replace(/\.gz$/i, '') : read.name;
+        const path = [...read.archive.split(' > ').slice(1), name].join('/');
         put(writer.beginMember(path, offset));
         const deflate = compressor('deflate-raw');
         const crc = new Crc32();
@@ -83,7 +97,7 @@ export async function redactedOutputs(reads, write, { Crc32, ZipWriter }) {
       writer.free();
     }
     out.push({
-      name: archive.replace(/\.zip$/i, '') + '.redacted.zip',
+      name: /\.zip$/i.test(archive) ? archiveName(archive, '.zip') : `${archive}.redacted.zip`,
       blob: new Blob(parts, { type: 'application/zip' }),
       type: 'application/zip',
       described: said.map((s) => `${s.path}: ${s.described}`).join('; '),

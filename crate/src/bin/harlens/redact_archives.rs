@@ -38,9 +38,30 @@ enum Form {
     /// The HAR members to redact and the others, by index into `members`.
     Zip {
         members: Vec<zip::Member>,
-        hars: Vec<usize>,
+        hars: Vec<ZipHar>,
         others: Vec<usize>,
     },
+}
+
+/// A HAR member of a zip.
+struct ZipHar {
+    /// Into the zip's members.
+    index: usize,
+    /// Its data is gzip (`old/session.har.gz`): inflated once more, as the analysis reads it.
+    gzip: bool,
+}
+
+impl ZipHar {
+    /// Its path in the redacted zip: the member's, without the `.gz` of a gzipped HAR, whose copy is stored
+    /// inflated (and deflated as every member of the copy), as the page's download names it.
+    fn path<'a>(&self, members: &'a [zip::Member]) -> &'a str {
+        let name = members[self.index].name.as_str();
+        let cut = name.len().saturating_sub(3);
+        match name.get(cut..) {
+            Some(ext) if self.gzip && ext.eq_ignore_ascii_case(".gz") => &name[..cut],
+            _ => name,
+        }
+    }
 }
 
 /// Whether any of `paths` is gzip or zip data (standard input is not looked at: it is read as a HAR).
@@ -99,17 +120,29 @@ fn zip_form(file: &Arc<File>, len: u64) -> Result<Form, Problem> {
     for read in &plan.reads {
         if matches!(read.class, Class::Har | Class::Unknown) {
             for &i in &read.members {
-                let mut head = Vec::new();
-                let is_har = member_reader(file, len, &members[i])
-                    .and_then(|mut r| fill(&mut r, &mut head, SNIFF_BYTES).map_err(|e| problem_of(&e)))
-                    .is_ok_and(|()| members::classify_content(&read.class, &head) == Content::Har);
-                if is_har || read.class == Class::Har {
-                    hars.push(i);
+                // What the analysis reads the member as: its first bytes, inflated once more when gzip.
+                let sniffed = |reader: &mut dyn Read| {
+                    let mut head = Vec::new();
+                    fill(reader, &mut head, SNIFF_BYTES)
+                        .map(|()| members::classify_content(&read.class, &head))
+                        .map_err(|e| problem_of(&e))
+                };
+                let content = member_reader(file, len, &members[i]).and_then(|mut r| sniffed(&mut r));
+                let gzip = content == Ok(Content::Gzip);
+                let content = if gzip {
+                    member_reader(file, len, &members[i])
+                        .and_then(|r| sniffed(&mut Whole::new(MultiGzDecoder::new(r))))
+                } else {
+                    content
+                };
+                if content == Ok(Content::Har) || read.class == Class::Har {
+                    hars.push(ZipHar { index: i, gzip });
                 }
             }
         }
     }
-    let others = (0..members.len()).filter(|i| !hars.contains(i) && !members[*i].is_dir).collect();
+    let others =
+        (0..members.len()).filter(|&i| !hars.iter().any(|h| h.index == i) && !members[i].is_dir).collect();
     Ok(Form::Zip { members, hars, others })
 }
 
@@ -145,12 +178,15 @@ fn units(source: &Source) -> Result<Vec<Unit>, String> {
         Form::Gzip => vec![(source.display.clone(), Box::new(Whole::new(MultiGzDecoder::new(whole()))) as _)],
         Form::Zip { members, hars, .. } => {
             let mut out = Vec::new();
-            for &i in hars {
-                let member = &members[i];
-                let reader = member_reader(&source.file, source.len, member).map_err(|problem| {
+            for har in hars {
+                let member = &members[har.index];
+                let mut reader = member_reader(&source.file, source.len, member).map_err(|problem| {
                     let archive = source.display.clone();
                     ArchiveError { archive, member: Some(member.name.clone()), problem }.to_string()
                 })?;
+                if har.gzip {
+                    reader = Box::new(Whole::new(MultiGzDecoder::new(reader)));
+                }
                 out.push((format!("{}: {}", source.display, member.name), reader));
             }
             out
@@ -268,8 +304,8 @@ fn write_source(
         Form::Zip { members, hars, others } => {
             let mut writer = ZipWriter::new();
             let mut offset = 0u64;
-            for ((name, reader), &i) in units.into_iter().zip(hars) {
-                let header = writer.begin_member(&members[i].name, Compression::Deflate, offset);
+            for ((name, reader), har) in units.into_iter().zip(hars) {
+                let header = writer.begin_member(har.path(members), Compression::Deflate, offset);
                 out.write_all(&header).map_err(failed)?;
                 let mut counting = Counting { inner: &mut *out, count: 0 };
                 let (mut crc, mut size) = (Crc32::new(), 0u64);
