@@ -9,6 +9,7 @@
 // (harlens_full), which the worker loads for an analysis with an archive or a log: see `needsFull`, and `wasm`.
 import { inputKind, inputKindHead } from '../pkg/harlens.js';
 import { blobSource, gunzip, gunzipSource, memberSource } from './inflate.js';
+import { offThreadChunks } from './inflate-thread.js';
 
 /**
  * A read: `{ kind: 'har' | 'log' | 'trusted-proxies' | 'skip' | 'error', name, archive ('' for a file),
@@ -195,7 +196,9 @@ export async function* partChunks(read, part, meter, onRead) {
   let last = 0;
   try {
     if (part.check) meter.checkDeclared(part.check.compressed, part.check.size);
-    for await (const chunk of streamChunks(part.source.stream(0, Infinity, counted))) {
+    // Inflated on a worker of its own where it can be (inflate-thread.js), beside the analysis.
+    const chunks = offThreadChunks(part.source, counted) ?? streamChunks(part.source.stream(0, Infinity, counted));
+    for await (const chunk of chunks) {
       meter.add(compressed - last, chunk.byteLength);
       last = compressed;
       if (crc) meter.crc(chunk);

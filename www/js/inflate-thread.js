@@ -1,0 +1,49 @@
+// Reading a source whole with its inflating on a worker of its own (inflate-worker.js): the analysis worker
+// then parses one batch while the next is inflated, instead of inflating and parsing in turn on one thread.
+// What is inflated how (the gzip members one after another, a zip member's deflate) stays in inflate.js,
+// which that worker runs; the reader gets the same bytes, the same counts and the same errors.
+import { inflateErrorOf } from './inflate.js';
+
+/** Batches posted ahead of the reader at most (each at most inflate-worker.js's BATCH bytes): bounds memory. */
+export const IN_FLIGHT = 8;
+
+/**
+ * The bytes of `source` (from 0 to its end) inflated on a worker of its own, as an async iterable of chunks;
+ * `counted(n)` as for a source's stream. Null when the source does not inflate or cannot be described to a
+ * worker (its `spec`), or there are no workers: it is then read with `source.stream` as before.
+ */
+export function offThreadChunks(source, counted = null) {
+  if (!source.inflates || !source.spec || typeof Worker !== 'function') return null;
+  return offThread(source.spec, counted);
+}
+
+async function* offThread(spec, counted) {
+  const worker = new Worker(new URL('./inflate-worker.js', import.meta.url), { type: 'module' });
+  const queue = [];
+  let wake = null;
+  const arrive = (message) => {
+    queue.push(message);
+    wake?.();
+    wake = null;
+  };
+  worker.onmessage = ({ data }) => arrive(data);
+  worker.onerror = (event) => {
+    event.preventDefault?.();
+    arrive({ error: { message: `could not inflate: ${event.message || 'the inflating worker failed to start'}` } });
+  };
+  worker.postMessage({ spec, credits: IN_FLIGHT });
+  try {
+    for (;;) {
+      while (!queue.length) await new Promise((resolve) => { wake = resolve; });
+      const message = queue.shift();
+      if (message.compressed && counted) counted(message.compressed);
+      if (message.error) throw message.error.reason ? inflateErrorOf(message.error) : new Error(message.error.message);
+      if (message.done) return;
+      worker.postMessage({ credit: 1 });
+      for (const chunk of message.chunks) yield new Uint8Array(chunk);
+    }
+  } finally {
+    // Done, failed, or the reader stopped early (a limit, a cancelled read): nothing more is inflated.
+    worker.terminate();
+  }
+}
