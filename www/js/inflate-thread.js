@@ -4,25 +4,27 @@
 // which that worker runs; the reader gets the same bytes, the same counts and the same errors.
 import { inflateErrorOf } from './inflate.js';
 
-/** Batches posted ahead of the reader at most (each at most inflate-worker.js's BATCH bytes): bounds memory. */
-export const IN_FLIGHT = 8;
+/** Batches posted ahead of the reader at most (each about inflate-worker.js's BATCH bytes, 1 MiB): bounds memory. */
+export const IN_FLIGHT = 16;
 
 /**
  * The bytes of `source` (from 0 to its end) inflated on a worker of its own, as an async iterable of chunks;
  * `counted(n)` as for a source's stream. Null when the source does not inflate or cannot be described to a
  * worker (its `spec`), or there are no workers: it is then read with `source.stream` as before.
+ * `waiting(n)`, when given, is told as each batch arrives how many have arrived and are not yet taken.
  */
-export function offThreadChunks(source, counted = null) {
+export function offThreadChunks(source, counted = null, waiting = null) {
   if (!source.inflates || !source.spec || typeof Worker !== 'function') return null;
-  return offThread(source.spec, counted);
+  return offThread(source.spec, counted, waiting);
 }
 
-async function* offThread(spec, counted) {
+async function* offThread(spec, counted, waiting) {
   const worker = new Worker(new URL('./inflate-worker.js', import.meta.url), { type: 'module' });
   const queue = [];
   let wake = null;
   const arrive = (message) => {
     queue.push(message);
+    if (waiting && message.chunks) waiting(queue.filter((m) => m.chunks).length);
     wake?.();
     wake = null;
   };

@@ -7,7 +7,7 @@
 import { sourceOf } from './inflate.js';
 
 /** Inflated bytes per batch, at least (the last one may be less): few messages, and a short first wait. */
-const BATCH = 512 * 1024;
+const BATCH = 1024 * 1024;
 
 let credits = 0;
 let wake = null;
