@@ -14,12 +14,25 @@ export const IN_FLIGHT = 16;
  * `waiting(n)`, when given, is told as each batch arrives how many have arrived and are not yet taken.
  */
 export function offThreadChunks(source, counted = null, waiting = null) {
-  if (!source.inflates || !source.spec || typeof Worker !== 'function') return null;
+  if (!source.chunks || !source.spec || typeof Worker !== 'function') return null;
   return offThread(source.spec, counted, waiting);
 }
 
+// A worker started ahead of its use, or one whose last source was read to its end: the next source is read on
+// it (starting one takes tens of milliseconds: a support zip's members would each pay that).
+let spare = null;
+
+const startWorker = () => new Worker(new URL('./inflate-worker.js', import.meta.url), { type: 'module' });
+
+/** Starts an inflating worker now, so that its start overlaps what comes before the first inflated read. */
+export function prepareInflating() {
+  if (typeof Worker === 'function') spare ??= startWorker();
+}
+
 async function* offThread(spec, counted, waiting) {
-  const worker = new Worker(new URL('./inflate-worker.js', import.meta.url), { type: 'module' });
+  const worker = spare ?? startWorker();
+  spare = null;
+  let reusable = false;
   const queue = [];
   let wake = null;
   const arrive = (message) => {
@@ -40,12 +53,19 @@ async function* offThread(spec, counted, waiting) {
       const message = queue.shift();
       if (message.compressed && counted) counted(message.compressed);
       if (message.error) throw message.error.reason ? inflateErrorOf(message.error) : new Error(message.error.message);
-      if (message.done) return;
+      if (message.done) {
+        reusable = true;
+        return;
+      }
       worker.postMessage({ credit: 1 });
       for (const chunk of message.chunks) yield new Uint8Array(chunk);
     }
   } finally {
-    // Done, failed, or the reader stopped early (a limit, a cancelled read): nothing more is inflated.
-    worker.terminate();
+    worker.onmessage = null;
+    worker.onerror = null;
+    // Read to its end, the worker is kept for the next source; failed, or stopped early by the reader (a
+    // limit, a cancelled read), it is ended: nothing more is inflated.
+    if (reusable && !spare) spare = worker;
+    else worker.terminate();
   }
 }

@@ -40,12 +40,9 @@ async function run(spec) {
     fill = 0;
   };
   try {
-    const reader = sourceOf(spec).stream(0, Infinity, (n) => { compressed += n; }).getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
+    for await (const value of sourceOf(spec).chunks((n) => { compressed += n; })) {
       // The inflater's chunks each have a buffer of their own, moved as they are; a view into a larger one
-      // (a window's cut) is copied, so that nothing else is moved with it.
+      // (a member inflated again, its first bytes skipped) is copied, so that nothing else is moved with it.
       batch.push(value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice());
       fill += value.byteLength;
       if (fill >= BATCH) await flush();

@@ -8,15 +8,15 @@
 // What the bytes are (gzip, zip, HAR, log), where a zip's members are and what inflating may cost is the core's
 // to say (archive.js asks it); this module only moves bytes.
 // A source made here also has a `spec`: how to make it again from the dropped Blob (it can be posted to a
-// worker), and `inflates` when reading it inflates; `sourceOf(spec)` makes it. inflate-thread.js reads such a
-// source whole on a worker of its own, so inflating overlaps the analysis.
+// worker; `sourceOf(spec)` makes it); an inflated one has `chunks(counted)`: all its bytes as an async iterable,
+// without a stream around each chunk. inflate-thread.js reads such a source whole on a worker of its own, so
+// inflating overlaps the analysis.
 
 /** A File or Blob as a source. */
 export function blobSource(blob) {
   return {
     size: blob.size,
     spec: { blob },
-    inflates: false,
     stream(start = 0, end = blob.size, counted = null) {
       const stream = blob.slice(start, Math.min(end, blob.size)).stream();
       if (!counted) return stream;
@@ -202,15 +202,14 @@ export function memberSource(archive, { method, dataStart, compressed, size }) {
     return {
       size: compressed,
       spec,
-      inflates: archive.inflates,
       stream: (start = 0, end = compressed, counted = null) => archive.stream(dataStart + start, dataStart + Math.min(end, compressed), counted),
     };
   }
   return {
     size,
     spec,
-    inflates: true,
     stream: (from = 0, to = Infinity, counted = null) => window(iterableStream(inflateAll(archive, 'deflate-raw', dataStart, dataStart + compressed, counted)), from, to),
+    chunks: (counted = null) => inflateAll(archive, 'deflate-raw', dataStart, dataStart + compressed, counted),
   };
 }
 
@@ -219,8 +218,8 @@ export function gunzipSource(source) {
   return {
     size: null,
     spec: source.spec && { gunzip: source.spec },
-    inflates: true,
     stream: (from = 0, to = Infinity, counted = null) => window(iterableStream(gunzip(source, counted)), from, to),
+    chunks: (counted = null) => gunzip(source, counted),
   };
 }
 
