@@ -214,7 +214,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (args.includes('--gzip')) {
     // Only issue 16's row: the 200 MB HAR gzipped against it plain.
     const g = await benchBrowserGzip({ quick: args.includes('--quick') });
-    console.log(`${g.ratio_ok ? 'PASS' : 'FAIL'}  page analysis, .har.gz / .har (${g.mb.toFixed(0)} MB, ${g.gz_mb.toFixed(0)} MB gzipped)  ${g.ratio.toFixed(2)} (${g.gz_s.toFixed(3)} s vs ${g.plain_s.toFixed(3)} s; gzip: WASM push ${g.gz_push_s.toFixed(3)} s, waiting for chunks ${g.gz_wait_s.toFixed(3)} s, full module ${g.gz_load_s.toFixed(3)} s, telling what it is ${g.gz_expand_s.toFixed(3)} s, finish ${g.gz_finish_s.toFixed(3)} s; plain: WASM push ${g.plain_push_s.toFixed(3)} s)  (budget <= 1.5)`);
+    console.log(`${g.ratio_ok ? 'PASS' : 'FAIL'}  page analysis, .har.gz / .har (${g.mb.toFixed(0)} MB, ${g.gz_mb.toFixed(0)} MB gzipped)  ${g.ratio.toFixed(2)} (${g.gz_s.toFixed(3)} s vs ${g.plain_s.toFixed(3)} s; gzip: WASM push ${g.gz_push_s.toFixed(3)} s, waiting for chunks ${g.gz_wait_s.toFixed(3)} s, full module ${g.gz_load_s.toFixed(3)} s, fastest to fastest ${g.fastest_ratio.toFixed(2)}, telling what it is ${g.gz_expand_s.toFixed(3)} s, finish ${g.gz_finish_s.toFixed(3)} s; plain: WASM push ${g.plain_push_s.toFixed(3)} s)  (budget <= 1.5)`);
     const json = opt('--json');
     if (json) writeFileSync(json, `${JSON.stringify(g, null, 2)}\n`);
     process.exit(g.ratio_ok ? 0 : 1);
@@ -313,6 +313,8 @@ export async function benchBrowserGzip({ quick = false, size = '200MB' } = {}) {
       gz_expand_s: mid.expand / 1000,
       gz_finish_s: mid.finish / 1000,
       plain_push_s: median(plain.map((r) => r.push)) / 1000,
+      // The fastest of each, as the other rows of this file take them (beside the medians the budget is on).
+      fastest_ratio: fastest(packed.map((r) => r.ms)) / fastest(plain.map((r) => r.ms)),
       runs: { plain: plain.map((r) => r.ms / 1000), gz: packed.map((r) => r.ms / 1000) },
       ratio: gzS / plainS,
       ratio_ok: gzS / plainS <= 1.5,

@@ -86,7 +86,7 @@ async function analyze({ id, inputs, proxies, ssoCookie, limits }, coreExports) 
   harFiles = [];
   const loading = performance.now();
   const wasm = (await needsFull(inputs)) ? await full() : { StreamingAnalyzer, exports: coreExports };
-  const loadMs = performance.now() - loading; // the full module's first load, for the benchmark
+  const loadMs = performance.now() - loading; // the full module's load (once per worker), for the benchmark
   const exports = wasm.exports;
   const analyzer = new wasm.StreamingAnalyzer();
   const defaults = JSON.parse(inflateLimits());
