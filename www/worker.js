@@ -84,7 +84,9 @@ async function analyze({ id, inputs, proxies, ssoCookie, limits }, coreExports) 
   table?.free();
   table = null;
   harFiles = [];
+  const loading = performance.now();
   const wasm = (await needsFull(inputs)) ? await full() : { StreamingAnalyzer, exports: coreExports };
+  const loadMs = performance.now() - loading; // the full module's load (once per worker), for the benchmark
   const exports = wasm.exports;
   const analyzer = new wasm.StreamingAnalyzer();
   const defaults = JSON.parse(inflateLimits());
@@ -104,12 +106,15 @@ async function analyze({ id, inputs, proxies, ssoCookie, limits }, coreExports) 
       inputIndex += 1;
     }
     // What each file is the core tells from its first bytes; archives become the reads the core plans.
+    const expanding = performance.now();
     const { reads, kinds } = await expand(inputs, meter, wasm);
+    const expandMs = performance.now() - expanding; // telling what the files are, for the benchmark
     self.postMessage({ id, type: 'kinds', kinds });
     const total = reads.reduce((n, r) => n + (r.parts.length ? r.bytes : 0), 0);
     let done = 0;
     let last = 0;
     let pushMs = 0; // time spent in the WASM analyzer itself, for the benchmark
+    let waitMs = 0; // time waiting for the next chunk (reading, inflating), for the benchmark
     const started = performance.now();
     const progress = (file) => {
       const now = performance.now();
@@ -121,11 +126,14 @@ async function analyze({ id, inputs, proxies, ssoCookie, limits }, coreExports) 
     };
     const stream = async (read, part, inArchive) => {
       const label = part.member ? `${read.archive}: ${part.member}` : read.name;
+      let asked = performance.now();
       for await (const chunk of partChunks(read, part, meter, (n) => { done += n; })) {
         const t = performance.now();
+        waitMs += t - asked;
         try { analyzer.push(chunk); } catch (err) { throw inArchive(err); }
         pushMs += performance.now() - t;
         progress(label);
+        asked = performance.now();
       }
     };
     for (const read of reads) {
@@ -192,7 +200,7 @@ async function analyze({ id, inputs, proxies, ssoCookie, limits }, coreExports) 
       rows: table.length,
       dropped: table.dropped,
       ms: performance.now() - started,
-      timing: { push: pushMs, finish: finishMs },
+      timing: { push: pushMs, wait: waitMs, load: loadMs, expand: expandMs, finish: finishMs },
       memory: { peak: memoryPeak, now: memoryBytes(exports), index: table.heapBytes },
     });
   } finally {

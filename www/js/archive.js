@@ -9,6 +9,7 @@
 // (harlens_full), which the worker loads for an analysis with an archive or a log: see `needsFull`, and `wasm`.
 import { inputKind, inputKindHead } from '../pkg/harlens.js';
 import { blobSource, gunzip, gunzipSource, memberSource } from './inflate.js';
+import { offThreadChunks, prepareInflating } from './inflate-thread.js';
 
 /**
  * A read: `{ kind: 'har' | 'log' | 'trusted-proxies' | 'skip' | 'error', name, archive ('' for a file),
@@ -85,14 +86,17 @@ export async function expand(inputs, meter, wasm) {
 /**
  * Whether the analysis of `inputs` needs the full module (harlens_full): a server log (the log readers), a
  * zip or a gzip file (the archive reading and its limits: the page's first module stays small, see
- * scripts/wasm-size.mjs). A plain HAR does not.
+ * scripts/wasm-size.mjs). A plain HAR does not. For an archive it also starts the inflating worker, whose
+ * start then overlaps the full module's load.
  */
 export async function needsFull(inputs) {
+  let full = false;
   for (const { file, kind } of inputs) {
     const k = kind === 'auto' ? inputKind(await head(blobSource(file))) : kind;
-    if (k === 'log' || k === 'zip' || k === 'gzip') return true;
+    if (k === 'zip' || k === 'gzip') prepareInflating();
+    if (k === 'log' || k === 'zip' || k === 'gzip') full = true;
   }
-  return false;
+  return full;
 }
 
 /** The trusted lists first, then HARs, then logs (as for dropped files), then what is not read. */
@@ -195,7 +199,9 @@ export async function* partChunks(read, part, meter, onRead) {
   let last = 0;
   try {
     if (part.check) meter.checkDeclared(part.check.compressed, part.check.size);
-    for await (const chunk of streamChunks(part.source.stream(0, Infinity, counted))) {
+    // Inflated on a worker of its own where it can be (inflate-thread.js), beside the analysis.
+    const chunks = offThreadChunks(part.source, counted) ?? streamChunks(part.source.stream(0, Infinity, counted));
+    for await (const chunk of chunks) {
       meter.add(compressed - last, chunk.byteLength);
       last = compressed;
       if (crc) meter.crc(chunk);

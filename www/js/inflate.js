@@ -7,11 +7,16 @@
 // the start and cut (only the detail pane pays that).
 // What the bytes are (gzip, zip, HAR, log), where a zip's members are and what inflating may cost is the core's
 // to say (archive.js asks it); this module only moves bytes.
+// A source made here also has a `spec`: how to make it again from the dropped Blob (it can be posted to a
+// worker; `sourceOf(spec)` makes it); an inflated one has `chunks(counted)`: all its bytes as an async iterable,
+// without a stream around each chunk. inflate-thread.js reads such a source whole on a worker of its own, so
+// inflating overlaps the analysis.
 
 /** A File or Blob as a source. */
 export function blobSource(blob) {
   return {
     size: blob.size,
+    spec: { blob },
     stream(start = 0, end = blob.size, counted = null) {
       const stream = blob.slice(start, Math.min(end, blob.size)).stream();
       if (!counted) return stream;
@@ -192,15 +197,19 @@ async function nextMember(source, start, [from, to], given) {
  * for each range asked). `dataStart` and `compressed` locate its data in `archive`, `size` is the inflated size.
  */
 export function memberSource(archive, { method, dataStart, compressed, size }) {
+  const spec = archive.spec && { member: { archive: archive.spec, method, dataStart, compressed, size } };
   if (method === 'stored') {
     return {
       size: compressed,
+      spec,
       stream: (start = 0, end = compressed, counted = null) => archive.stream(dataStart + start, dataStart + Math.min(end, compressed), counted),
     };
   }
   return {
     size,
+    spec,
     stream: (from = 0, to = Infinity, counted = null) => window(iterableStream(inflateAll(archive, 'deflate-raw', dataStart, dataStart + compressed, counted)), from, to),
+    chunks: (counted = null) => inflateAll(archive, 'deflate-raw', dataStart, dataStart + compressed, counted),
   };
 }
 
@@ -208,7 +217,9 @@ export function memberSource(archive, { method, dataStart, compressed, size }) {
 export function gunzipSource(source) {
   return {
     size: null,
+    spec: source.spec && { gunzip: source.spec },
     stream: (from = 0, to = Infinity, counted = null) => window(iterableStream(gunzip(source, counted)), from, to),
+    chunks: (counted = null) => gunzip(source, counted),
   };
 }
 
@@ -223,4 +234,17 @@ export function iterableStream(iterable) {
     },
     async cancel() { await it.return?.(); },
   });
+}
+
+/** The source a `spec` describes (a source's `spec`, posted to another worker). */
+export function sourceOf(spec) {
+  if (spec.blob) return blobSource(spec.blob);
+  if (spec.member) return memberSource(sourceOf(spec.member.archive), spec.member);
+  if (spec.gunzip) return gunzipSource(sourceOf(spec.gunzip));
+  throw new Error('unknown source');
+}
+
+/** An InflateError as posted from another worker (`{ reason, message }`), its message kept as it was. */
+export function inflateErrorOf({ reason, message }) {
+  return Object.assign(new InflateError(reason, ''), { message });
 }
