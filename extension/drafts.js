@@ -115,6 +115,18 @@
 
   // ---- the documents watched: the top one, and its frames of the same origin ------------------------------
 
+  /**
+   * Whether frames are watched as soon as they have loaded, rather than when the focus moves into them. In
+   * Chromium, looking into a frame from this script creates its isolated world there (about 3 ms on the issue
+   * page's editor frame, measured by scripts/bench-extension-drafts.mjs), so a frame is watched when the
+   * focus moves into it: the window's blur or the frame element's focusin, before anything is typed there.
+   * Firefox's content scripts see other windows through Xray wrappers (`exportFunction` exists there only),
+   * and a focus moved into a frame by script showed no event here (tests/firefox.test.mjs): frames are
+   * watched once loaded. (A capturing 'load' listener on the document, the other way to see frames load,
+   * runs for every image, script and style sheet.)
+   */
+  const EAGER_FRAMES = typeof globalThis.exportFunction === 'function';
+
   /** Per document, its listeners: the same functions every time, so that adding them again changes nothing. */
   const listeners = new WeakMap();
 
@@ -146,9 +158,18 @@
           for (const f of form.querySelectorAll('iframe, frame')) fields.push(`${frame}${framePrefix(f)}`);
           if (fields.length) send({ type: 'draft-submitted', fields });
         },
-        focusin: (e) => waiting.length && offerIn(doc, frame, e.target),
-        // A frame of this document loaded (load events do not bubble, but pass the document capturing).
-        load: (e) => isFrame(e.target) && later(e.target),
+        // The focus moved into a field, or into a frame (the frame element takes the focus in this document):
+        // a frame is watched from now on if it was not yet (the user is about to type there).
+        focusin(e) {
+          if (isFrame(e.target)) watchFrame(e.target);
+          else if (waiting.length) offerIn(doc, frame, e.target);
+        },
+        // The document and its frames loaded: its frames are watched (at idle) when watching them early is
+        // needed or cheap (see EAGER_FRAMES), when drafts wait to be offered there, or when this window has
+        // no focus (then the focus moving into a frame may show no event here).
+        loaded() {
+          if (EAGER_FRAMES || waiting.length || !document.hasFocus()) for (const f of doc.querySelectorAll('iframe, frame')) later(f);
+        },
         // The focus left this document: for the page's Save button (flush), or for one of its frames,
         // watched from now on if it was not yet (the user is about to type there).
         blur() {
@@ -162,8 +183,8 @@
     doc.addEventListener('submit', on.submit, true);
     doc.addEventListener('focusin', on.focusin, true);
     doc.addEventListener('focusout', flushNow, true);
-    doc.addEventListener('load', on.load, true);
     const win = doc.defaultView;
+    if (doc.readyState !== 'complete') win?.addEventListener('load', on.loaded, { once: true });
     win?.addEventListener('blur', on.blur);
     win?.addEventListener('pagehide', flushNow);
     for (const f of doc.querySelectorAll('iframe, frame')) if (frameDocument(f)?.readyState === 'complete') later(f);
