@@ -3,8 +3,8 @@
 // type inside an about:blank or srcdoc iframe. It starts with the document (document_start), before the page
 // is parsed: a content script that starts later (document_idle) is run by a task the page's load event waits
 // for, and one injected into a frame delays the frame's load event and with it the page's
-// (scripts/bench-extension.mjs measured each at several milliseconds a page); watching a frame from the top
-// costs nothing until the frame has loaded.
+// (scripts/bench-extension.mjs measured each at several milliseconds a page); the top frame looks into a frame
+// only when the focus moves into it (see EAGER_FRAMES).
 //   drafts   a copy of what the user types into textareas, text inputs and contenteditable editors, sent to
 //            the background at most once a second per page (and when the field loses focus, the form is
 //            submitted or the page goes away), stored in the extension's own database, never in the page
@@ -19,8 +19,8 @@
 // and scripts cannot reach into it or read a draft from it.
 //
 // Cheap on page load (npm run bench measures it): a classic script (content scripts cannot be modules) that
-// only adds a few listeners to the document, and to each same-origin frame's once it has loaded and the page
-// is idle (or at once when the focus moves into it). It touches no extension API until the user types: the
+// only adds a few listeners to the document, and to a same-origin frame's when the focus moves into it (in
+// Firefox, once it has loaded and the page is idle). It touches no extension API until the user types: the
 // background calls in (chrome.scripting.executeScript into this isolated world, `globalThis.harlens`) to
 // show the banner and, on a page that has drafts, to hand them over, which offers them in its own document
 // and in its same-origin editor frames.
