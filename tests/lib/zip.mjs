@@ -1,9 +1,11 @@
-// Writes zip archives for the page's tests with node's zlib: members stored or deflated, and the damaged
+// Writes zip archives for the tests and the test bed's fixtures (tests/testbed/archives.mjs) with node's zlib: members stored or deflated, and the damaged
 // kinds support receives (an encrypted member, a method harlens does not read, a lying size), byte by byte as
 // APPNOTE.TXT lays them out (local header, data, central directory, end record; no zip64: the tests stay small).
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 const METHODS = { stored: 0, deflate: 8, bzip2: 12, lzma: 14, zstd: 93 };
+/** 1980-01-01 00:00, the format's epoch: the same files give the same zip. */
+const DOS_DATE = (1 << 5) | 1;
 
 /**
  * `members`: [{ name, data (Buffer or string), method: 'deflate' (default) | 'stored' | 'bzip2' | ..., encrypted,
@@ -16,14 +18,15 @@ export function zip(members) {
   for (const m of members) {
     const data = Buffer.from(m.data);
     const method = m.method ?? 'deflate';
-    const packed = method === 'deflate' ? deflateRawSync(data) : data;
+    const packed = method === 'deflate' ? deflateRawSync(data, { level: 9 }) : data;
     const name = Buffer.from(m.name, 'utf8');
     const flags = 0x0800 | (m.encrypted ? 1 : 0);
     const fields = (head) => {
       head.writeUInt16LE(20, 0);
       head.writeUInt16LE(flags, 2);
       head.writeUInt16LE(METHODS[method], 4);
-      head.writeUInt32LE(0, 6); // time and date: 1980-00-00
+      head.writeUInt16LE(0, 6); // time
+      head.writeUInt16LE(DOS_DATE, 8);
       head.writeUInt32LE(crc32(data), 10);
       head.writeUInt32LE(packed.length, 14);
       head.writeUInt32LE(m.size ?? data.length, 18);
