@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import { fixture } from './lib/page.mjs';
+import { FIREFOX } from './lib/bidi.mjs';
 
-const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 test('firefox-esr: a .har.gz dropped on the page gives the report of the plain HAR', { skip: !existsSync(FIREFOX) && `no ${FIREFOX}`, timeout: 80_000 }, () => {
   const flags = typeof WebSocket === 'undefined' ? ['--experimental-websocket'] : [];

@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FIREFOX } from './lib/bidi.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'crate/Cargo.toml'), 'utf8'))[1];
 
 test('the packaged Firefox build installs in firefox-esr, asks for the watched site, records it, keeps and restores a draft, and keeps one typed into an editor frame', { skip: !existsSync(FIREFOX) && `no ${FIREFOX}`, timeout: 80_000 }, () => {

@@ -7,13 +7,10 @@
 // process: Node 20 has WebSocket only behind --experimental-websocket.
 //
 //   node --experimental-websocket tests/lib/firefox-bidi.mjs EXTENSION_ZIP
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
-export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+import { startFirefox } from './bidi.mjs';
+
 const ADDON_ID = 'harlens@harlens.invalid';
 const UUID = '6b3c1a6e-5f4e-4c1e-9d2a-0e6f3b1c2d4e'; // fixed so the test knows the moz-extension: origin
 const OPTIONS = `moz-extension://${UUID}/options.html`;
@@ -29,64 +26,24 @@ const server = http.createServer((req, res) => {
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const site = `http://127.0.0.1:${server.address().port}`;
-const profile = mkdtempSync(join(tmpdir(), 'harlens-firefox-'));
-writeFileSync(join(profile, 'user.js'), [
-  `user_pref("extensions.webextensions.uuids", ${JSON.stringify(JSON.stringify({ [ADDON_ID]: UUID }))});`,
-  // The zip is unsigned (AMO signs what it publishes). ESR honours this pref (release Firefox does not), so
-  // the zip installs as a regular add-on, through the same checks as a file the user picks in about:addons.
-  'user_pref("xpinstall.signatures.required", false);',
-  'user_pref("browser.shell.checkDefaultBrowser", false);',
-  'user_pref("network.proxy.type", 0);',
-].join('\n'));
 // --remote-allow-system-access: BiDi navigates only to http(s)/file/blob without it, and the packaged build
 // has no web-accessible page to reach from a site. With it, the test opens the options page as the user
 // does (about:addons opens that same URL in a tab) and sees Firefox's permission prompt, which lives in
 // the browser window (a privileged "chrome" context). Pages and the extension run exactly as shipped.
-const firefox = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0', '--remote-allow-system-access', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
-let ws;
+const firefox = await startFirefox({
+  prefs: [
+    `user_pref("extensions.webextensions.uuids", ${JSON.stringify(JSON.stringify({ [ADDON_ID]: UUID }))});`,
+    // The zip is unsigned (AMO signs what it publishes). ESR honours this pref (release Firefox does not), so
+    // the zip installs as a regular add-on, through the same checks as a file the user picks in about:addons.
+    'user_pref("xpinstall.signatures.required", false);',
+  ],
+  args: ['--remote-allow-system-access'],
+}).catch((err) => {
+  server.close();
+  throw err;
+});
+const { send, evaluate, until } = firefox;
 try {
-  const wsUrl = await new Promise((resolve, reject) => {
-    let err = '';
-    firefox.stderr.on('data', (d) => {
-      err += d;
-      const m = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(err);
-      if (m) resolve(m[1]);
-    });
-    firefox.on('exit', (code) => reject(new Error(`firefox exited (${code}): ${err.slice(-500)}`)));
-  });
-  ws = new WebSocket(`${wsUrl}/session`);
-  await new Promise((resolve, reject) => {
-    ws.addEventListener('open', resolve);
-    ws.addEventListener('error', () => reject(new Error('BiDi connection failed')));
-  });
-  let next = 0;
-  const waiting = new Map();
-  ws.addEventListener('message', ({ data }) => {
-    const m = JSON.parse(data);
-    waiting.get(m.id)?.(m);
-    waiting.delete(m.id);
-  });
-  const send = (method, params = {}) =>
-    new Promise((resolve, reject) => {
-      const id = ++next;
-      waiting.set(id, (m) => (m.type === 'error' ? reject(new Error(`${method}: ${m.error}: ${m.message}`)) : resolve(m.result)));
-      ws.send(JSON.stringify({ id, method, params }));
-    });
-  /** The value of `expression` (awaited), passed as JSON: BiDi serializes objects as lists of remote values. */
-  const evaluate = async (context, expression) => {
-    const r = await send('script.evaluate', { expression: `(async () => JSON.stringify(await (${expression})))()`, target: { context }, awaitPromise: true });
-    if (r.type !== 'success') throw new Error(`evaluate: ${JSON.stringify(r.exceptionDetails?.text ?? r)}`);
-    return r.result.type === 'string' ? JSON.parse(r.result.value) : undefined;
-  };
-  /** Polls `probe` until it returns something other than null/undefined. */
-  const until = async (what, probe, ms = 10_000) => {
-    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
-      const value = await probe();
-      if (value != null) return value;
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
-
   await send('session.new', { capabilities: {} });
   // moz:permanent: a regular install of the zip, not a temporary add-on loaded from a folder.
   const installed = await send('webExtension.install', { extensionData: { type: 'archivePath', path: zip }, 'moz:permanent': true });
@@ -191,9 +148,6 @@ try {
   const edited = await until('the editor draft', async () => (await drafts()).find((d) => d.text.trim() === EDITED) ?? null, 5000).catch(() => null);
   process.stdout.write(`${JSON.stringify({ installed, manifest, grantedBefore, prompt, listed, sites, grantedAfter, site, entries, draft, offered, restored, edited })}\n`);
 } finally {
-  ws?.close();
-  firefox.kill();
-  await new Promise((resolve) => (firefox.exitCode === null ? firefox.once('exit', resolve) : resolve()));
+  await firefox.close();
   server.close();
-  rmSync(profile, { recursive: true, force: true });
 }
