@@ -164,16 +164,27 @@ function entry(i, t0) {
   };
 }
 
-/** Writes `count` entries to `out`; returns the file's size in bytes. */
-export function generateHeaders(out, count = 30_000) {
+/** A file written piece by piece: `write(text)`, then `close()`, which returns its size in bytes. */
+function output(out) {
   mkdirSync(dirname(out), { recursive: true });
   const fd = openSync(out, 'w');
   let written = 0;
-  const write = (s) => {
-    const buf = Buffer.from(s);
-    writeSync(fd, buf);
-    written += buf.length;
+  return {
+    write(text) {
+      const buf = Buffer.from(text);
+      writeSync(fd, buf);
+      written += buf.length;
+    },
+    close() {
+      closeSync(fd);
+      return written;
+    },
   };
+}
+
+/** Writes `count` entries to `out`; returns the file's size in bytes. */
+export function generateHeaders(out, count = 30_000) {
+  const { write, close } = output(out);
   write('{\n  "log": {\n    "version": "1.2",\n    "creator": {\n      "name": "WebInspector",\n      "version": "537.36"\n    },\n');
   write('    "pages": [\n      {\n        "startedDateTime": "2021-10-19T08:00:00.000Z",\n        "id": "page_0",\n        "title": "https://jira.example.test/track/browse/APS-3982",\n        "pageTimings": {\n          "onContentLoad": 812.4,\n          "onLoad": 1203.9\n        }\n      }\n    ],\n');
   write('    "entries": [\n');
@@ -187,8 +198,7 @@ export function generateHeaders(out, count = 30_000) {
     }
   }
   write('    ]\n  }\n}\n');
-  closeSync(fd);
-  return written;
+  return close();
 }
 
 /**
@@ -197,14 +207,7 @@ export function generateHeaders(out, count = 30_000) {
  * the file's size in bytes.
  */
 export function generateHugeHeader(out, megabytes, count = 5) {
-  mkdirSync(dirname(out), { recursive: true });
-  const fd = openSync(out, 'w');
-  let written = 0;
-  const write = (s) => {
-    const buf = Buffer.from(s);
-    writeSync(fd, buf);
-    written += buf.length;
-  };
+  const { write, close } = output(out);
   const t0 = Date.UTC(2021, 9, 19, 8, 0, 0);
   write('{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[\n');
   for (let i = 0; i < count; i++) {
@@ -221,8 +224,7 @@ export function generateHugeHeader(out, megabytes, count = 5) {
     write('"},' + json.slice(at) + ',\n');
   }
   write(']}}\n');
-  closeSync(fd);
-  return written;
+  return close();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
