@@ -10,7 +10,7 @@
 import init, {
   StreamingAnalyzer, version, rules, entryFlags, signalHeaders, inflateLimits, checkTrustedProxies,
 } from './pkg/harlens.js';
-import { expand, needsFull, partChunks, streamChunks } from './js/archive.js';
+import { expand, kindsOf, needsFull, partChunks, streamChunks } from './js/archive.js';
 import { redactedOutputs } from './js/archive-out.js';
 
 const ready = init({ module_or_path: new URL('./pkg/harlens_bg.wasm', import.meta.url) });
@@ -84,8 +84,9 @@ async function analyze({ id, inputs, proxies, ssoCookie, limits }, coreExports) 
   table?.free();
   table = null;
   harFiles = [];
+  const kinds = await kindsOf(inputs);
   const loading = performance.now();
-  const wasm = (await needsFull(inputs)) ? await full() : { StreamingAnalyzer, exports: coreExports };
+  const wasm = needsFull(kinds) ? await full() : { StreamingAnalyzer, exports: coreExports };
   const loadMs = performance.now() - loading; // the full module's load (once per worker), for the benchmark
   const exports = wasm.exports;
   const analyzer = new wasm.StreamingAnalyzer();
@@ -107,8 +108,8 @@ async function analyze({ id, inputs, proxies, ssoCookie, limits }, coreExports) 
     }
     // What each file is the core tells from its first bytes; archives become the reads the core plans.
     const expanding = performance.now();
-    const { reads, kinds } = await expand(inputs, meter, wasm);
-    const expandMs = performance.now() - expanding; // telling what the files are, for the benchmark
+    const reads = await expand(inputs, kinds, meter, wasm);
+    const expandMs = performance.now() - expanding; // reading the archives' directories, for the benchmark
     self.postMessage({ id, type: 'kinds', kinds });
     const total = reads.reduce((n, r) => n + (r.parts.length ? r.bytes : 0), 0);
     let done = 0;

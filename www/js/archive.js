@@ -48,19 +48,16 @@ async function bytesOf(stream) {
 }
 
 /**
- * The reads of the dropped `inputs` ([{ file, kind }]), and each file's kind for the list of chosen files
- * (`har`, `log`, `gzip`, `zip`, `binary`). `meter` is the analysis's InflateMeter (nested zips are inflated
+ * The reads of the dropped `inputs` ([{ file, kind }]) whose `kinds` are as `kindsOf` told. `meter` is the analysis's InflateMeter (nested zips are inflated
  * into memory here, so they count). Throws for a file that cannot be opened at all (not a zip after all, a
  * directory that is cut), naming it; a member's problem is a read of kind `error`. `wasm` is the module the
  * analysis runs in (its ZipArchive reads zips: the full module, when `needsFull` says so).
  */
-export async function expand(inputs, meter, wasm) {
+export async function expand(inputs, kinds, meter, wasm) {
   const reads = [];
-  const kinds = [];
-  for (const { file, kind } of inputs) {
+  for (const [i, { file }] of inputs.entries()) {
     const source = blobSource(file);
-    const k = kind === 'auto' ? inputKind(await head(source)) : kind;
-    kinds.push(k);
+    const k = kinds[i];
     if (k === 'zip') {
       reads.push(...await zipReads(source, file.name, 0, meter, wasm));
     } else if (k === 'gzip') {
@@ -80,23 +77,31 @@ export async function expand(inputs, meter, wasm) {
       reads.push({ kind: k === 'log' ? 'log' : 'har', name: file.name, archive: '', gzip: false, parts: [{ member: null, gzip: false, source }], bytes: file.size });
     }
   }
-  return { reads: order(reads), kinds };
+  return order(reads);
 }
 
 /**
- * Whether the analysis of `inputs` needs the full module (harlens_full): a server log (the log readers), a
- * zip or a gzip file (the archive reading and its limits: the page's first module stays small, see
- * scripts/wasm-size.mjs). A plain HAR does not. For an archive it also starts the inflating worker, whose
- * start then overlaps the full module's load.
+ * What each of `inputs` is (`har`, `log`, `gzip`, `zip`, `binary`), as the core tells from its first bytes or
+ * as the user chose. For an archive it also starts the inflating worker, whose start then overlaps the full
+ * module's load.
  */
-export async function needsFull(inputs) {
-  let full = false;
+export async function kindsOf(inputs) {
+  const kinds = [];
   for (const { file, kind } of inputs) {
     const k = kind === 'auto' ? inputKind(await head(blobSource(file))) : kind;
     if (k === 'zip' || k === 'gzip') prepareInflating();
-    if (k === 'log' || k === 'zip' || k === 'gzip') full = true;
+    kinds.push(k);
   }
-  return full;
+  return kinds;
+}
+
+/**
+ * Whether inputs of these `kinds` need the full module (harlens_full): a server log (the log readers), a zip
+ * or a gzip file (the archive reading and its limits: the page's first module stays small, see
+ * scripts/wasm-size.mjs). A plain HAR does not.
+ */
+export function needsFull(kinds) {
+  return kinds.some((k) => k === 'log' || k === 'zip' || k === 'gzip');
 }
 
 /** The trusted lists first, then HARs, then logs (as for dropped files), then what is not read. */
