@@ -172,30 +172,42 @@ fn replace(target: &Path, permissions: Option<fs::Permissions>, shown: &str) -> 
     };
     let name = target.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     on_signals();
+    let created = create_free(dir, OpenOptions::new().write(true), |attempt| {
+        format!(".{name}.harlens-{}-{attempt}.tmp", std::process::id())
+    })
+    .map_err(|e| {
+        format!("{shown}: cannot create a temporary file in {} to write it safely: {e}", dir.display())
+    })?;
+    let Some((file, temporary)) = created else {
+        return Err(format!("{shown}: cannot find a free temporary name in {}", dir.display()));
+    };
+    // Remembered once created, never before: a name that was taken is someone else's file.
+    remember(&temporary);
+    if let Some(permissions) = &permissions {
+        // Best effort: a file we cannot chmod is still a correct output.
+        let _ = file.set_permissions(permissions.clone());
+    }
+    let existed = permissions.is_some();
+    Ok(Sink::Replace { file, temporary, target: target.to_path_buf(), existed })
+}
+
+/// A new file in `dir` under the first of 100 names `name(attempt)` that is free (created, never opened: a
+/// name that exists is someone else's file), or `None` when none is. Not remembered for removal: the caller
+/// decides.
+fn create_free(
+    dir: &Path,
+    options: &OpenOptions,
+    name: impl Fn(u32) -> String,
+) -> io::Result<Option<(File, PathBuf)>> {
     for attempt in 0..100u32 {
-        let temporary = dir.join(format!(".{name}.harlens-{}-{attempt}.tmp", std::process::id()));
-        match OpenOptions::new().write(true).create_new(true).open(&temporary) {
-            Ok(file) => {
-                // Remembered once created, never before: a name that was taken is someone else's file.
-                remember(&temporary);
-                if let Some(permissions) = &permissions {
-                    // Best effort: a file we cannot chmod is still a correct output.
-                    let _ = file.set_permissions(permissions.clone());
-                }
-                let existed = permissions.is_some();
-                return Ok(Sink::Replace { file, temporary, target: target.to_path_buf(), existed });
-            }
-            Err(e) => {
-                if e.kind() != io::ErrorKind::AlreadyExists {
-                    return Err(format!(
-                        "{shown}: cannot create a temporary file in {} to write it safely: {e}",
-                        dir.display()
-                    ));
-                }
-            }
+        let path = dir.join(name(attempt));
+        match options.clone().create_new(true).open(&path) {
+            Ok(file) => return Ok(Some((file, path))),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
         }
     }
-    Err(format!("{shown}: cannot find a free temporary name in {}", dir.display()))
+    Ok(None)
 }
 
 /// True when both paths name one existing file (device and inode), whatever links lead to it.
@@ -223,27 +235,18 @@ fn file_id(_: &fs::Metadata) -> Option<(u64, u64)> {
 pub fn spool() -> Result<(File, Option<PathBuf>), String> {
     on_signals();
     let dir = std::env::temp_dir();
-    for attempt in 0..100u32 {
-        let path = dir.join(format!("harlens-stdin-{}-{attempt}.tmp", std::process::id()));
-        match OpenOptions::new().read(true).write(true).create_new(true).open(&path) {
-            Ok(file) => {
-                if cfg!(unix) && fs::remove_file(&path).is_ok() {
-                    return Ok((file, None));
-                }
-                remember(&path);
-                return Ok((file, Some(path)));
-            }
-            Err(e) => {
-                if e.kind() != io::ErrorKind::AlreadyExists {
-                    return Err(format!(
-                        "cannot create a temporary file in {} for standard input: {e}",
-                        dir.display()
-                    ));
-                }
-            }
-        }
+    let created = create_free(&dir, OpenOptions::new().read(true).write(true), |attempt| {
+        format!("harlens-stdin-{}-{attempt}.tmp", std::process::id())
+    })
+    .map_err(|e| format!("cannot create a temporary file in {} for standard input: {e}", dir.display()))?;
+    let Some((file, path)) = created else {
+        return Err(format!("cannot find a free temporary name in {}", dir.display()));
+    };
+    if cfg!(unix) && fs::remove_file(&path).is_ok() {
+        return Ok((file, None));
     }
-    Err(format!("cannot find a free temporary name in {}", dir.display()))
+    remember(&path);
+    Ok((file, Some(path)))
 }
 
 /// Removes a temporary file made by [`spool`] that has a name.
