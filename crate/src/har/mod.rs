@@ -9,6 +9,8 @@
 //! an [`HarError`].
 
 mod error;
+#[cfg(not(target_arch = "wasm32"))]
+mod fast;
 pub mod json;
 mod lenient;
 mod locate;

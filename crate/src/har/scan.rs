@@ -227,6 +227,16 @@ impl<F: FnMut(&Entry<'_>)> Reader for Analyzed<F> {
             on_entry(&entry);
         };
         let in_pieces = pieces.is_some() || (!last && bytes.len() >= PIECES_MIN);
+        // Natively, the field-selective reader first: what it reads is what serde_json would (a long body
+        // aside, left out as the pre-pass leaves it), and what it does not read goes the ways below.
+        #[cfg(not(target_arch = "wasm32"))]
+        if !in_pieces {
+            if let Some(read) = super::fast::read_entry(bytes) {
+                *bodies = read.long_body;
+                deliver(read.entry, read.len as u64, warnings);
+                return Some(Ok(read.len));
+            }
+        }
         // An array would be read as a struct's fields in order: only objects go this way.
         if DIRECT && !in_pieces && !*bodies && bytes.first() == Some(&b'{') {
             // An entry without long bodies (headers, cookies, timings, an initiator's stack) is read faster in
