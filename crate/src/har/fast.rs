@@ -37,7 +37,7 @@ pub(super) fn read_entry(bytes: &[u8]) -> Option<Read<'_>> {
     if bytes.first() != Some(&b'{') {
         return None;
     }
-    let mut p = Parser { b: bytes, i: 0, depth: 0, long_body: false };
+    let mut p = Parser { b: bytes, i: 0, window: (0, ""), depth: 0, long_body: false };
     let entry = p.entry()?;
     Some(Read { entry, len: p.i, long_body: p.long_body })
 }
@@ -62,9 +62,13 @@ fn control_bytes(x: u64) -> u64 {
 struct Str<'a> {
     /// Between the quotes, as written.
     raw: &'a [u8],
+    /// Where `raw` starts in the entry.
+    at: usize,
     escapes: bool,
-    non_ascii: bool,
 }
+
+/// Bytes this long are checked for UTF-8 at once (see [`Parser::text_at`]).
+const WINDOW: usize = 4096;
 
 /// Fields seen in one object: serde_json refuses a field written twice.
 #[derive(Default)]
@@ -84,6 +88,9 @@ impl Seen {
 struct Parser<'a> {
     b: &'a [u8],
     i: usize,
+    /// Bytes of `b` from `window.0` on known to be UTF-8, as text: most strings are taken from it, without
+    /// checking each on its own (a call per string costs more than the check).
+    window: (usize, &'a str),
     /// Containers open around `i`, the entry's own included.
     depth: usize,
     long_body: bool,
@@ -144,20 +151,16 @@ impl<'a> Parser<'a> {
     fn string(&mut self, text: bool) -> Option<Str<'a>> {
         let start = self.i;
         let mut escapes = false;
-        let mut high = 0u64;
         loop {
             if let Some(w) = self.word(self.i) {
                 let special = zero_bytes(w ^ (ONES * u64::from(b'"')))
                     | zero_bytes(w ^ (ONES * u64::from(b'\\')))
                     | control_bytes(w);
                 if special == 0 {
-                    high |= w;
                     self.i += 8;
                     continue;
                 }
-                let k = special.trailing_zeros() / 8;
-                high |= w & ((1u64 << (8 * k)) - 1);
-                self.i += k as usize;
+                self.i += (special.trailing_zeros() / 8) as usize;
             }
             match *self.b.get(self.i)? {
                 b'"' => {
@@ -166,7 +169,7 @@ impl<'a> Parser<'a> {
                     if raw.len() > FIELD_MAX && !text {
                         return None;
                     }
-                    return Some(Str { raw, escapes, non_ascii: high & HIGH != 0 });
+                    return Some(Str { raw, at: start, escapes });
                 }
                 b'\\' => {
                     escapes = true;
@@ -184,17 +187,32 @@ impl<'a> Parser<'a> {
                     self.i += len;
                 }
                 c if c < 0x20 => return None,
-                c => {
-                    high |= u64::from(c);
-                    self.i += 1;
-                }
+                _ => self.i += 1,
             }
         }
     }
 
+    /// The bytes of a string's content as text, when they are UTF-8: from the window checked last, or from a
+    /// new one that starts with them.
+    fn text_at(&mut self, s: &Str<'a>) -> Option<&'a str> {
+        let (from, end) = (s.at, s.at + s.raw.len());
+        let (start, text) = self.window;
+        if from < start || end > start + text.len() {
+            let bytes = &self.b[from..(from + WINDOW).max(end).min(self.b.len())];
+            let text = match std::str::from_utf8(bytes) {
+                Ok(text) => text,
+                // Up to what is not UTF-8, or to a character the window cuts.
+                Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?,
+            };
+            self.window = (from, text);
+            return text.get(..s.raw.len());
+        }
+        text.get(from - start..end - start)
+    }
+
     /// A string as serde_json hands it to a visitor: borrowed when it has no escape, UTF-8 checked.
-    fn text_of(s: &Str<'a>) -> Option<Cow<'a, str>> {
-        let raw = if s.non_ascii { std::str::from_utf8(s.raw).ok()? } else { ascii(s.raw) };
+    fn text_of(&mut self, s: &Str<'a>) -> Option<Cow<'a, str>> {
+        let raw = self.text_at(s)?;
         if !s.escapes {
             return Some(Cow::Borrowed(raw));
         }
@@ -242,7 +260,7 @@ impl<'a> Parser<'a> {
         loop {
             self.eat(b'"')?;
             let name = self.string(false)?;
-            if name.escapes || name.non_ascii {
+            if name.escapes || !name.raw.is_ascii() {
                 return None;
             }
             self.eat(b':')?;
@@ -416,7 +434,7 @@ impl<'a> Parser<'a> {
             b'"' => {
                 self.i += 1;
                 let s = self.string(false)?;
-                LenientStr { value: Some(Self::text_of(&s)?), flag: Flag::Ok }
+                LenientStr { value: Some(self.text_of(&s)?), flag: Flag::Ok }
             }
             b'n' => {
                 self.literal(b"null")?;
@@ -445,7 +463,7 @@ impl<'a> Parser<'a> {
             b'"' => {
                 self.i += 1;
                 let s = self.string(false)?;
-                LenientNum { value: Self::text_of(&s)?.trim().parse().ok(), flag: Flag::WrongType }
+                LenientNum { value: self.text_of(&s)?.trim().parse().ok(), flag: Flag::WrongType }
             }
             b'n' => {
                 self.literal(b"null")?;
@@ -475,7 +493,7 @@ impl<'a> Parser<'a> {
             b'"' => {
                 self.i += 1;
                 let s = self.string(false)?;
-                let value = match Self::text_of(&s)?.trim() {
+                let value = match self.text_of(&s)?.trim() {
                     t if t.eq_ignore_ascii_case("true") => Some(true),
                     t if t.eq_ignore_ascii_case("false") => Some(false),
                     _ => None,
@@ -798,11 +816,6 @@ impl<'a> Parser<'a> {
         })?;
         Some(e)
     }
-}
-
-/// Bytes known to be ASCII as text.
-fn ascii(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Exact powers of ten as `f64` (all of them up to 1e22 are).
