@@ -32,12 +32,19 @@ pub(super) struct Read<'a> {
     pub long_body: bool,
 }
 
+/// How many headers the last entry's request and response had: the next entry's lists start that large,
+/// rather than growing one push at a time (the entries of one export are alike).
+#[derive(Debug, Default)]
+pub(super) struct Hints {
+    headers: [usize; 2],
+}
+
 /// Reads the entry object that starts at `bytes[0]`, or says `None` (see the module's documentation).
-pub(super) fn read_entry(bytes: &[u8]) -> Option<Read<'_>> {
+pub(super) fn read_entry<'a>(bytes: &'a [u8], hints: &mut Hints) -> Option<Read<'a>> {
     if bytes.first() != Some(&b'{') {
         return None;
     }
-    let mut p = Parser { b: bytes, i: 0, window: (0, ""), depth: 0, long_body: false };
+    let mut p = Parser { b: bytes, i: 0, window: (0, ""), depth: 0, long_body: false, hints };
     let entry = p.entry()?;
     Some(Read { entry, len: p.i, long_body: p.long_body })
 }
@@ -85,8 +92,9 @@ impl Seen {
     }
 }
 
-struct Parser<'a> {
+struct Parser<'a, 'h> {
     b: &'a [u8],
+    hints: &'h mut Hints,
     i: usize,
     /// Bytes of `b` from `window.0` on known to be UTF-8, as text: most strings are taken from it, without
     /// checking each on its own (a call per string costs more than the check).
@@ -96,7 +104,7 @@ struct Parser<'a> {
     long_body: bool,
 }
 
-impl<'a> Parser<'a> {
+impl<'a> Parser<'a, '_> {
     #[inline]
     fn word(&self, at: usize) -> Option<u64> {
         self.b.get(at..).and_then(|rest| rest.first_chunk::<8>()).map(|w| u64::from_le_bytes(*w))
@@ -526,12 +534,16 @@ impl<'a> Parser<'a> {
     }
 
     /// A list of headers or cookies: an array, or `null`; anything else is serde_json's.
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<LenientList<T>> {
+    fn list<T>(
+        &mut self,
+        capacity: usize,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<LenientList<T>> {
         if self.peek()? == b'n' {
             self.literal(b"null")?;
             return Some(LenientList { items: Vec::new(), flag: Flag::Null });
         }
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(capacity);
         self.array(|p| {
             items.push(item(p)?);
             Some(())
@@ -539,8 +551,9 @@ impl<'a> Parser<'a> {
         Some(LenientList { items, flag: Flag::Ok })
     }
 
-    fn headers(&mut self) -> Option<Headers<'a>> {
-        self.list(|p| {
+    /// `side`: 0 for the request's, 1 for the response's (see [`Hints`]).
+    fn headers(&mut self, side: usize) -> Option<Headers<'a>> {
+        let headers = self.list(self.hints.headers[side], |p| {
             let mut h = Header::default();
             let mut seen = Seen::default();
             p.object(|p, name| {
@@ -558,11 +571,13 @@ impl<'a> Parser<'a> {
                 Some(())
             })?;
             Some(h)
-        })
+        })?;
+        self.hints.headers[side] = headers.items.len();
+        Some(headers)
     }
 
     fn cookies(&mut self) -> Option<Cookies<'a>> {
-        self.list(|p| {
+        self.list(0, |p| {
             let mut c = Cookie::default();
             let mut seen = Seen::default();
             p.object(|p, name| {
@@ -636,7 +651,7 @@ impl<'a> Parser<'a> {
                 }
                 b"headers" => {
                     seen.once(3)?;
-                    r.headers = p.headers()?;
+                    r.headers = p.headers(0)?;
                 }
                 b"cookies" => {
                     seen.once(4)?;
@@ -696,7 +711,7 @@ impl<'a> Parser<'a> {
                 }
                 b"headers" => {
                     seen.once(3)?;
-                    r.headers = p.headers()?;
+                    r.headers = p.headers(1)?;
                 }
                 b"cookies" => {
                     seen.once(4)?;
@@ -887,7 +902,7 @@ mod tests {
 
     /// This reader's, with what it leaves out of a long body (`text: None`) left out of serde_json's too.
     fn fast(bytes: &[u8]) -> Option<(String, usize, bool)> {
-        let read = read_entry(bytes)?;
+        let read = read_entry(bytes, &mut Hints::default())?;
         Some((format!("{:?}", read.entry), read.len, read.long_body))
     }
 
@@ -1005,13 +1020,13 @@ mod tests {
         let entry = format!(
             r#"{{"request": {{"url": "http://a/", "postData": {{"text": "{body}"}}}}, "_x": [{{"text": "{body}"}}], "response": {{"content": {{"text": "{body}"}}}}}}"#
         );
-        let read =
-            read_entry(entry.as_bytes()).map(|r| (r.long_body, r.entry.response.content.text.is_none()));
+        let read = read_entry(entry.as_bytes(), &mut Hints::default())
+            .map(|r| (r.long_body, r.entry.response.content.text.is_none()));
         assert_eq!(read.map(|r| (r.0, r.1)), Some((true, true)));
         assert!(check(entry.as_bytes()));
-        assert!(read_entry(br#"{"response": {"content": {"text": "a\x"}}}"#).is_none());
+        assert!(read_entry(br#"{"response": {"content": {"text": "a\x"}}}"#, &mut Hints::default()).is_none());
         // In an array, a string is no member's value: validated.
         let in_array = format!(r#"{{"_x": {{"text": ["{body}"]}}}}"#);
-        assert!(read_entry(in_array.as_bytes()).is_none());
+        assert!(read_entry(in_array.as_bytes(), &mut Hints::default()).is_none());
     }
 }

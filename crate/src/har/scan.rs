@@ -202,6 +202,8 @@ struct Analyzed<F> {
     pieces: Option<Skimmer>,
     /// The last entry had a long body: the next one is likely to, and goes the pre-pass's way.
     bodies: bool,
+    #[cfg(not(target_arch = "wasm32"))]
+    hints: super::fast::Hints,
 }
 
 fn parse_entry(bytes: &[u8]) -> Option<Result<(Entry<'_>, usize), serde_json::Error>> {
@@ -219,6 +221,9 @@ impl<F: FnMut(&Entry<'_>)> Reader for Analyzed<F> {
         last: bool,
         warnings: &mut Warnings,
     ) -> Option<Result<usize, EntryError>> {
+        #[cfg(not(target_arch = "wasm32"))]
+        let Self { on_entry, copy, pieces, bodies, hints } = self;
+        #[cfg(target_arch = "wasm32")]
         let Self { on_entry, copy, pieces, bodies } = self;
         let mut deliver = |mut entry: Entry<'_>, len: u64, warnings: &mut Warnings| {
             entry.index = index;
@@ -231,7 +236,7 @@ impl<F: FnMut(&Entry<'_>)> Reader for Analyzed<F> {
         // aside, left out as the pre-pass leaves it), and what it does not read goes the ways below.
         #[cfg(not(target_arch = "wasm32"))]
         if !in_pieces {
-            if let Some(read) = super::fast::read_entry(bytes) {
+            if let Some(read) = super::fast::read_entry(bytes, hints) {
                 *bodies = read.long_body;
                 deliver(read.entry, read.len as u64, warnings);
                 return Some(Ok(read.len));
@@ -418,6 +423,9 @@ pub struct Scanner {
     skim_pieces: Option<Skimmer>,
     /// [`Analyzed`]'s guess that the next entry has a long body.
     bodies: bool,
+    /// [`Analyzed`]'s list sizes of the last entry.
+    #[cfg(not(target_arch = "wasm32"))]
+    hints: super::fast::Hints,
     /// Where the entry being read in pieces starts in the input (its first bytes are no longer buffered).
     entry_start: Option<u64>,
 }
@@ -461,6 +469,8 @@ impl Scanner {
             skim_copy: Vec::new(),
             skim_pieces: None,
             bodies: false,
+            #[cfg(not(target_arch = "wasm32"))]
+            hints: Default::default(),
             entry_start: None,
         }
     }
@@ -479,11 +489,17 @@ impl Scanner {
             copy: std::mem::take(&mut self.skim_copy),
             pieces: self.skim_pieces.take(),
             bodies: self.bodies,
+            #[cfg(not(target_arch = "wasm32"))]
+            hints: std::mem::take(&mut self.hints),
         };
         let result = self.read(chunk, eof, &mut reader);
         self.skim_copy = reader.copy;
         self.skim_pieces = reader.pieces;
         self.bodies = reader.bodies;
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.hints = reader.hints;
+        }
         result
     }
 
