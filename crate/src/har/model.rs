@@ -2,7 +2,8 @@
 //!
 //! Only what a session diagnosis needs is decoded: headers, cookies, status, redirect target, times,
 //! `serverIPAddress`, `connection`, and the bodies as raw JSON slices (never copied or unescaped unless a rule
-//! asks for a small error body). Everything else is skipped by serde without allocation. Every field is
+//! asks for a small error body). Everything else is skipped without allocation (natively by the
+//! field-selective reader, `fast.rs`, which builds these same types; elsewhere by serde). Every field is
 //! optional and lenient (see [`super::lenient`]): real exporters disagree with the spec, and a missing field
 //! must never cost the entry that explains a logout.
 
@@ -135,7 +136,9 @@ pub struct Content<'a> {
     pub mime_type: LenientStr<'a>,
     #[serde(borrow)]
     pub encoding: LenientStr<'a>,
-    /// The body as written in the file (a JSON string, usually): not unescaped until asked for.
+    /// The body as written in the file (a JSON string, usually): not unescaped until asked for. A body of
+    /// 1 KiB or more (`skim::ELIDE_MIN`) may be `None` (left out by the pre-pass or the
+    /// field-selective reader): only [`Content::small_text`] reads it.
     #[serde(borrow)]
     pub text: Option<&'a RawValue>,
 }
