@@ -11,7 +11,8 @@
 //                   over 50 ms)
 //
 // Needs www/pkg (bash scripts/build.sh wasm). Options: --runs N (page loads per profile and setting, default 40),
-// --typing-chars N (the typed comment, default 10,000: 500 s at 20 characters a second), --json FILE.
+// --typing-chars N (the typed comment, default 10,000: 500 s at 20 characters a second), --json FILE,
+// --no-drafts (alert latency and page-load cost only: for working on the recorder).
 // BENCH_RECORDING=0 loads the extension with recording off: what event delivery alone costs.
 // Timings are only meaningful on an otherwise idle machine (the median hides some noise, not a load of 7).
 import { execFileSync } from 'node:child_process';
@@ -32,6 +33,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const RUNS = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 40;
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
+const DRAFTS = !args.includes('--no-drafts');
 const TYPING_CHARS = args.includes('--typing-chars') ? Number(args[args.indexOf('--typing-chars') + 1]) : 10_000;
 const extensionDir = join(root, 'extension/dist/chromium-test');
 const RESOLVER = '--host-resolver-rules=MAP *.example.test 127.0.0.1';
@@ -132,7 +134,7 @@ try {
     await new Promise((resolve) => server.once('exit', resolve));
   }
   // Drafts: drafts.js on page load, the in-page banner, typing (its own profile).
-  figures.drafts = await benchDrafts({ runs: RUNS, typingChars: TYPING_CHARS });
+  if (DRAFTS) figures.drafts = await benchDrafts({ runs: RUNS, typingChars: TYPING_CHARS });
 } finally {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }
