@@ -53,21 +53,44 @@ const afterReady = (fn) => (...args) => {
   ready.then(() => fn(...args)).catch((err) => console.error('harlens:', err));
 };
 
-// The monitor runs first: the alert never waits for the disk. Entries finished while a write is under way
-// go to disk together in the next transaction (one per burst, not one per request). Each entry is turned
-// into JSON once: the monitor reads that text and the store keeps it.
+// The monitor runs first: the alert never waits for the disk. Finished entries wait in memory until no
+// entry has finished for STORE_QUIET_MS (at most STORE_MAX_WAIT_MS) and then go to disk together, in one
+// transaction: the page that made them has loaded by then, so the write does not compete with it (a
+// transaction per burst of requests was a third of the worker's time per page load). The worker outlives
+// the wait (a service worker idles 30 s before it may be stopped), and the popup's export flushes first.
+// Each entry is turned into JSON once: the monitor reads that text and the store keeps it.
+const STORE_QUIET_MS = 1000;
+const STORE_MAX_WAIT_MS = 5000;
 let writes = Promise.resolve();
 let pending = [];
+let storeTimer = null;
+let firstPendingAt = 0;
+let lastPendingAt = 0;
 function store(site, entry, json) {
-  pending.push({ site, t: Date.parse(entry.startedDateTime) || Date.now(), json });
-  if (pending.length > 1) return; // a write is already queued and will take this one too
-  writes = writes
-    .then(() => {
-      const batch = pending;
-      pending = [];
-      return appendEntries(batch, settings);
-    })
-    .catch((err) => console.error('harlens: storing entries failed', err));
+  lastPendingAt = Date.now();
+  if (!pending.length) firstPendingAt = lastPendingAt;
+  pending.push({ site, t: Date.parse(entry.startedDateTime) || lastPendingAt, json });
+  // One timer per burst (setting one per entry cost more than the rest of `store`): when it fires early it
+  // waits again for the rest of the quiet time.
+  storeTimer ??= setTimeout(storeWhenQuiet, STORE_QUIET_MS);
+}
+function storeWhenQuiet() {
+  storeTimer = null;
+  const now = Date.now();
+  const wait = Math.min(lastPendingAt + STORE_QUIET_MS, firstPendingAt + STORE_MAX_WAIT_MS) - now;
+  if (wait > 0 && pending.length) storeTimer = setTimeout(storeWhenQuiet, wait);
+  else flush();
+}
+/** Writes the waiting entries now; resolves when everything handed to `store` so far is on disk. */
+function flush() {
+  clearTimeout(storeTimer);
+  storeTimer = null;
+  if (pending.length) {
+    const batch = pending;
+    pending = [];
+    writes = writes.then(() => appendEntries(batch, settings)).catch((err) => console.error('harlens: storing entries failed', err));
+  }
+  return writes;
 }
 const recorder = new Recorder(
   (url) => (settings.recording ? watchedBy(settings.sites, url) : null),
@@ -127,8 +150,10 @@ chrome.alarms.onAlarm.addListener(
 /** Messages of the extension's own pages (popup, options, report). */
 async function pageMessage(message) {
   if (message.type === 'clear') {
-    await writes;
+    clearTimeout(storeTimer);
+    storeTimer = null;
     pending = [];
+    await writes;
     recorder.inflight.clear();
     await clearAll();
     monitor.reset();
@@ -136,7 +161,7 @@ async function pageMessage(message) {
     return { ok: true };
   }
   if (message.type === 'flush') {
-    await writes; // the popup exports only what is on disk
+    await flush(); // the popup exports only what is on disk
     return { ok: true };
   }
   return { ok: false, error: `unknown message ${message.type}` };

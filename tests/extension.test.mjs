@@ -251,8 +251,18 @@ test('a service worker stopped mid-recording loses no finished request', { timeo
     await open(page, `${base()}/browse/APS-3982`);
     await submitLogin(page);
     await poll(page);
-    // Stop the worker, as Chromium does after 30 s idle, between two requests. Playwright does not see
-    // the stop or the restart of an extension's worker: the DevTools protocol's ServiceWorker domain does.
+    // Stop the worker, as Chromium does after 30 s idle, between two requests. By then the worker has
+    // written every finished entry by itself (it writes after a second without a new one): wait for that,
+    // reading the store without the export's flush. Playwright does not see the stop or the restart of an
+    // extension's worker: the DevTools protocol's ServiceWorker domain does.
+    const notOnDisk = async () => {
+      const texts = await ui.evaluate(async () => (await (await import('./storage.js')).allEntries()).map(({ json }) => json));
+      const stored = new Set(texts.map((t) => JSON.parse(t)).map((e) => `${e.request.method} ${e.request.url}`));
+      return [...seen].filter((r) => !stored.has(r));
+    };
+    const deadline = Date.now() + 20_000;
+    while ((await notOnDisk()).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await notOnDisk(), [], 'the finished entries are written without a flush');
     const cdp = await context.newCDPSession(ui);
     const reached = (state) => new Promise((resolve) => {
       const check = ({ versions }) => {
