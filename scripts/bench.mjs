@@ -242,7 +242,9 @@ if (withWasm) {
     check('extension: alert latency after the response', `${e.alertLatencyMs.join(', ')} ms`, '< 100 ms', e.alertLatencyMs.length > 0 && worst < 100);
     const { jira, loopback } = e.pageLoad;
     check('extension: page-load overhead of recording', `${jira.overheadPct.toFixed(1)} % (${jira.without.toFixed(1)} -> ${jira.recording.toFixed(1)} ms)`, '< 5 %', jira.overheadPct < 5);
-    check('extension: same, server answering at once', `${loopback.overheadPct.toFixed(1)} % (${loopback.without.toFixed(1)} -> ${loopback.recording.toFixed(1)} ms)`, 'reported', true);
+    // Issue 15's goal holds on both servers. The listening-only profile (webRequest listeners that do nothing,
+    // same events and options) is Chromium's own share, the floor under the recorder's.
+    check('extension: same, server answering at once', `${loopback.overheadPct.toFixed(1)} % (${loopback.without.toFixed(1)} -> ${loopback.recording.toFixed(1)} ms; listening only ${loopback.listeningPct.toFixed(1)} %)`, '< 5 %', loopback.overheadPct < 5);
     const { loadCost, bannerLatencyMs, typing } = e.drafts;
     check('extension: drafts.js per load of the issue page (median)', `${loadCost.withoutDrafts.toFixed(2)} ms (${loadCost.withDraft.toFixed(2)} ms offering a draft)`, '< 2 ms', loadCost.withoutDrafts < 2);
     check('extension: in-page banner after the loss\'s response', `${bannerLatencyMs.map((x) => x.toFixed(0)).join(', ')} ms`, '< 1000 ms', bannerLatencyMs.length > 0 && Math.max(...bannerLatencyMs) < 1000);
