@@ -12,6 +12,7 @@ import init, {
 } from './pkg/harlens.js';
 import { expand, kindsOf, needsFull, partChunks, streamChunks } from './js/archive.js';
 import { redactedOutputs } from './js/archive-out.js';
+import { dropPrepared } from './js/inflate-thread.js';
 
 const ready = init({ module_or_path: new URL('./pkg/harlens_bg.wasm', import.meta.url) });
 let fullModule = null;
@@ -52,7 +53,11 @@ self.onmessage = async ({ data }) => {
         reply({ type: 'simulation', simulation: JSON.parse((await full()).simulateProxies(data.trusted, data.remote, data.xff)) });
         break;
       case 'analyze':
-        await analyze(data, exports);
+        try {
+          await analyze(data, exports);
+        } finally {
+          dropPrepared(); // a gzip inflated ahead (kindsOf) and never read: a zip inside, an error first
+        }
         break;
       case 'filter':
         reply({ type: 'filtered', shown: table ? table.filter(JSON.stringify(data.filter)) : 0 });

@@ -82,14 +82,16 @@ export async function expand(inputs, kinds, meter, wasm) {
 
 /**
  * What each of `inputs` is (`har`, `log`, `gzip`, `zip`, `binary`), as the core tells from its first bytes or
- * as the user chose. For an archive it also starts the inflating worker, whose start then overlaps the full
- * module's load.
+ * as the user chose. For an archive it also starts the inflating worker, and for a gzip its inflating, which
+ * then overlap the full module's load (the worker calls `dropPrepared` after the analysis).
  */
 export async function kindsOf(inputs) {
   const kinds = [];
   for (const { file, kind } of inputs) {
     const k = kind === 'auto' ? inputKind(await head(blobSource(file))) : kind;
-    if (k === 'zip' || k === 'gzip') prepareInflating();
+    // A gzip's inflating starts now (the first one's: its first batches are ready when the analysis reads it).
+    if (k === 'gzip') prepareInflating(gunzipSource(blobSource(file)));
+    else if (k === 'zip') prepareInflating();
     kinds.push(k);
   }
   return kinds;
