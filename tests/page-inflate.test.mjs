@@ -73,3 +73,34 @@ test('a cut gzip on the inflating worker fails as truncated, after the bytes bef
   assert.match(r.error, /^truncated: /);
   assert.ok(r.bytes > 0, 'what was inflated before the cut is read');
 });
+
+test('a gzip prepared ahead is read from where its inflating got to, every byte in order and counted once; one dropped is stopped', async () => {
+  const { page } = await ctx.open();
+  await choose(page, 'ahead.gz', gzipSync(text(), { level: 1 }));
+  const r = await page.evaluate(async (lines) => {
+    const { blobSource, gunzipSource } = await import('./js/inflate.js');
+    const { offThreadChunks, prepareInflating, dropPrepared, IN_FLIGHT } = await import('./js/inflate-thread.js');
+    const file = document.getElementById('probe').files[0];
+    // Dropped before it is read: a read of the same source afterwards starts afresh and is whole.
+    prepareInflating(gunzipSource(blobSource(file)));
+    dropPrepared();
+    prepareInflating(gunzipSource(blobSource(file)));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    let first = null;
+    let compressed = 0;
+    // Another source object for the same file, as the analysis makes it (archive.js's expand).
+    const it = offThreadChunks(gunzipSource(blobSource(file)), (n) => { compressed += n; }, (n) => { first ??= n; })[Symbol.asyncIterator]();
+    const parts = [];
+    for (;;) {
+      const { value, done } = await it.next();
+      if (done) break;
+      parts.push(value);
+    }
+    const got = await new Blob(parts).text();
+    const want = Array.from({ length: lines }, (_, i) => `line ${String(i).padStart(9, '0')}\n`).join('');
+    return { IN_FLIGHT, first, same: got === want, compressed, size: file.size };
+  }, LINES);
+  assert.equal(r.first, r.IN_FLIGHT, 'the batches inflated ahead were waiting when the read began');
+  assert.ok(r.same, 'the bytes are the same');
+  assert.equal(r.compressed, r.size, 'every compressed byte is counted once');
+});

@@ -185,7 +185,6 @@ impl StreamingAnalyzer {
         Ok(self.analyzer()?.end_input()?)
     }
 
-    #[cfg(feature = "full")]
     /// Says where the current input comes from: the archive it was read from (`""`: none; nested `outer.zip >
     /// inner.zip`), and whether the input itself was gzip data (a `.har.gz`). After `beginInput`/`beginLog`.
     #[wasm_bindgen(js_name = setSource)]

@@ -82,14 +82,16 @@ export async function expand(inputs, kinds, meter, wasm) {
 
 /**
  * What each of `inputs` is (`har`, `log`, `gzip`, `zip`, `binary`), as the core tells from its first bytes or
- * as the user chose. For an archive it also starts the inflating worker, whose start then overlaps the full
- * module's load.
+ * as the user chose. For an archive it also starts the inflating worker, and for a gzip its inflating, which
+ * then overlap the full module's load (the worker calls `dropPrepared` after the analysis).
  */
 export async function kindsOf(inputs) {
   const kinds = [];
   for (const { file, kind } of inputs) {
     const k = kind === 'auto' ? inputKind(await head(blobSource(file))) : kind;
-    if (k === 'zip' || k === 'gzip') prepareInflating();
+    // A gzip's inflating starts now (the first one's: its first batches are ready when the analysis reads it).
+    if (k === 'gzip') prepareInflating(gunzipSource(blobSource(file)));
+    else if (k === 'zip') prepareInflating();
     kinds.push(k);
   }
   return kinds;
@@ -188,8 +190,9 @@ async function zipReads(source, name, depth, meter, wasm) {
  */
 export async function* partChunks(read, part, meter, onRead) {
   if (!read.archive && !read.gzip) {
-    // A plain file: nothing to inflate or to meter.
-    for await (const chunk of streamChunks(part.source.stream(0, Infinity, null))) {
+    // A plain file: nothing to inflate or to meter. Each chunk is pushed (copied into WASM memory) before the
+    // next is asked for, so the file is read into two buffers in turn (see `byteChunks`).
+    for await (const chunk of byteChunks(part.source.stream(0, Infinity, null))) {
       onRead(chunk.byteLength);
       yield chunk;
     }
@@ -230,6 +233,40 @@ function named(err, meter, archive, member) {
   if (!err.reason) return err.message;
   meter.begin(archive, member);
   return meter.failure(err.reason === 'truncated', err.message.replace(/^\w+: /, ''));
+}
+
+/** Bytes per read of a file (`byteChunks`): 1 MiB measured best in Chromium (256 KiB to 4 MiB tried). */
+const READ_BYTES = 1024 * 1024;
+
+/**
+ * A byte stream's chunks (a Blob's), read into two buffers of its own in turn: while the caller uses one
+ * chunk, the next is read into the other. Each chunk is valid only until the next is asked for (its buffer
+ * is then read into again). Reading into the same two buffers, rather than into a new one per chunk, cost
+ * Chromium's renderer about 0.12 s less CPU for 200 MB (no fresh memory to fault in and collect). A stream
+ * that is not a byte stream is read as `streamChunks` reads it.
+ */
+export async function* byteChunks(stream, size = READ_BYTES) {
+  let reader;
+  try {
+    reader = stream.getReader({ mode: 'byob' });
+  } catch {
+    yield* streamChunks(stream);
+    return;
+  }
+  let done = false;
+  try {
+    let spare = new ArrayBuffer(size);
+    let next = reader.read(new Uint8Array(new ArrayBuffer(size)));
+    for (;;) {
+      const step = await next;
+      if (step.done) { done = true; return; }
+      next = reader.read(new Uint8Array(spare));
+      yield step.value;
+      spare = step.value.buffer;
+    }
+  } finally {
+    if (!done) reader.cancel().catch(() => {});
+  }
 }
 
 /** A ReadableStream's chunks as an async iterable (cancelled when the loop stops early). */

@@ -10,34 +10,66 @@ export const IN_FLIGHT = 16;
 /**
  * The bytes of `source` (from 0 to its end) inflated on a worker of its own, as an async iterable of chunks;
  * `counted(n)` as for a source's stream. Null when the source does not inflate or cannot be described to a
- * worker (its `spec`), or there are no workers: it is then read with `source.stream` as before.
+ * worker (its `spec`), or there are no workers: it is then read with `source.stream` as before. A source
+ * given to `prepareInflating` is taken where its inflating got to.
  * `waiting(n)`, when given, is told as each batch arrives how many have arrived and are not yet taken.
  */
 export function offThreadChunks(source, counted = null, waiting = null) {
   if (!source.chunks || !source.spec || typeof Worker !== 'function') return null;
-  return offThread(source.spec, counted, waiting);
+  let run;
+  if (ahead && sameSpec(ahead.spec, source.spec)) {
+    run = ahead.run;
+    ahead = null;
+  } else {
+    run = start(source.spec);
+  }
+  return read(run, counted, waiting);
 }
 
 // A worker started ahead of its use, or one whose last source was read to its end: the next source is read on
 // it (starting one takes tens of milliseconds: a support zip's members would each pay that).
 let spare = null;
+// A source whose inflating began before the analysis asked for it (`prepareInflating(source)`): `{ spec, run }`.
+let ahead = null;
 
 const startWorker = () => new Worker(new URL('./inflate-worker.js', import.meta.url), { type: 'module' });
 
-/** Starts an inflating worker now, so that its start overlaps what comes before the first inflated read. */
-export function prepareInflating() {
-  if (typeof Worker === 'function') spare ??= startWorker();
+/**
+ * Starts an inflating worker now, so that its start overlaps what comes before the first inflated read; given
+ * a `source` (one that `offThreadChunks` would read), also starts inflating it, so that the first batches are
+ * ready when it is read (a .har.gz: while the full module loads). At most one source is inflated ahead;
+ * `dropPrepared` stops it if it is never read.
+ */
+export function prepareInflating(source = null) {
+  if (typeof Worker !== 'function') return;
+  if (source?.chunks && source.spec && !ahead) ahead = { spec: source.spec, run: start(source.spec) };
+  else spare ??= startWorker();
 }
 
-async function* offThread(spec, counted, waiting) {
+/** Stops inflating a source prepared ahead and not read (the analysis ended first, or read it another way). */
+export function dropPrepared() {
+  ahead?.run.stop();
+  ahead = null;
+}
+
+/** Two specs describe the same source: the same Blobs, the same ranges. */
+function sameSpec(a, b) {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || a instanceof Blob || b instanceof Blob) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => sameSpec(a[k], b[k]));
+}
+
+/** Starts inflating `spec` on a worker: `{ queue, next(), stop(), keep() }`; its messages queue until read. */
+function start(spec) {
   const worker = spare ?? startWorker();
   spare = null;
-  let reusable = false;
   const queue = [];
   let wake = null;
+  let onArrive = null;
   const arrive = (message) => {
     queue.push(message);
-    if (waiting && message.chunks) waiting(queue.filter((m) => m.chunks).length);
+    onArrive?.(message);
     wake?.();
     wake = null;
   };
@@ -47,25 +79,53 @@ async function* offThread(spec, counted, waiting) {
     arrive({ error: { message: `could not inflate: ${event.message || 'the inflating worker failed to start'}` } });
   };
   worker.postMessage({ spec, credits: IN_FLIGHT });
+  const detach = () => {
+    worker.onmessage = null;
+    worker.onerror = null;
+  };
+  return {
+    queue,
+    set onArrive(f) { onArrive = f; },
+    async next() {
+      while (!queue.length) await new Promise((resolve) => { wake = resolve; });
+      return queue.shift();
+    },
+    credit() { worker.postMessage({ credit: 1 }); },
+    // Read to its end, the worker is kept for the next source.
+    keep() {
+      detach();
+      if (!spare) spare = worker;
+      else worker.terminate();
+    },
+    // Failed, or stopped early by the reader (a limit, a cancelled read): nothing more is inflated.
+    stop() {
+      detach();
+      worker.terminate();
+    },
+  };
+}
+
+async function* read(run, counted, waiting) {
+  if (waiting) {
+    const pending = () => run.queue.filter((m) => m.chunks).length;
+    if (pending()) waiting(pending());
+    run.onArrive = (message) => { if (message.chunks) waiting(pending()); };
+  }
+  let reusable = false;
   try {
     for (;;) {
-      while (!queue.length) await new Promise((resolve) => { wake = resolve; });
-      const message = queue.shift();
+      const message = await run.next();
       if (message.compressed && counted) counted(message.compressed);
       if (message.error) throw message.error.reason ? inflateErrorOf(message.error) : new Error(message.error.message);
       if (message.done) {
         reusable = true;
         return;
       }
-      worker.postMessage({ credit: 1 });
+      run.credit();
       for (const chunk of message.chunks) yield new Uint8Array(chunk);
     }
   } finally {
-    worker.onmessage = null;
-    worker.onerror = null;
-    // Read to its end, the worker is kept for the next source; failed, or stopped early by the reader (a
-    // limit, a cancelled read), it is ended: nothing more is inflated.
-    if (reusable && !spare) spare = worker;
-    else worker.terminate();
+    if (reusable) run.keep();
+    else run.stop();
   }
 }
