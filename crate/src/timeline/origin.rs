@@ -7,6 +7,7 @@
 //! A `JSESSIONID` with `Path=/` says nothing: two apps under context paths that both set it are exactly the
 //! session-cookie collision, and must stay two applications.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::url::{path_of, strip_default_port};
@@ -76,8 +77,9 @@ impl ContextPaths {
         let mut segments = path.trim_start_matches('/').split('/');
         let Some(first) = segments.next().filter(|s| !s.is_empty()) else { return };
         if is_root_segment(first) {
-            if !self.root.contains(host) {
-                self.root.insert(host.to_ascii_lowercase().into());
+            let host = lower_case(host);
+            if !self.root.contains(&*host) {
+                self.root.insert(host.into());
             }
             return;
         }
@@ -94,7 +96,12 @@ impl ContextPaths {
         if path.is_empty() || !path.starts_with('/') {
             return;
         }
-        let set = self.learnt.entry(host.to_ascii_lowercase().into()).or_default();
+        // Looked up before inserting: this runs for most entries, and a path already learnt allocates nothing.
+        let host = lower_case(host);
+        let set = match self.learnt.get_mut(&*host) {
+            Some(set) => set,
+            None => self.learnt.entry(host.into()).or_default(),
+        };
         if !set.contains(path) {
             set.insert(path.into());
         }
@@ -133,8 +140,16 @@ impl ContextPaths {
 }
 
 fn is_root_segment(segment: &str) -> bool {
-    let lower = segment.to_ascii_lowercase();
-    ROOT_SEGMENTS.contains(&lower.as_str())
+    ROOT_SEGMENTS.iter().any(|root| root.eq_ignore_ascii_case(segment))
+}
+
+/// `host` in lower case, copied only when it is not already.
+fn lower_case(host: &str) -> Cow<'_, str> {
+    if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(host)
+    }
 }
 
 #[cfg(test)]
