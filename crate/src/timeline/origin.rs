@@ -83,8 +83,9 @@ impl ContextPaths {
             }
             return;
         }
-        if segments.next().is_some_and(is_root_segment) {
-            let lead = path.len() - path.trim_start_matches('/').len();
+        // A relative path (a redirect to `jira/login.jsp`) names no context path.
+        let lead = path.len() - path.trim_start_matches('/').len();
+        if lead > 0 && segments.next().is_some_and(is_root_segment) {
             self.learn(host, &path[lead - 1..lead + first.len()]);
         }
     }
@@ -199,6 +200,12 @@ mod tests {
         assert_eq!(
             paths.origin_of("https", "one.example.test", "https://one.example.test/jira/x"),
             "https://one.example.test/jira"
+        );
+        // A relative redirect target says nothing (and is no reason to stop).
+        paths.learn_url("one.example.test", "wiki/login.jsp");
+        assert_eq!(
+            paths.origin_of("https", "one.example.test", "https://one.example.test/wiki/x"),
+            "https://one.example.test/wiki"
         );
         // A host with an application at its root: unknown first segments are its resources.
         paths.learn_url("root.example.test", "/rest/api/2/myself");
