@@ -67,6 +67,9 @@ const ROOT_SEGMENTS: &[&str] = &[
 pub struct ContextPaths {
     learnt: HashMap<Box<str>, HashSet<Box<str>>>,
     root: HashSet<Box<str>>,
+    /// The host and the path's first two segments [`ContextPaths::learn_url`] learnt from last: all it reads
+    /// of a URL, mostly the same from one entry to the next, and then there is nothing new to learn.
+    last_url: (String, String),
 }
 
 impl ContextPaths {
@@ -74,8 +77,18 @@ impl ContextPaths {
     /// cookie, a login redirect's target): `/jira/rest/...` says `/jira` is a context path, `/rest/...` that
     /// an application runs at the root.
     pub fn learn_url(&mut self, host: &str, path: &str) {
-        let mut segments = path.trim_start_matches('/').split('/');
+        let rest = path.trim_start_matches('/');
+        let mut segments = rest.split('/');
         let Some(first) = segments.next().filter(|s| !s.is_empty()) else { return };
+        let lead = path.len() - rest.len();
+        let read = &path[..lead + first.len() + segments.clone().next().map_or(0, |s| s.len() + 1)];
+        if self.last_url.0 == host && self.last_url.1 == read {
+            return;
+        }
+        self.last_url.0.clear();
+        self.last_url.0.push_str(host);
+        self.last_url.1.clear();
+        self.last_url.1.push_str(read);
         if is_root_segment(first) {
             let host = lower_case(host);
             if !self.root.contains(&*host) {
@@ -84,7 +97,6 @@ impl ContextPaths {
             return;
         }
         // A relative path (a redirect to `jira/login.jsp`) names no context path.
-        let lead = path.len() - path.trim_start_matches('/').len();
         if lead > 0 && segments.next().is_some_and(is_root_segment) {
             self.learn(host, &path[lead - 1..lead + first.len()]);
         }
