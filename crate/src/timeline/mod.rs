@@ -339,30 +339,19 @@ impl TimelineBuilder {
         if !host.is_empty() {
             self.learn_contexts(host, s.url.path, s);
         }
-        // The common case, a run going on: the run's last observation takes this entry's place, compared and
-        // updated without building an observation (nothing allocated but a longer URL).
-        if let Some(last) = self.pending.last_mut().filter(|last| last.continues_run && url.len() <= MAX_URL)
-        {
-            if folds_decoded(last, input, s, &self.candidates) {
-                last.continue_with(entry, s, url);
-                return self.pending.last();
-            }
-        }
-        let mut o = observation(input, entry, s, url, &self.candidates);
         // Healthy traffic repeats one state for hours: a run of requests of one application, for one user, with
         // nothing changing. The run keeps its first and its last observation (the last is the one a loss looks
-        // back at); the ones between stand for nothing the rules read, and memory must not grow with them.
+        // back at); the ones between stand for nothing the rules read, and memory must not grow with them. The
+        // common case, a run going on, builds no observation: the run's last one takes this entry's place.
+        let fold =
+            self.pending.last().is_some_and(|last| folds_decoded(last, input, s, url, &self.candidates));
         match self.pending.last_mut() {
-            Some(last) if folds(last, &o) && last.continues_run => {
-                o.continues_run = true;
-                o.weight = last.weight + 1;
-                *last = o;
-            }
-            Some(last) if folds(last, &o) => {
-                o.continues_run = true;
+            Some(last) if fold && last.continues_run => last.continue_with(entry, s, url),
+            _ => {
+                let mut o = observation(input, entry, s, url, &self.candidates);
+                o.continues_run = fold;
                 self.pending.push(o);
             }
-            _ => self.pending.push(o),
         }
         self.pending.last()
     }
@@ -488,9 +477,16 @@ const MAX_URL: usize = 512;
 
 /// Writes `url` cut to [`MAX_URL`] characters into `out`.
 fn push_short_url(out: &mut String, url: &str) {
-    // Fewer bytes than the limit are fewer characters too: most URLs need no counting.
-    match url.char_indices().nth(MAX_URL).filter(|_| url.len() > MAX_URL) {
-        Some((i, _)) => {
+    // Where the character after the first MAX_URL starts, if there is one (fewer bytes than the limit are
+    // fewer characters too: most URLs need no counting).
+    let cut = if url.len() <= MAX_URL {
+        None
+    } else {
+        // Characters start at the bytes that do not continue one (UTF-8).
+        url.bytes().enumerate().filter(|(_, b)| b & 0xC0 != 0x80).nth(MAX_URL).map(|(i, _)| i)
+    };
+    match cut {
+        Some(i) => {
             out.push_str(&url[..i]);
             out.push('…');
         }
@@ -577,10 +573,12 @@ fn observation(
     }
 }
 
-/// Whether `o` is `p` again: the same application (input, scheme, host, first path segment), moments apart in
+/// Whether `o` is `p` again ([`folds_decoded`] answers it without building `o`; the tests hold the two to the same
+/// answer): the same application (input, scheme, host, first path segment), moments apart in
 /// time order (never across an idle pause), the same user known, and nothing the rules or the plot read
 /// changing: session, node, request-id prefix, server address, cookies sent and set, logins, logouts,
 /// redirects. Only then may `o` stand in for `p` (see [`TimelineBuilder::observe_decoded`]).
+#[cfg(test)]
 fn folds(p: &Observation, o: &Observation) -> bool {
     let quiet = |x: &Observation| {
         x.set.is_empty() && !(x.login_request || x.logout_request || x.login_redirect || x.reauthenticated)
@@ -611,10 +609,9 @@ fn folds(p: &Observation, o: &Observation) -> bool {
         && first_segment(path_of(&p.url)) == first_segment(path_of(&o.url))
 }
 
-/// [`folds`]`(p, &observation(input, entry, s, url, ..))` for a `url` of at most [`MAX_URL`] bytes (kept
-/// whole), read from the decoded signals without building the
-/// observation: this runs for nearly every entry of healthy traffic. A test holds the two to the same answer.
-fn folds_decoded(p: &Observation, input: usize, s: &Signals<'_>, candidates: &[Box<str>]) -> bool {
+/// [`folds`]`(p, &observation(input, entry, s, url, candidates))`, read from the decoded signals without building
+/// the observation: this runs for nearly every entry of healthy traffic.
+fn folds_decoded(p: &Observation, input: usize, s: &Signals<'_>, url: &str, candidates: &[Box<str>]) -> bool {
     let candidate = |name: &str| candidates.iter().any(|c| **c == *name);
     let kept_set = |c: &crate::signals::SetCookie<'_>| {
         c.kind != CookieKind::Other || (c.domain.is_some() && candidate(c.name))
@@ -637,18 +634,40 @@ fn folds_decoded(p: &Observation, input: usize, s: &Signals<'_>, candidates: &[B
         (Some((a, _, _)), Some(b)) => a.as_deref() == b.prefix,
         _ => false,
     };
-    // The cookies sent, as `observation` reads them (the last session and XSRF cookie count).
-    let sent = |kind: CookieKind| s.sent.iter().filter(move |(k, _, _)| *k == kind);
-    let tokens = sent(CookieKind::CrowdToken).map(|(_, _, v)| Fingerprint::of(v));
-    let candidates_sent = sent(CookieKind::Other).filter(|(_, n, _)| candidate(n));
-    let session = sent(CookieKind::Session).next_back().map(|(_, _, v)| *v);
+    // The cookies sent, read as `observation` reads them, compared with the kept ones as they come.
+    let (mut tokens, mut candidates_sent) = (p.tokens_sent.iter(), p.candidates_sent.iter());
+    let (mut same_sent, mut session, mut xsrf, mut lb_cookie_sent) = (true, None, None, false);
+    for (kind, name, value) in &s.sent {
+        match kind {
+            CookieKind::CrowdToken => same_sent &= tokens.next() == Some(&Fingerprint::of(value)),
+            CookieKind::Other if candidate(name) => {
+                same_sent &=
+                    candidates_sent.next().is_some_and(|(n, v)| **n == **name && *v == Fingerprint::of(value))
+            }
+            CookieKind::Session => session = Some(*value),
+            CookieKind::Xsrf => xsrf = xsrf_state(value),
+            CookieKind::LoadBalancer => lb_cookie_sent = true,
+            _ => {}
+        }
+    }
+    same_sent &= tokens.next().is_none() && candidates_sent.next().is_none();
     let same_session = match (&p.session_sent, session) {
         (None, None) => true,
         (Some(a), Some(b)) => a.is(b),
         _ => false,
     };
-    let xsrf = sent(CookieKind::Xsrf).next_back().and_then(|(_, _, v)| xsrf_state(v));
-    let path = crate::url::Url::parse(&p.url).path;
+    // The URL as the observation would keep it: cut when longer (rare: allocated then).
+    let short;
+    let path = if url.len() <= MAX_URL {
+        s.url.path
+    } else {
+        short = {
+            let mut cut = String::new();
+            push_short_url(&mut cut, url);
+            cut
+        };
+        path_of(&short)
+    };
     in_order
         && quiet_p
         && quiet_o
@@ -665,16 +684,12 @@ fn folds_decoded(p: &Observation, input: usize, s: &Signals<'_>, candidates: &[B
         && p.node_id.as_deref() == s.node_id
         && same_request_prefix
         && p.server_ip == s.server_ip
-        && p.tokens_sent.iter().copied().eq(tokens)
-        && p.candidates_sent
-            .iter()
-            .map(|(n, v)| (&**n, *v))
-            .eq(candidates_sent.map(|(_, n, v)| (*n, Fingerprint::of(v))))
+        && same_sent
         && same_session
         && p.xsrf_logged_in == xsrf
-        && p.lb_cookie_sent == sent(CookieKind::LoadBalancer).next().is_some()
+        && p.lb_cookie_sent == lb_cookie_sent
         && p.cookies_visible == s.cookies_visible
-        && first_segment(path) == first_segment(s.url.path)
+        && first_segment(path_of(&p.url)) == first_segment(path)
 }
 
 /// `...|lin` / `..._lin` (generated for a logged-in request) or `lout`.
@@ -752,8 +767,10 @@ mod tests {
         }
     }
 
-    /// Polls of one user whose URLs differ in what a run may and may not differ in: the host's and the
-    /// scheme's case, the first path segment and its case, URLs longer than the kept length, the method.
+    /// Polls of one user whose URLs and cookies differ in what a run may and may not differ in: the host's
+    /// and the scheme's case, the first path segment and its case, URLs longer than the kept length, the
+    /// method, the SSO token, the session and its route, the XSRF token's state, a cookie that may be a
+    /// renamed SSO cookie.
     fn runs_of_one_user() -> Vec<u8> {
         let long = "a".repeat(MAX_URL);
         let urls = [
@@ -782,9 +799,16 @@ mod tests {
                 serde_json::json!({
                     "startedDateTime": format!("2021-10-19T08:00:{i:02}.000Z"),
                     "time": 20,
-                    "request": {"method": if i % 3 == 0 { "POST" } else { "GET" }, "url": url, "headers": []},
+                    "request": {"method": if i % 3 == 0 { "POST" } else { "GET" }, "url": url, "headers": [
+                        // Each cookie changes where nothing else would end the run.
+                        {"name": "Cookie", "value": format!(
+                            "crowd.token_key=t{}; JSESSIONID=s{}.n1; atlassian.xsrf.token=x|l{}; acme.sso=a{}",
+                            u8::from(i >= 2), u8::from(i >= 3), if i < 14 { "in" } else { "out" }, u8::from(i >= 10),
+                        )},
+                    ]},
                     "response": {"status": 200 + (i % 2) * 104, "headers": [
                         {"name": "X-AUSERNAME", "value": "v3ry8"},
+                        {"name": "Set-Cookie", "value": if i == 0 { "acme.sso=a0; Domain=.example.test" } else { "" }},
                         {"name": "X-AREQUESTID", "value": format!("@P{}x{}x{i}x1", i / 7, 480 + i)},
                     ]},
                 })
@@ -825,9 +849,9 @@ mod tests {
                 }
                 let s = b.decode(entry);
                 let url = entry.request.url.or_empty();
-                if let Some(last) = b.pending.last().filter(|_| url.len() <= MAX_URL) {
+                if let Some(last) = b.pending.last() {
                     let o = observation(0, entry, &s, url, &b.candidates);
-                    let quick = folds_decoded(last, 0, &s, &b.candidates);
+                    let quick = folds_decoded(last, 0, &s, url, &b.candidates);
                     assert_eq!(quick, folds(last, &o), "entry {}", entry.index);
                     compared += 1;
                     folded += usize::from(quick);
@@ -855,6 +879,19 @@ mod tests {
             }
         }
         assert!(compared > 1000 && folded > 400, "{compared} compared, {folded} folded");
+    }
+
+    #[test]
+    fn urls_are_kept_to_their_first_characters() {
+        let kept = |url: &str| {
+            let mut out = String::new();
+            push_short_url(&mut out, url);
+            out
+        };
+        let long = format!("https://h/{}", "é".repeat(MAX_URL));
+        assert_eq!(kept(&long), format!("https://h/{}…", "é".repeat(MAX_URL - 10)));
+        assert_eq!(kept(&"a".repeat(MAX_URL)), "a".repeat(MAX_URL));
+        assert_eq!(kept(&"é".repeat(MAX_URL)), "é".repeat(MAX_URL), "more bytes, as many characters");
     }
 
     #[test]
