@@ -25,35 +25,31 @@ pub struct Url<'a> {
 }
 
 impl<'a> Url<'a> {
-    /// Splits `url` in one pass over its bytes (this runs for every entry: the splitting by patterns it
-    /// replaced was a sixth of the time per entry).
+    /// Splits `url` (this runs for every entry: finding `://` with a substring search was most of its cost).
     pub fn parse(url: &'a str) -> Self {
-        let b = url.as_bytes();
         // A scheme is letters, digits, `+`, `-` and `.` (RFC 3986 section 3.1) followed by `://`; anything
         // else before the first `://` (a path or a query that contains one) is not.
         let scheme_len =
-            b.iter().take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')).count();
-        let (scheme, rest) = if scheme_len > 0 && b[scheme_len..].starts_with(b"://") {
-            (&url[..scheme_len], &url[scheme_len + 3..])
-        } else {
-            ("", url)
+            url.bytes().position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')));
+        let (scheme, rest) = match scheme_len {
+            Some(n) if n > 0 && url[n..].starts_with("://") => (&url[..n], &url[n + 3..]),
+            _ => ("", url),
         };
         let (authority, tail) = if scheme.is_empty() {
             ("", rest)
         } else {
-            let end = memchr::memchr3(b'/', b'?', b'#', rest.as_bytes()).unwrap_or(rest.len());
-            (&rest[..end], &rest[end..])
+            rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()))
         };
-        let (userinfo, authority) = match memchr::memrchr(b'@', authority.as_bytes()) {
-            Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
+        let (userinfo, authority) = match authority.rsplit_once('@') {
+            Some((user, host)) => (Some(user), host),
             None => (None, authority),
         };
-        let (tail, fragment) = match memchr::memchr(b'#', tail.as_bytes()) {
-            Some(i) => (&tail[..i], Some(&tail[i + 1..])),
+        let (tail, fragment) = match tail.split_once('#') {
+            Some((before, fragment)) => (before, Some(fragment)),
             None => (tail, None),
         };
-        let (path, query) = match memchr::memchr(b'?', tail.as_bytes()) {
-            Some(i) => (&tail[..i], Some(&tail[i + 1..])),
+        let (path, query) = match tail.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
             None => (tail, None),
         };
         Url { scheme, userinfo, authority, path, query, fragment }
@@ -80,15 +76,14 @@ impl<'a> Url<'a> {
                 && p.ends_with(host_port)
                 && !p.bytes().any(|b| b.is_ascii_uppercase())
         });
-        if let Some(prefix) = prefix {
-            Some(Cow::Borrowed(prefix))
-        } else {
-            Some(Cow::Owned(format!(
-                "{}://{}",
-                u.scheme.to_ascii_lowercase(),
-                host_port.to_ascii_lowercase()
-            )))
-        }
+        Some(match prefix {
+            Some(prefix) => Cow::Borrowed(prefix),
+            None => {
+                let mut origin = [u.scheme, "://", host_port].concat();
+                origin.make_ascii_lowercase();
+                Cow::Owned(origin)
+            }
+        })
     }
 
     /// The host without its port: `jira.example.test`, `[2001:db8::1]`.

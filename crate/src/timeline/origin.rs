@@ -7,7 +7,6 @@
 //! A `JSESSIONID` with `Path=/` says nothing: two apps under context paths that both set it are exactly the
 //! session-cookie collision, and must stay two applications.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::url::{path_of, strip_default_port};
@@ -90,9 +89,8 @@ impl ContextPaths {
         self.last_url.1.clear();
         self.last_url.1.push_str(read);
         if is_root_segment(first) {
-            let host = lower_case(host);
-            if !self.root.contains(&*host) {
-                self.root.insert(host.into());
+            if !self.root.contains(host) {
+                self.root.insert(host.to_ascii_lowercase().into());
             }
             return;
         }
@@ -109,12 +107,7 @@ impl ContextPaths {
         if path.is_empty() || !path.starts_with('/') {
             return;
         }
-        // Looked up before inserting: this runs for most entries, and a path already learnt allocates nothing.
-        let host = lower_case(host);
-        let set = match self.learnt.get_mut(&*host) {
-            Some(set) => set,
-            None => self.learnt.entry(host.into()).or_default(),
-        };
+        let set = self.learnt.entry(host.to_ascii_lowercase().into()).or_default();
         if !set.contains(path) {
             set.insert(path.into());
         }
@@ -125,7 +118,7 @@ impl ContextPaths {
         let path = path_of(url);
         let context = self.context_of(host, path);
         let host = strip_default_port(scheme, host);
-        format!("{scheme}://{host}{context}")
+        [scheme, "://", host, context].concat()
     }
 
     fn context_of<'p>(&self, host: &str, path: &'p str) -> &'p str {
@@ -154,15 +147,6 @@ impl ContextPaths {
 
 fn is_root_segment(segment: &str) -> bool {
     ROOT_SEGMENTS.iter().any(|root| root.eq_ignore_ascii_case(segment))
-}
-
-/// `host` in lower case, copied only when it is not already.
-fn lower_case(host: &str) -> Cow<'_, str> {
-    if host.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(host.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(host)
-    }
 }
 
 #[cfg(test)]
