@@ -80,6 +80,8 @@ struct HarInput {
     bytes: u64,
     scanner: Scanner,
     origins: HashSet<Box<str>>,
+    /// See [`Origins::last`].
+    last_origin: String,
 }
 
 #[derive(Debug)]
@@ -144,6 +146,7 @@ impl Analyzer {
             bytes: 0,
             scanner: Scanner::new(),
             origins: HashSet::new(),
+            last_origin: String::new(),
         })));
     }
 
@@ -215,11 +218,11 @@ impl Analyzer {
             }
             Some(Current::Har(cur)) => {
                 cur.bytes += chunk.len() as u64;
-                let HarInput { name, scanner, origins, .. } = &mut **cur;
-                let (all_origins, timelines, index) =
-                    (&mut self.origins, &mut self.timelines, &mut self.entries);
+                let HarInput { name, scanner, origins, last_origin, .. } = &mut **cur;
+                let mut origins = Origins { input: origins, all: &mut self.origins, last: last_origin };
+                let (timelines, index) = (&mut self.timelines, &mut self.entries);
                 scanner
-                    .feed(chunk, false, |entry| observe(input, entry, origins, all_origins, timelines, index))
+                    .feed(chunk, false, |entry| observe(input, entry, &mut origins, timelines, index))
                     .map_err(|error| InputError { input: name.clone(), error: error.into() })
             }
         }
@@ -282,7 +285,7 @@ impl Analyzer {
                 report
             }
             Some(Current::Har(cur)) => {
-                let HarInput { name, bytes, scanner, origins } = *cur;
+                let HarInput { name, bytes, scanner, origins, .. } = *cur;
                 let entries = scanner.entries();
                 self.entries_done += entries;
                 let (log, warnings) = scanner.into_parts();
@@ -318,10 +321,11 @@ impl Analyzer {
 
     fn end_har(&mut self, mut cur: HarInput) -> Result<(), InputError> {
         let input = self.inputs.len();
-        let HarInput { name, scanner, origins, .. } = &mut cur;
-        let (all_origins, timelines, index) = (&mut self.origins, &mut self.timelines, &mut self.entries);
+        let HarInput { name, scanner, origins, last_origin, .. } = &mut cur;
+        let mut origins = Origins { input: origins, all: &mut self.origins, last: last_origin };
+        let (timelines, index) = (&mut self.timelines, &mut self.entries);
         scanner
-            .feed(&[], true, |entry| observe(input, entry, origins, all_origins, timelines, index))
+            .feed(&[], true, |entry| observe(input, entry, &mut origins, timelines, index))
             .map_err(|error| InputError { input: name.clone(), error: error.into() })?;
         let entries = cur.scanner.entries();
         self.entries_done += entries;
@@ -505,20 +509,24 @@ fn losses_of(ctx: &rules::Context<'_>, diagnosis: &rules::Diagnosis) -> Vec<Loss
         .collect()
 }
 
-/// Everything one entry feeds: the origins counted, and its signals, decoded once for the timeline and the
-/// page's table alike.
+/// Everything one entry feeds: the origins counted, and its signals, decoded once (its URL split once) for the
+/// timeline and the page's table alike.
 fn observe(
     input: usize,
     entry: &Entry<'_>,
-    input_origins: &mut HashSet<Box<str>>,
-    all_origins: &mut HashSet<Box<str>>,
+    origins: &mut Origins,
     timelines: &mut TimelineBuilder,
     index: &mut Option<EntryIndex>,
 ) {
-    // Once per entry for the count and the entries table (splitting URLs was a sixth of the time per entry).
-    let origin = entry.request.url.as_str().and_then(crate::url::origin_of);
-    count_origin(origin.as_deref(), input_origins, all_origins);
     let signals = (!entry.unreadable).then(|| timelines.decode(entry));
+    let url = entry.request.url.or_empty();
+    let origin = match &signals {
+        Some(s) => s.url.origin(url),
+        None => crate::url::origin_of(url),
+    };
+    if let Some(origin) = &origin {
+        origins.count(origin);
+    }
     if let Some(s) = &signals {
         timelines.observe_decoded(input, entry, s);
     }
@@ -527,20 +535,29 @@ fn observe(
     }
 }
 
-fn count_origin(
-    origin: Option<&str>,
-    input_origins: &mut HashSet<Box<str>>,
-    all_origins: &mut HashSet<Box<str>>,
-) {
-    let Some(origin) = origin else {
-        return;
-    };
-    // Look up before inserting so the common case (an origin already seen) allocates nothing.
-    if !input_origins.contains(origin) {
-        input_origins.insert(origin.into());
-    }
-    if !all_origins.contains(origin) {
-        all_origins.insert(origin.into());
+/// The origins of the current input and of all inputs, counted for the report.
+struct Origins<'a> {
+    input: &'a mut HashSet<Box<str>>,
+    all: &'a mut HashSet<Box<str>>,
+    /// The origin counted last in this input: consecutive entries mostly share theirs, and then there is
+    /// nothing to look up.
+    last: &'a mut String,
+}
+
+impl Origins<'_> {
+    fn count(&mut self, origin: &str) {
+        if *self.last == *origin {
+            return;
+        }
+        // Look up before inserting so that an origin already seen allocates nothing.
+        if !self.input.contains(origin) {
+            self.input.insert(origin.into());
+        }
+        if !self.all.contains(origin) {
+            self.all.insert(origin.into());
+        }
+        self.last.clear();
+        self.last.push_str(origin);
     }
 }
 

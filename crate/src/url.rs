@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 /// The parts of a URL, borrowed from it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Url<'a> {
     /// `https`, as written (empty for a relative URL).
     pub scheme: &'a str,
@@ -25,25 +25,20 @@ pub struct Url<'a> {
 }
 
 impl<'a> Url<'a> {
+    /// Splits `url` (this runs for every entry: finding `://` with a substring search was most of its cost).
     pub fn parse(url: &'a str) -> Self {
-        // A scheme is letters, digits, `+`, `-` and `.` (RFC 3986 section 3.1); anything else before `://`
-        // (a path or a query that contains one) is not.
-        let (scheme, rest) = match url.split_once("://") {
-            Some((scheme, rest))
-                if !scheme.is_empty()
-                    && scheme
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) =>
-            {
-                (scheme, rest)
-            }
+        // A scheme is letters, digits, `+`, `-` and `.` (RFC 3986 section 3.1) followed by `://`; anything
+        // else before the first `://` (a path or a query that contains one) is not.
+        let scheme_len =
+            url.bytes().position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')));
+        let (scheme, rest) = match scheme_len {
+            Some(n) if n > 0 && url[n..].starts_with("://") => (&url[..n], &url[n + 3..]),
             _ => ("", url),
         };
         let (authority, tail) = if scheme.is_empty() {
             ("", rest)
         } else {
-            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-            (&rest[..end], &rest[end..])
+            rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()))
         };
         let (userinfo, authority) = match authority.rsplit_once('@') {
             Some((user, host)) => (Some(user), host),
@@ -58,6 +53,37 @@ impl<'a> Url<'a> {
             None => (tail, None),
         };
         Url { scheme, userinfo, authority, path, query, fragment }
+    }
+
+    /// The first segment of the path (`track` of `/track/rest/x`; empty for `/` or no path).
+    pub fn first_segment(&self) -> &'a str {
+        first_segment(self.path)
+    }
+
+    /// The origin of this URL (see [`origin_of`]); `url` is the text it was parsed from, which the origin
+    /// borrows from when it is already canonical.
+    pub fn origin(&self, url: &'a str) -> Option<Cow<'a, str>> {
+        let u = self;
+        if !is_web_scheme(u.scheme) || u.authority.is_empty() {
+            return None;
+        }
+        let host_port = strip_default_port(u.scheme, u.authority);
+        let end = u.scheme.len() + 3 + host_port.len();
+        // Borrowed when the URL already starts with its canonical origin (the common case: nothing to allocate).
+        let prefix = url.get(..end).filter(|p| {
+            p.starts_with(u.scheme)
+                && p[u.scheme.len()..].starts_with("://")
+                && p.ends_with(host_port)
+                && !p.bytes().any(|b| b.is_ascii_uppercase())
+        });
+        Some(match prefix {
+            Some(prefix) => Cow::Borrowed(prefix),
+            None => {
+                let mut origin = [u.scheme, "://", host_port].concat();
+                origin.make_ascii_lowercase();
+                Cow::Owned(origin)
+            }
+        })
     }
 
     /// The host without its port: `jira.example.test`, `[2001:db8::1]`.
@@ -87,10 +113,13 @@ pub fn host_name(host_port: &str) -> &str {
 
 /// `host` without the scheme's default port (`h:443` for https is `h`).
 pub fn strip_default_port<'h>(scheme: &str, host: &'h str) -> &'h str {
-    let default = match scheme.to_ascii_lowercase().as_str() {
-        "http" | "ws" => "80",
-        "https" | "wss" => "443",
-        _ => return host,
+    let is = |s: &str| scheme.eq_ignore_ascii_case(s);
+    let default = if is("http") || is("ws") {
+        "80"
+    } else if is("https") || is("wss") {
+        "443"
+    } else {
+        return host;
     };
     match host.rsplit_once(':') {
         // `]` guards against cutting an IPv6 literal without a port.
@@ -101,24 +130,18 @@ pub fn strip_default_port<'h>(scheme: &str, host: &'h str) -> &'h str {
 
 /// The origin (`scheme://host[:port]`, lower-case, default port dropped) of an http(s) or ws(s) URL.
 pub fn origin_of(url: &str) -> Option<Cow<'_, str>> {
-    let u = Url::parse(url);
-    if !matches!(u.scheme.to_ascii_lowercase().as_str(), "http" | "https" | "ws" | "wss")
-        || u.authority.is_empty()
-    {
-        return None;
-    }
-    let host_port = strip_default_port(u.scheme, u.authority);
-    let end = u.scheme.len() + 3 + host_port.len();
-    // Borrowed when the URL already starts with its canonical origin (the common case: nothing to allocate).
-    let canonical = url.len() >= end
-        && url[u.scheme.len()..].starts_with("://")
-        && url[u.scheme.len() + 3..].starts_with(host_port)
-        && !url.bytes().take(end).any(|b| b.is_ascii_uppercase());
-    if canonical {
-        Some(Cow::Borrowed(&url[..end]))
-    } else {
-        Some(Cow::Owned(format!("{}://{}", u.scheme.to_ascii_lowercase(), host_port.to_ascii_lowercase())))
-    }
+    Url::parse(url).origin(url)
+}
+
+/// `http`, `https`, `ws` or `wss`, in any case.
+fn is_web_scheme(scheme: &str) -> bool {
+    ["http", "https", "ws", "wss"].iter().any(|s| s.eq_ignore_ascii_case(scheme))
+}
+
+/// The first segment of a path (`track` of `/track/rest/x`): what the timeline tells runs of one application
+/// apart by.
+pub fn first_segment(path: &str) -> &str {
+    path.trim_start_matches('/').split('/').next().unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -147,6 +170,15 @@ mod tests {
         );
         assert_eq!(Url::parse("https://h/x?").query, Some(""));
         assert_eq!(Url::parse("/a?b=https://h/c").path, "/a");
+        assert_eq!(Url::parse("://h/x").scheme, "");
+        assert_eq!(Url::parse("a b://h/x").path, "a b://h/x");
+        let odd = Url::parse("svn+ssh.x-1://u@v@h:1#f?q");
+        assert_eq!(
+            (odd.scheme, odd.userinfo, odd.authority, odd.path, odd.query, odd.fragment),
+            ("svn+ssh.x-1", Some("u@v"), "h:1", "", None, Some("f?q"))
+        );
+        assert_eq!(Url::parse("https://h/a/b?c#d").first_segment(), "a");
+        assert_eq!(Url::parse("https://h").first_segment(), "");
         assert_eq!(path_of("https://h/track/rest/x?y=1#z"), "/track/rest/x");
         assert_eq!(path_of("https://h?x"), "");
         assert_eq!(path_of("https://h#x"), "");

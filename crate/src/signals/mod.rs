@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 
 use crate::har::Entry;
-use crate::url::path_of;
+use crate::url::{path_of, Url};
 
 pub use cookies::{parse_cookie_header, parse_set_cookie, CookieKind, SetCookie};
 
@@ -79,6 +79,8 @@ impl<'a> RequestId<'a> {
 /// What one entry says about the session, borrowed from the entry.
 #[derive(Debug, Clone, Default)]
 pub struct Signals<'a> {
+    /// The request's URL, split once for every reader of the entry (the timeline, the table, the origins).
+    pub url: Url<'a>,
     pub time_ms: Option<i64>,
     pub from_cache: bool,
     /// A static resource (`/s/`, `/download/resources/`, images, scripts, styles): its headers say little
@@ -150,7 +152,8 @@ pub fn decode_with<'a>(entry: &'a Entry<'_>, sso_cookie: Option<&str>) -> Signal
         ..Signals::default()
     };
     let url = entry.request.url.or_empty();
-    let path = path_of(url);
+    s.url = Url::parse(url);
+    let path = s.url.path;
     let method = entry.request.method.or_empty();
     s.static_resource = is_static(path);
     s.logout_request = is_logout_path(path);
@@ -322,17 +325,13 @@ fn is_static(path: &str) -> bool {
     const DIRS: [&str; 4] = ["/s/", "/download/resources/", "/download/batch/", "/download/contextbatch/"];
     const EXTS: [&str; 12] =
         [".js", ".css", ".png", ".gif", ".jpg", ".jpeg", ".svg", ".woff", ".woff2", ".ttf", ".ico", ".map"];
-    let lower = path.to_ascii_lowercase();
-    DIRS.iter().any(|d| lower.contains(d)) || EXTS.iter().any(|e| lower.ends_with(e))
+    DIRS.iter().any(|d| contains_ignore_case(path, d)) || EXTS.iter().any(|e| ends_with_ignore_case(path, e))
 }
 
 fn is_logout_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.ends_with("/logout")
-        || lower.ends_with("/secure/logout!default.jspa")
-        || lower.ends_with("/logout.action")
-        || lower.ends_with("/j_atl_security_logout")
-        || lower.ends_with("/logout.jsp")
+    ["/logout", "/secure/logout!default.jspa", "/logout.action", "/j_atl_security_logout", "/logout.jsp"]
+        .iter()
+        .any(|end| ends_with_ignore_case(path, end))
 }
 
 fn is_login_request(method: &str, url: &str, path: &str) -> bool {
@@ -345,12 +344,25 @@ fn is_login_request(method: &str, url: &str, path: &str) -> bool {
         "/rest/gadget/1.0/login",
         "/login",
     ];
-    let lower = path.to_ascii_lowercase();
-    let posted = method.eq_ignore_ascii_case("POST") && FORMS.iter().any(|f| lower.ends_with(f));
+    let posted = method.eq_ignore_ascii_case("POST") && FORMS.iter().any(|f| ends_with_ignore_case(path, f));
     let query = url.split_once('?').map_or("", |(_, q)| q);
     let seraph_params = query.split('&').any(|p| p.starts_with("os_username="))
         && query.split('&').any(|p| p.starts_with("os_password="));
     posted || seraph_params
+}
+
+/// `text` ends with `end` (lower case) in any ASCII case: these tests run for every entry, without
+/// allocating a lower-case copy.
+fn ends_with_ignore_case(text: &str, end: &str) -> bool {
+    text.len() >= end.len() && text.as_bytes()[text.len() - end.len()..].eq_ignore_ascii_case(end.as_bytes())
+}
+
+/// `text` contains `needle` (lower case, starting with a byte that has no case, like `/`) in any ASCII
+/// case.
+fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    let (t, n) = (text.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else { return true };
+    memchr::memchr_iter(first, t).any(|i| t.get(i..i + n.len()).is_some_and(|w| w.eq_ignore_ascii_case(n)))
 }
 
 fn is_login_location(location: &str) -> bool {
@@ -414,6 +426,11 @@ mod tests {
         assert!(!is_static("/track/rest/dev-status/1.0/issue/summary"));
         assert!(is_logout_path("/wiki/logout.action"));
         assert!(is_logout_path("/track/secure/Logout!default.jspa"));
+        // Any case, without a lower-case copy.
+        assert!(is_static("/TRACK/S/x") && is_static("/a/B.WOFF2") && !is_static("/a/s") && !is_static("js"));
+        assert!(is_logout_path("/WIKI/Logout.Action") && !is_logout_path("logout"));
+        assert!(is_login_request("post", "https://h/track/Login.JSP", "/track/Login.JSP"));
+        assert!(!is_login_request("GET", "https://h/track/login.jsp", "/track/login.jsp"));
         assert!(is_login_location(
             "https://h/track/login.jsp?permissionViolation=true&os_destination=%2Fbrowse%2FX-1"
         ));

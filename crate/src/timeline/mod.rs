@@ -14,7 +14,7 @@ use std::net::IpAddr;
 
 use crate::har::Entry;
 use crate::signals::{self, CookieKind, LoginReason, Signals, User};
-use crate::url::{host_of, path_of, Url};
+use crate::url::{first_segment, host_of, path_of};
 
 pub use origin::ContextPaths;
 
@@ -47,8 +47,16 @@ pub struct SessionCookie {
 
 impl SessionCookie {
     fn of(value: &str) -> Self {
-        let route = value.rsplit_once('.').map(|(_, r)| r).filter(|r| !r.is_empty() && r.len() < 64);
-        SessionCookie { id: Fingerprint::of(value), route: route.map(Into::into) }
+        SessionCookie { id: Fingerprint::of(value), route: Self::route_of(value).map(Into::into) }
+    }
+
+    /// Whether `value` is this cookie ([`SessionCookie::of`] it is equal), without allocating its route.
+    fn is(&self, value: &str) -> bool {
+        self.id == Fingerprint::of(value) && self.route.as_deref() == Self::route_of(value)
+    }
+
+    fn route_of(value: &str) -> Option<&str> {
+        value.rsplit_once('.').map(|(_, r)| r).filter(|r| !r.is_empty() && r.len() < 64)
     }
 }
 
@@ -73,7 +81,9 @@ pub struct Observation {
     pub entry: u64,
     pub time_ms: Option<i64>,
     pub method: Box<str>,
-    pub url: Box<str>,
+    /// The URL, cut to [`MAX_URL`] characters. A `String`: a run's last observation takes each next URL of
+    /// the run in place.
+    pub url: String,
     pub host: Box<str>,
     pub scheme: Box<str>,
     pub status: Option<u16>,
@@ -115,6 +125,24 @@ pub enum UserState {
 }
 
 impl Observation {
+    /// Becomes the observation of the next entry of its run (`entry`, decoded as `s`, at `url`): what
+    /// [`folds`] lets differ within a run is taken from it, the rest is the same already.
+    fn continue_with(&mut self, entry: &Entry<'_>, s: &Signals<'_>, url: &str) {
+        self.entry = entry.index;
+        self.time_ms = s.time_ms;
+        let method = entry.request.method.or_empty();
+        if *self.method != *method {
+            self.method = method.into();
+        }
+        self.url.clear();
+        push_short_url(&mut self.url, url);
+        self.status = entry.response.status();
+        if let (Some(kept), Some(id)) = (&mut self.request_id, s.request_id) {
+            (kept.1, kept.2) = (id.minute_of_day, id.counter);
+        }
+        self.weight += 1;
+    }
+
     /// Whether this observation may move the session state at all: replayed cache hits and static resources
     /// carry headers of other moments.
     pub fn counts_for_session(&self) -> bool {
@@ -307,32 +335,31 @@ impl TimelineBuilder {
         if !s.session_relevant(entry.response.status()) {
             return None;
         }
-        if let Some(host) = host_of(url) {
-            self.learn_contexts(host, url, s);
+        let host = s.url.authority;
+        if !host.is_empty() {
+            self.learn_contexts(host, s.url.path, s);
         }
-        let mut o = observation(input, entry, s, url, &self.candidates);
         // Healthy traffic repeats one state for hours: a run of requests of one application, for one user, with
         // nothing changing. The run keeps its first and its last observation (the last is the one a loss looks
-        // back at); the ones between stand for nothing the rules read, and memory must not grow with them.
+        // back at); the ones between stand for nothing the rules read, and memory must not grow with them. The
+        // common case, a run going on, builds no observation: the run's last one takes this entry's place.
+        let fold =
+            self.pending.last().is_some_and(|last| folds_decoded(last, input, s, url, &self.candidates));
         match self.pending.last_mut() {
-            Some(last) if folds(last, &o) && last.continues_run => {
-                o.continues_run = true;
-                o.weight = last.weight + 1;
-                *last = o;
-            }
-            Some(last) if folds(last, &o) => {
-                o.continues_run = true;
+            Some(last) if fold && last.continues_run => last.continue_with(entry, s, url),
+            _ => {
+                let mut o = observation(input, entry, s, url, &self.candidates);
+                o.continues_run = fold;
                 self.pending.push(o);
             }
-            _ => self.pending.push(o),
         }
         self.pending.last()
     }
 
     /// What an application's response says about where it lives: its URL, its login redirect, the paths of
     /// its own cookies.
-    fn learn_contexts(&mut self, host: &str, url: &str, s: &Signals<'_>) {
-        self.paths.learn_url(host, path_of(url));
+    fn learn_contexts(&mut self, host: &str, path: &str, s: &Signals<'_>) {
+        self.paths.learn_url(host, path);
         if let Some(location) = s.login_redirect {
             self.paths.learn_url(host_of(location).unwrap_or(host), path_of(location));
         }
@@ -445,6 +472,28 @@ fn sso_cookie_by_behaviour(observations: &mut [Observation]) -> Option<SsoCookie
     Some(SsoCookie { name, source: "behaviour", detail })
 }
 
+/// URLs are kept cut to this many characters (an ellipsis marks the cut).
+const MAX_URL: usize = 512;
+
+/// Writes `url` cut to [`MAX_URL`] characters into `out`.
+fn push_short_url(out: &mut String, url: &str) {
+    // Where the character after the first MAX_URL starts, if there is one (fewer bytes than the limit are
+    // fewer characters too: most URLs need no counting).
+    let cut = if url.len() <= MAX_URL {
+        None
+    } else {
+        // Characters start at the bytes that do not continue one (UTF-8).
+        url.bytes().enumerate().filter(|(_, b)| b & 0xC0 != 0x80).nth(MAX_URL).map(|(i, _)| i)
+    };
+    match cut {
+        Some(i) => {
+            out.push_str(&url[..i]);
+            out.push('…');
+        }
+        None => out.push_str(url),
+    }
+}
+
 fn observation(
     input: usize,
     entry: &Entry<'_>,
@@ -452,12 +501,9 @@ fn observation(
     url: &str,
     candidates: &[Box<str>],
 ) -> Observation {
-    const MAX_URL: usize = 512;
-    let short_url = match url.char_indices().nth(MAX_URL) {
-        Some((i, _)) => format!("{}…", &url[..i]),
-        None => url.to_owned(),
-    };
-    let scheme = Url::parse(url).scheme;
+    let mut short_url = String::new();
+    push_short_url(&mut short_url, url);
+    let scheme = s.url.scheme;
     let mut tokens_sent = Vec::new();
     let mut session_sent = None;
     let mut xsrf_logged_in = None;
@@ -481,8 +527,8 @@ fn observation(
         entry: entry.index,
         time_ms: s.time_ms,
         method: entry.request.method.or_empty().into(),
-        url: short_url.into(),
-        host: host_of(url).unwrap_or_default().to_ascii_lowercase().into(),
+        url: short_url,
+        host: s.url.authority.to_ascii_lowercase().into(),
         scheme: scheme.to_ascii_lowercase().into(),
         status: entry.response.status(),
         user: s.user.as_ref().map(|u| match u {
@@ -527,14 +573,13 @@ fn observation(
     }
 }
 
-/// Whether `o` is `p` again: the same application (input, scheme, host, first path segment), moments apart in
+/// Whether `o` is `p` again ([`folds_decoded`] answers it without building `o`; the tests hold the two to the same
+/// answer): the same application (input, scheme, host, first path segment), moments apart in
 /// time order (never across an idle pause), the same user known, and nothing the rules or the plot read
 /// changing: session, node, request-id prefix, server address, cookies sent and set, logins, logouts,
 /// redirects. Only then may `o` stand in for `p` (see [`TimelineBuilder::observe_decoded`]).
+#[cfg(test)]
 fn folds(p: &Observation, o: &Observation) -> bool {
-    fn first_segment(url: &str) -> &str {
-        path_of(url).trim_start_matches('/').split('/').next().unwrap_or_default()
-    }
     let quiet = |x: &Observation| {
         x.set.is_empty() && !(x.login_request || x.logout_request || x.login_redirect || x.reauthenticated)
     };
@@ -561,7 +606,90 @@ fn folds(p: &Observation, o: &Observation) -> bool {
         && p.xsrf_logged_in == o.xsrf_logged_in
         && p.lb_cookie_sent == o.lb_cookie_sent
         && p.cookies_visible == o.cookies_visible
-        && first_segment(&p.url) == first_segment(&o.url)
+        && first_segment(path_of(&p.url)) == first_segment(path_of(&o.url))
+}
+
+/// [`folds`]`(p, &observation(input, entry, s, url, candidates))`, read from the decoded signals without building
+/// the observation: this runs for nearly every entry of healthy traffic.
+fn folds_decoded(p: &Observation, input: usize, s: &Signals<'_>, url: &str, candidates: &[Box<str>]) -> bool {
+    let candidate = |name: &str| candidates.iter().any(|c| **c == *name);
+    let kept_set = |c: &crate::signals::SetCookie<'_>| {
+        c.kind != CookieKind::Other || (c.domain.is_some() && candidate(c.name))
+    };
+    let quiet_p =
+        p.set.is_empty() && !(p.login_request || p.logout_request || p.login_redirect || p.reauthenticated);
+    let quiet_o = !(s.set.iter().any(kept_set)
+        || s.login_request
+        || s.logout_request
+        || s.login_redirect.is_some()
+        || s.reauthenticated);
+    let in_order = matches!((p.time_ms, s.time_ms), (Some(a), Some(b)) if b >= a && b - a < IDLE_MS);
+    let same_user = match (&p.user, &s.user) {
+        (None, None) | (Some(UserState::Anonymous), Some(User::Anonymous)) => true,
+        (Some(UserState::Named(a)), Some(User::Named(b))) => **a == **b,
+        _ => false,
+    };
+    let same_request_prefix = match (&p.request_id, &s.request_id) {
+        (None, None) => true,
+        (Some((a, _, _)), Some(b)) => a.as_deref() == b.prefix,
+        _ => false,
+    };
+    // The cookies sent, read as `observation` reads them, compared with the kept ones as they come.
+    let (mut tokens, mut candidates_sent) = (p.tokens_sent.iter(), p.candidates_sent.iter());
+    let (mut same_sent, mut session, mut xsrf, mut lb_cookie_sent) = (true, None, None, false);
+    for (kind, name, value) in &s.sent {
+        match kind {
+            CookieKind::CrowdToken => same_sent &= tokens.next() == Some(&Fingerprint::of(value)),
+            CookieKind::Other if candidate(name) => {
+                same_sent &=
+                    candidates_sent.next().is_some_and(|(n, v)| **n == **name && *v == Fingerprint::of(value))
+            }
+            CookieKind::Session => session = Some(*value),
+            CookieKind::Xsrf => xsrf = xsrf_state(value),
+            CookieKind::LoadBalancer => lb_cookie_sent = true,
+            _ => {}
+        }
+    }
+    same_sent &= tokens.next().is_none() && candidates_sent.next().is_none();
+    let same_session = match (&p.session_sent, session) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.is(b),
+        _ => false,
+    };
+    // The URL as the observation would keep it: cut when longer (rare: allocated then).
+    let short;
+    let path = if url.len() <= MAX_URL {
+        s.url.path
+    } else {
+        short = {
+            let mut cut = String::new();
+            push_short_url(&mut cut, url);
+            cut
+        };
+        path_of(&short)
+    };
+    in_order
+        && quiet_p
+        && quiet_o
+        && !p.from_cache
+        && !s.from_cache
+        && p.confirmed_user().is_some()
+        && same_user
+        && p.login_reason == s.login_reason
+        && p.input == input
+        && p.scheme.eq_ignore_ascii_case(s.url.scheme)
+        && p.host.eq_ignore_ascii_case(s.url.authority)
+        && p.static_resource == s.static_resource
+        && p.asession_id.as_deref() == s.asession_id
+        && p.node_id.as_deref() == s.node_id
+        && same_request_prefix
+        && p.server_ip == s.server_ip
+        && same_sent
+        && same_session
+        && p.xsrf_logged_in == xsrf
+        && p.lb_cookie_sent == lb_cookie_sent
+        && p.cookies_visible == s.cookies_visible
+        && first_segment(path_of(&p.url)) == first_segment(path)
 }
 
 /// `...|lin` / `..._lin` (generated for a logged-in request) or `lout`.
@@ -625,6 +753,145 @@ mod tests {
             b.observe(0, &entry);
         }
         b
+    }
+
+    /// Every `.har` under `dir`, recursively.
+    fn hars_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                hars_under(&path, out);
+            } else if path.extension().is_some_and(|e| e == "har") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Polls of one user whose URLs and cookies differ in what a run may and may not differ in: the host's
+    /// and the scheme's case, the first path segment and its case, URLs longer than the kept length, the
+    /// method, the SSO token, the session and its route, the XSRF token's state, a cookie that may be a
+    /// renamed SSO cookie.
+    fn runs_of_one_user() -> Vec<u8> {
+        let long = "a".repeat(MAX_URL);
+        let urls = [
+            "https://jira.example.test/track/rest/a".to_owned(),
+            "https://jira.example.test/track/rest/b".to_owned(),
+            "https://jira.example.test/track/rest/c".to_owned(),
+            "https://JIRA.example.test/track/rest/d".to_owned(),
+            "HTTPS://jira.example.test/track/x".to_owned(),
+            "https://jira.example.test/wiki/rest/e".to_owned(),
+            "https://jira.example.test/wiki/rest/f".to_owned(),
+            "https://jira.example.test/wiki/rest/g".to_owned(),
+            "https://jira.example.test/Wiki/rest/g".to_owned(),
+            format!("https://jira.example.test/wiki/{long}"),
+            format!("https://jira.example.test/wiki/{long}/b"),
+            format!("https://jira.example.test/wi{long}"),
+            format!("https://jira.example.test/wi{long}x"),
+            "https://jira.example.test/wiki/h".to_owned(),
+            "https://jira.example.test/wiki/i".to_owned(),
+            "https://jira.example.test:8443/wiki/j".to_owned(),
+            "http://jira.example.test:8443/wiki/k".to_owned(),
+        ];
+        let entries: Vec<serde_json::Value> = urls
+            .iter()
+            .enumerate()
+            .map(|(i, url)| {
+                serde_json::json!({
+                    "startedDateTime": format!("2021-10-19T08:00:{i:02}.000Z"),
+                    "time": 20,
+                    "request": {"method": if i % 3 == 0 { "POST" } else { "GET" }, "url": url, "headers": [
+                        // Each cookie changes where nothing else would end the run.
+                        {"name": "Cookie", "value": format!(
+                            "crowd.token_key=t{}; JSESSIONID=s{}.n1; atlassian.xsrf.token=x|l{}; acme.sso=a{}",
+                            u8::from(i >= 2), u8::from(i >= 3), if i < 14 { "in" } else { "out" }, u8::from(i >= 10),
+                        )},
+                    ]},
+                    "response": {"status": 200 + (i % 2) * 104, "headers": [
+                        {"name": "X-AUSERNAME", "value": "v3ry8"},
+                        {"name": "Set-Cookie", "value": if i == 0 { "acme.sso=a0; Domain=.example.test" } else { "" }},
+                        {"name": "X-AREQUESTID", "value": format!("@P{}x{}x{i}x1", i / 7, 480 + i)},
+                    ]},
+                })
+            })
+            .collect();
+        serde_json::to_vec(&serde_json::json!({"log": {"entries": entries}})).unwrap()
+    }
+
+    #[test]
+    fn a_run_continued_in_place_is_the_run_built_by_folds() {
+        let mut files = Vec::new();
+        hars_under(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures")),
+            &mut files,
+        );
+        let mut s = Story::new();
+        let (jira, wiki) = (s.jira(), s.wiki());
+        s.login(jira).work(jira).work(jira).work(jira).wait(40).work(jira).work(jira);
+        s.node(jira, "n2").work(jira).work(jira).sso_login(wiki).work(jira).work(jira);
+        for app in [jira, wiki] {
+            for _ in 0..200 {
+                s.work(app);
+            }
+        }
+        let mut hars: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+        hars.push(s.har(true));
+        hars.push(s.har(false));
+        hars.push(runs_of_one_user());
+        let (mut compared, mut folded) = (0, 0);
+        for har in &hars {
+            let mut b = TimelineBuilder::new();
+            // The observations as the rule "a run keeps its first and last" builds them, each entry's whole.
+            let mut slow: Vec<Observation> = Vec::new();
+            let mut scanner = crate::har::Scanner::new();
+            let fed = scanner.feed(har, true, |entry| {
+                if entry.unreadable {
+                    return;
+                }
+                let s = b.decode(entry);
+                let url = entry.request.url.or_empty();
+                if let Some(last) = b.pending.last() {
+                    let o = observation(0, entry, &s, url, &b.candidates);
+                    let quick = folds_decoded(last, 0, &s, url, &b.candidates);
+                    assert_eq!(quick, folds(last, &o), "entry {}", entry.index);
+                    compared += 1;
+                    folded += usize::from(quick);
+                }
+                b.observe_decoded(0, entry, &s);
+                if !s.session_relevant(entry.response.status()) {
+                    return;
+                }
+                let mut o = observation(0, entry, &s, url, &b.candidates);
+                match slow.last_mut() {
+                    Some(last) if folds(last, &o) && last.continues_run => {
+                        o.continues_run = true;
+                        o.weight = last.weight + 1;
+                        *last = o;
+                    }
+                    Some(last) if folds(last, &o) => {
+                        o.continues_run = true;
+                        slow.push(o);
+                    }
+                    _ => slow.push(o),
+                }
+            });
+            if fed.is_ok() {
+                assert_eq!(format!("{:?}", b.pending), format!("{slow:?}"));
+            }
+        }
+        assert!(compared > 1000 && folded > 400, "{compared} compared, {folded} folded");
+    }
+
+    #[test]
+    fn urls_are_kept_to_their_first_characters() {
+        let kept = |url: &str| {
+            let mut out = String::new();
+            push_short_url(&mut out, url);
+            out
+        };
+        let long = format!("https://h/{}", "é".repeat(MAX_URL));
+        assert_eq!(kept(&long), format!("https://h/{}…", "é".repeat(MAX_URL - 10)));
+        assert_eq!(kept(&"a".repeat(MAX_URL)), "a".repeat(MAX_URL));
+        assert_eq!(kept(&"é".repeat(MAX_URL)), "é".repeat(MAX_URL), "more bytes, as many characters");
     }
 
     #[test]

@@ -66,6 +66,9 @@ const ROOT_SEGMENTS: &[&str] = &[
 pub struct ContextPaths {
     learnt: HashMap<Box<str>, HashSet<Box<str>>>,
     root: HashSet<Box<str>>,
+    /// The host and the path's first two segments [`ContextPaths::learn_url`] learnt from last: all it reads
+    /// of a URL, mostly the same from one entry to the next, and then there is nothing new to learn.
+    last_url: (String, String),
 }
 
 impl ContextPaths {
@@ -73,16 +76,26 @@ impl ContextPaths {
     /// cookie, a login redirect's target): `/jira/rest/...` says `/jira` is a context path, `/rest/...` that
     /// an application runs at the root.
     pub fn learn_url(&mut self, host: &str, path: &str) {
-        let mut segments = path.trim_start_matches('/').split('/');
+        let rest = path.trim_start_matches('/');
+        let mut segments = rest.split('/');
         let Some(first) = segments.next().filter(|s| !s.is_empty()) else { return };
+        let lead = path.len() - rest.len();
+        let read = &path[..lead + first.len() + segments.clone().next().map_or(0, |s| s.len() + 1)];
+        if self.last_url.0 == host && self.last_url.1 == read {
+            return;
+        }
+        self.last_url.0.clear();
+        self.last_url.0.push_str(host);
+        self.last_url.1.clear();
+        self.last_url.1.push_str(read);
         if is_root_segment(first) {
             if !self.root.contains(host) {
                 self.root.insert(host.to_ascii_lowercase().into());
             }
             return;
         }
-        if segments.next().is_some_and(is_root_segment) {
-            let lead = path.len() - path.trim_start_matches('/').len();
+        // A relative path (a redirect to `jira/login.jsp`) names no context path.
+        if lead > 0 && segments.next().is_some_and(is_root_segment) {
             self.learn(host, &path[lead - 1..lead + first.len()]);
         }
     }
@@ -105,7 +118,7 @@ impl ContextPaths {
         let path = path_of(url);
         let context = self.context_of(host, path);
         let host = strip_default_port(scheme, host);
-        format!("{scheme}://{host}{context}")
+        [scheme, "://", host, context].concat()
     }
 
     fn context_of<'p>(&self, host: &str, path: &'p str) -> &'p str {
@@ -133,8 +146,7 @@ impl ContextPaths {
 }
 
 fn is_root_segment(segment: &str) -> bool {
-    let lower = segment.to_ascii_lowercase();
-    ROOT_SEGMENTS.contains(&lower.as_str())
+    ROOT_SEGMENTS.iter().any(|root| root.eq_ignore_ascii_case(segment))
 }
 
 #[cfg(test)]
@@ -184,6 +196,12 @@ mod tests {
         assert_eq!(
             paths.origin_of("https", "one.example.test", "https://one.example.test/jira/x"),
             "https://one.example.test/jira"
+        );
+        // A relative redirect target says nothing (and is no reason to stop).
+        paths.learn_url("one.example.test", "wiki/login.jsp");
+        assert_eq!(
+            paths.origin_of("https", "one.example.test", "https://one.example.test/wiki/x"),
+            "https://one.example.test/wiki"
         );
         // A host with an application at its root: unknown first segments are its resources.
         paths.learn_url("root.example.test", "/rest/api/2/myself");

@@ -53,14 +53,27 @@ impl Default for Interner {
 impl Interner {
     fn id(&mut self, s: Option<&str>) -> u32 {
         let Some(s) = s.filter(|s| !s.is_empty()) else { return 0 };
+        // Looked up as stored: a longer string looked up whole was never found, and stored again each time.
+        let s = cut(s, MAX_URL);
         if let Some(&id) = self.ids.get(s) {
             return id;
         }
-        let s: Box<str> = cut(s, MAX_URL).into();
+        let s: Box<str> = s.into();
         let id = self.names.len() as u32;
         self.names.push(s.clone());
         self.ids.insert(s, id);
         id
+    }
+
+    /// [`Interner::id`], compared first with `last`, the id the same field had in the row before: a field
+    /// mostly repeats from one entry to the next, and comparing costs less than hashing.
+    fn id_as_before(&mut self, s: Option<&str>, last: &mut u32) -> u32 {
+        let Some(s) = s.filter(|s| !s.is_empty()) else { return 0 };
+        if self.get(*last) == Some(cut(s, MAX_URL)) {
+            return *last;
+        }
+        *last = self.id(Some(s));
+        *last
     }
 
     fn get(&self, id: u32) -> Option<&str> {
@@ -204,6 +217,20 @@ pub struct EntryIndex {
     dropped: u64,
     /// Row numbers matching the last filter; `None` shows every row.
     view: Option<Vec<u32>>,
+    /// Each string field's id in the last row that had one (see [`Interner::id_as_before`]).
+    last: LastIds,
+}
+
+/// The interned fields of a row, by id.
+#[derive(Debug, Default)]
+struct LastIds {
+    method: u32,
+    origin: u32,
+    mime: u32,
+    user: u32,
+    asession: u32,
+    node: u32,
+    server_ip: u32,
 }
 
 /// A row as the page receives it.
@@ -256,21 +283,19 @@ impl EntryIndex {
             entry: entry.index.min(u64::from(u32::MAX)) as u32,
             length: entry.span.1.min(u64::from(u32::MAX)) as u32,
             url_start: self.urls.push(url),
-            method: self.strings.id(entry.request.method.as_str()),
+            method: self.strings.id_as_before(entry.request.method.as_str(), &mut self.last.method),
             input: input.min(u16::MAX as usize) as u16,
             status: entry.response.status().unwrap_or(0),
-            origin: self.origins.id(origin),
+            origin: self.origins.id_as_before(origin, &mut self.last.origin),
             user: 0,
             asession: 0,
             node: 0,
             server_ip: 0,
             login_reason: 0,
-            mime: self.strings.id(entry
-                .response
-                .content
-                .mime_type
-                .as_str()
-                .map(|m| m.split(';').next().unwrap_or(m))),
+            mime: self.strings.id_as_before(
+                entry.response.content.mime_type.as_str().map(|m| m.split(';').next().unwrap_or(m)),
+                &mut self.last.mime,
+            ),
             flags: 0,
             url_len: url.len() as u8,
         };
@@ -282,13 +307,13 @@ impl EntryIndex {
         row.time_ms = s.time_ms.unwrap_or(NO_TIME);
         let mut flags = 0;
         match &s.user {
-            Some(User::Named(name)) => row.user = self.strings.id(Some(name)),
+            Some(User::Named(name)) => row.user = self.strings.id_as_before(Some(name), &mut self.last.user),
             Some(User::Anonymous) => flags |= flag::ANONYMOUS,
             None => {}
         }
-        row.asession = self.strings.id(s.asession_id);
-        row.node = self.strings.id(s.node_id);
-        row.server_ip = self.strings.id(entry.server_ip_address.as_str());
+        row.asession = self.strings.id_as_before(s.asession_id, &mut self.last.asession);
+        row.node = self.strings.id_as_before(s.node_id, &mut self.last.node);
+        row.server_ip = self.strings.id_as_before(entry.server_ip_address.as_str(), &mut self.last.server_ip);
         row.login_reason = s.login_reason.map_or(0, reason_code);
         let relevant = s.session_relevant(Some(row.status));
         let bit = |on: bool, b: u16| if on { b } else { 0 };
@@ -572,6 +597,19 @@ mod tests {
         assert_eq!(idx.position_of(0, 1), Some(0));
         assert_eq!(idx.filter(&Filter { text: "V3RY8".into(), ..Filter::default() }), 1);
         assert_eq!(idx.position_of(0, 1), None);
+    }
+
+    #[test]
+    fn a_string_longer_than_kept_is_stored_once() {
+        let mut strings = Interner::default();
+        let long = "s".repeat(MAX_URL + 10);
+        let ids: Vec<u32> = (0..3).map(|_| strings.id(Some(&long))).collect();
+        assert_eq!(ids, [1, 1, 1]);
+        let mut last = 0;
+        let again: Vec<u32> =
+            [&*long, "t", "t", &long].iter().map(|s| strings.id_as_before(Some(s), &mut last)).collect();
+        assert_eq!(again, [1, 2, 2, 1]);
+        assert_eq!((strings.names.len(), strings.get(1).map(str::len)), (3, Some(MAX_URL)));
     }
 
     #[test]
