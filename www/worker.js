@@ -95,8 +95,9 @@ async function analyze({ id, inputs, proxies, ssoCookie, limits }, coreExports) 
   // The full module reads zips and meters inflating (InflateMeter) for any archive or gzip; it also analyses
   // when a log or a zip is read (the log rules read the HARs' timelines, which live in the instance that
   // analysed them, and a zip's members are reported through its bindings). HARs alone, plain or gzipped, are
-  // analysed in the first module: in Chromium its HAR path takes about a fifth less CPU than the full
-  // module's (200 MB .har.gz, measured).
+  // analysed in the first module, the one the page has loaded and compiled already (a module's first analysis
+  // also pays V8's compiling of its hot code: scripts/bench-modules.mjs measured the two modules' HAR paths
+  // alike once warm, and alike cold).
   const archives = needsFull(kinds) ? await full() : null;
   const loadMs = performance.now() - loading; // the full module's load (once per worker), for the benchmark
   const defaults = JSON.parse(inflateLimits());
