@@ -385,9 +385,8 @@ fn ends_with_ignore_case(text: &str, end: &str) -> bool {
 }
 
 fn is_login_location(location: &str) -> bool {
-    let lower = location.to_ascii_lowercase();
-    let path = path_of(&lower);
-    path.ends_with("/login.jsp") || path.ends_with("/login.action") || path.ends_with("/login")
+    let path = path_of(location);
+    ["/login.jsp", "/login.action", "/login"].iter().any(|end| ends_with_ignore_case(path, end))
 }
 
 /// An address as HAR tools write `serverIPAddress` (`[2001:db8::1]`, `::ffff:127.0.0.1`, `1.2.3.4`).
@@ -526,6 +525,11 @@ mod tests {
         assert!(is_login_location(
             "https://h/track/login.jsp?permissionViolation=true&os_destination=%2Fbrowse%2FX-1"
         ));
+        // Any case, in the path only.
+        assert!(is_login_location("HTTPS://H/Wiki/LOGIN.Action#x") && is_login_location("/LOGIN"));
+        assert!(
+            !is_login_location("https://h/x?next=/login") && !is_login_location("https://h/login.jsp.bak")
+        );
         assert_eq!(parse_ip("[2001:db8::1]"), "2001:db8::1".parse().ok());
         assert_eq!(parse_ip("fe80::1%eth0"), "fe80::1".parse().ok());
     }
