@@ -332,7 +332,7 @@ fn is_static(path: &str) -> bool {
     // After each `/`, lower case; "s/" stands alone, the others all follow "download/".
     const DOWNLOADS: [&[u8]; 3] = [b"resources/", b"batch/", b"contextbatch/"];
     let b = path.as_bytes();
-    if memchr::memrchr(b'.', b).is_some_and(|dot| EXTS.iter().any(|e| eq_lower(&b[dot + 1..], e))) {
+    if b.iter().rposition(|&c| c == b'.').is_some_and(|dot| EXTS.iter().any(|e| eq_lower(&b[dot + 1..], e))) {
         return true;
     }
     memchr::memchr_iter(b'/', b).any(|slash| {
