@@ -42,6 +42,12 @@ impl Civil {
 /// offset (`Z`, `+05:30`, `-0500`, `+05`). Returns the wall clock, the offset in minutes east of UTC when
 /// stated, and the bytes used.
 pub fn parse_date_time(s: &str) -> Option<(Civil, Option<i16>, usize)> {
+    parse_date_time_ms(s).map(|(civil, _, offset, used)| (civil, offset, used))
+}
+
+/// [`parse_date_time`], with the wall clock's milliseconds (computed once: HAR timestamps are read for every
+/// entry).
+fn parse_date_time_ms(s: &str) -> Option<(Civil, i64, Option<i16>, usize)> {
     let b = s.as_bytes();
     if b.len() < 19
         || b[4] != b'-'
@@ -86,19 +92,18 @@ pub fn parse_date_time(s: &str) -> Option<(Civil, Option<i16>, usize)> {
         }
         _ => (None, 0),
     };
-    civil.to_ms()?;
-    Some((civil, offset, end + used))
+    Some((civil, civil.to_ms()?, offset, end + used))
 }
 
 /// Milliseconds since 1970-01-01T00:00:00Z of a HAR timestamp (the whole text, ISO 8601); a timestamp without
 /// a zone is read as UTC, the only sensible guess for a HAR.
 pub fn parse_iso8601(text: &str) -> Option<i64> {
     let text = text.trim();
-    let (civil, offset, used) = parse_date_time(text)?;
+    let (_, wall_ms, offset, used) = parse_date_time_ms(text)?;
     if used != text.len() {
         return None;
     }
-    Some(civil.to_ms()? - i64::from(offset.unwrap_or(0)) * 60_000)
+    Some(wall_ms - i64::from(offset.unwrap_or(0)) * 60_000)
 }
 
 /// The access log's `%t`: `19/Oct/2021:11:56:47 -0500` (without the brackets), with its offset if stated.

@@ -214,7 +214,7 @@ pub fn decode_with<'a>(entry: &'a Entry<'_>, sso_cookie: Option<&str>) -> Signal
     let mut cookie_header = false;
     for h in entry.request.headers.iter() {
         if let (Some(name), Some(value)) = (h.name.as_str(), h.value.as_str()) {
-            if name.eq_ignore_ascii_case(COOKIE) {
+            if eq_lower(name.as_bytes(), COOKIE.as_bytes()) {
                 cookie_header = true;
                 s.sent.extend(parse_cookie_header(value).map(|(n, v)| (kind(n), n, v)));
             }
@@ -276,11 +276,13 @@ pub fn headers_read() -> impl Iterator<Item = &'static str> {
 }
 
 /// Recognizes the response headers the decoders read, in any case, without allocating: this runs for every
-/// header of every entry.
+/// header of every entry, so a name is compared in full only with the names of its length and last byte.
 fn response_header(name: &str) -> Option<ResponseHeader> {
+    let b = name.as_bytes();
+    let last = b.last()?.to_ascii_lowercase();
     RESPONSE_HEADERS
         .iter()
-        .find(|(n, _)| n.len() == name.len() && n.eq_ignore_ascii_case(name))
+        .find(|(n, _)| n.len() == b.len() && n.as_bytes()[n.len() - 1] == last && eq_lower(b, n.as_bytes()))
         .map(|(_, h)| *h)
 }
 
@@ -321,11 +323,24 @@ pub fn percent_decode(text: &str) -> Cow<'_, str> {
     Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// A static resource: the path's extension (after its last `.`) is a script's, a style's, an image's or a
+/// font's, or a segment starts one of Atlassian's static directories (`/s/`, `/download/resources/`, ...).
+/// One look at the extension and one pass over the `/`: this runs for every entry.
 fn is_static(path: &str) -> bool {
-    const DIRS: [&str; 4] = ["/s/", "/download/resources/", "/download/batch/", "/download/contextbatch/"];
-    const EXTS: [&str; 12] =
-        [".js", ".css", ".png", ".gif", ".jpg", ".jpeg", ".svg", ".woff", ".woff2", ".ttf", ".ico", ".map"];
-    DIRS.iter().any(|d| contains_ignore_case(path, d)) || EXTS.iter().any(|e| ends_with_ignore_case(path, e))
+    const EXTS: [&[u8]; 12] =
+        [b"js", b"css", b"png", b"gif", b"jpg", b"jpeg", b"svg", b"woff", b"woff2", b"ttf", b"ico", b"map"];
+    // After each `/`, lower case; "s/" stands alone, the others all follow "download/".
+    const DOWNLOADS: [&[u8]; 3] = [b"resources/", b"batch/", b"contextbatch/"];
+    let b = path.as_bytes();
+    if b.iter().rposition(|&c| c == b'.').is_some_and(|dot| EXTS.iter().any(|e| eq_lower(&b[dot + 1..], e))) {
+        return true;
+    }
+    memchr::memchr_iter(b'/', b).any(|slash| {
+        let after = &b[slash + 1..];
+        starts_with_lower(after, b"s/")
+            || (starts_with_lower(after, b"download/")
+                && DOWNLOADS.iter().any(|d| starts_with_lower(&after[b"download/".len()..], d)))
+    })
 }
 
 fn is_logout_path(path: &str) -> bool {
@@ -351,24 +366,27 @@ fn is_login_request(method: &str, url: &str, path: &str) -> bool {
     posted || seraph_params
 }
 
+/// `text` equals `lower` (lower case) in any ASCII case. An inlined loop: the standard library's
+/// `eq_ignore_ascii_case` is a call per comparison, and these comparisons run for every entry.
+fn eq_lower(text: &[u8], lower: &[u8]) -> bool {
+    text.len() == lower.len() && text.iter().zip(lower).all(|(t, l)| t.to_ascii_lowercase() == *l)
+}
+
+/// `text` starts with `start` (lower case) in any ASCII case.
+fn starts_with_lower(text: &[u8], start: &[u8]) -> bool {
+    text.get(..start.len()).is_some_and(|t| eq_lower(t, start))
+}
+
 /// `text` ends with `end` (lower case) in any ASCII case: these tests run for every entry, without
 /// allocating a lower-case copy.
 fn ends_with_ignore_case(text: &str, end: &str) -> bool {
-    text.len() >= end.len() && text.as_bytes()[text.len() - end.len()..].eq_ignore_ascii_case(end.as_bytes())
-}
-
-/// `text` contains `needle` (lower case, starting with a byte that has no case, like `/`) in any ASCII
-/// case.
-fn contains_ignore_case(text: &str, needle: &str) -> bool {
-    let (t, n) = (text.as_bytes(), needle.as_bytes());
-    let Some(&first) = n.first() else { return true };
-    memchr::memchr_iter(first, t).any(|i| t.get(i..i + n.len()).is_some_and(|w| w.eq_ignore_ascii_case(n)))
+    let t = text.as_bytes();
+    t.len() >= end.len() && eq_lower(&t[t.len() - end.len()..], end.as_bytes())
 }
 
 fn is_login_location(location: &str) -> bool {
-    let lower = location.to_ascii_lowercase();
-    let path = path_of(&lower);
-    path.ends_with("/login.jsp") || path.ends_with("/login.action") || path.ends_with("/login")
+    let path = path_of(location);
+    ["/login.jsp", "/login.action", "/login"].iter().any(|end| ends_with_ignore_case(path, end))
 }
 
 /// An address as HAR tools write `serverIPAddress` (`[2001:db8::1]`, `::ffff:127.0.0.1`, `1.2.3.4`).
@@ -395,6 +413,79 @@ mod tests {
             assert!(*name == COOKIE || response_header(&name.to_ascii_uppercase()).is_some(), "{name}");
         }
         assert_eq!(response_header("x-forwarded-for"), None, "read by the log readers, not from a HAR");
+    }
+
+    #[test]
+    fn header_names_are_recognized_as_by_a_plain_comparison() {
+        let plain =
+            |name: &str| RESPONSE_HEADERS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, h)| *h);
+        let mut names: Vec<String> =
+            ["", "content-type", "date", "x-cachE", "x-cachf", "vib", "Set-Cookie2", "x-ausernamE\r", "ß"]
+                .map(String::from)
+                .into();
+        for (n, _) in RESPONSE_HEADERS {
+            names.extend([n.to_string(), n.to_ascii_uppercase(), n[..n.len() - 1].to_string()]);
+            // Each byte changed in case, to a neighbour, and to the byte a case-folding trick would confuse it with.
+            for i in 0..n.len() {
+                for f in [|c: u8| c ^ 0x20, |c: u8| c + 1, |c: u8| c & !0x20] {
+                    let mut b = n.as_bytes().to_vec();
+                    b[i] = f(b[i]);
+                    names.extend(String::from_utf8(b));
+                }
+            }
+        }
+        for name in &names {
+            assert_eq!(response_header(name), plain(name), "{name:?}");
+        }
+    }
+
+    /// What `is_static` means, written as sixteen separate tests on a lower-case copy.
+    fn is_static_by_definition(path: &str) -> bool {
+        let lower = path.to_ascii_lowercase();
+        ["/s/", "/download/resources/", "/download/batch/", "/download/contextbatch/"]
+            .iter()
+            .any(|d| lower.contains(d))
+            || [
+                ".js", ".css", ".png", ".gif", ".jpg", ".jpeg", ".svg", ".woff", ".woff2", ".ttf", ".ico",
+                ".map",
+            ]
+            .iter()
+            .any(|e| lower.ends_with(e))
+    }
+
+    #[test]
+    fn static_paths_are_the_defined_ones() {
+        let parts = [
+            "/",
+            "s",
+            "S/",
+            "/s/",
+            ".",
+            "js",
+            ".JS",
+            "download/",
+            "/Download/",
+            "Batch/",
+            "resources/",
+            "contextbatch/",
+            "x",
+            ".woff2",
+            ".woff",
+            "\u{e9}",
+            ".map/",
+            "2",
+            "/download/batch",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for d in parts {
+                        let path = format!("{a}{b}{c}{d}");
+                        assert_eq!(is_static(&path), is_static_by_definition(&path), "{path}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -434,6 +525,11 @@ mod tests {
         assert!(is_login_location(
             "https://h/track/login.jsp?permissionViolation=true&os_destination=%2Fbrowse%2FX-1"
         ));
+        // Any case, in the path only.
+        assert!(is_login_location("HTTPS://H/Wiki/LOGIN.Action#x") && is_login_location("/LOGIN"));
+        assert!(
+            !is_login_location("https://h/x?next=/login") && !is_login_location("https://h/login.jsp.bak")
+        );
         assert_eq!(parse_ip("[2001:db8::1]"), "2001:db8::1".parse().ok());
         assert_eq!(parse_ip("fe80::1%eth0"), "fe80::1".parse().ok());
     }
