@@ -65,15 +65,14 @@ impl Interner {
         id
     }
 
-    /// [`Interner::id`], compared first with `last`, the id the same field had in the row before: a field
+    /// [`Interner::id`], compared first with `last`, the id the same field has in the row before: a field
     /// mostly repeats from one entry to the next, and comparing costs less than hashing.
-    fn id_as_before(&mut self, s: Option<&str>, last: &mut u32) -> u32 {
+    fn id_as_before(&mut self, s: Option<&str>, last: u32) -> u32 {
         let Some(s) = s.filter(|s| !s.is_empty()) else { return 0 };
-        if self.get(*last) == Some(cut(s, MAX_URL)) {
-            return *last;
+        if self.get(last) == Some(cut(s, MAX_URL)) {
+            return last;
         }
-        *last = self.id(Some(s));
-        *last
+        self.id(Some(s))
     }
 
     fn get(&self, id: u32) -> Option<&str> {
@@ -150,6 +149,10 @@ impl<T> Blocks<T> {
         self.blocks.get(i / Self::BLOCK)?.get(i % Self::BLOCK)
     }
 
+    fn last(&self) -> Option<&T> {
+        self.blocks.last()?.last()
+    }
+
     fn iter(&self) -> impl Iterator<Item = &T> {
         self.blocks.iter().flatten()
     }
@@ -217,20 +220,6 @@ pub struct EntryIndex {
     dropped: u64,
     /// Row numbers matching the last filter; `None` shows every row.
     view: Option<Vec<u32>>,
-    /// Each string field's id in the last row that had one (see [`Interner::id_as_before`]).
-    last: LastIds,
-}
-
-/// The interned fields of a row, by id.
-#[derive(Debug, Default)]
-struct LastIds {
-    method: u32,
-    origin: u32,
-    mime: u32,
-    user: u32,
-    asession: u32,
-    node: u32,
-    server_ip: u32,
 }
 
 /// A row as the page receives it.
@@ -275,6 +264,9 @@ impl EntryIndex {
             self.dropped += 1;
             return;
         }
+        // The row before's string ids, for [`Interner::id_as_before`].
+        let before = self.rows.last().copied();
+        let last = |field: fn(&Row) -> u32| before.as_ref().map_or(0, field);
         let url_text = entry.request.url.or_empty();
         let url = cut(url_text, MAX_URL);
         let mut row = Row {
@@ -283,10 +275,10 @@ impl EntryIndex {
             entry: entry.index.min(u64::from(u32::MAX)) as u32,
             length: entry.span.1.min(u64::from(u32::MAX)) as u32,
             url_start: self.urls.push(url),
-            method: self.strings.id_as_before(entry.request.method.as_str(), &mut self.last.method),
+            method: self.strings.id_as_before(entry.request.method.as_str(), last(|r| r.method)),
             input: input.min(u16::MAX as usize) as u16,
             status: entry.response.status().unwrap_or(0),
-            origin: self.origins.id_as_before(origin, &mut self.last.origin),
+            origin: self.origins.id_as_before(origin, last(|r| r.origin)),
             user: 0,
             asession: 0,
             node: 0,
@@ -294,7 +286,7 @@ impl EntryIndex {
             login_reason: 0,
             mime: self.strings.id_as_before(
                 entry.response.content.mime_type.as_str().map(|m| m.split(';').next().unwrap_or(m)),
-                &mut self.last.mime,
+                last(|r| r.mime),
             ),
             flags: 0,
             url_len: url.len() as u8,
@@ -307,13 +299,13 @@ impl EntryIndex {
         row.time_ms = s.time_ms.unwrap_or(NO_TIME);
         let mut flags = 0;
         match &s.user {
-            Some(User::Named(name)) => row.user = self.strings.id_as_before(Some(name), &mut self.last.user),
+            Some(User::Named(name)) => row.user = self.strings.id_as_before(Some(name), last(|r| r.user)),
             Some(User::Anonymous) => flags |= flag::ANONYMOUS,
             None => {}
         }
-        row.asession = self.strings.id_as_before(s.asession_id, &mut self.last.asession);
-        row.node = self.strings.id_as_before(s.node_id, &mut self.last.node);
-        row.server_ip = self.strings.id_as_before(entry.server_ip_address.as_str(), &mut self.last.server_ip);
+        row.asession = self.strings.id_as_before(s.asession_id, last(|r| r.asession));
+        row.node = self.strings.id_as_before(s.node_id, last(|r| r.node));
+        row.server_ip = self.strings.id_as_before(entry.server_ip_address.as_str(), last(|r| r.server_ip));
         row.login_reason = s.login_reason.map_or(0, reason_code);
         let relevant = s.session_relevant(Some(row.status));
         let bit = |on: bool, b: u16| if on { b } else { 0 };
@@ -606,8 +598,13 @@ mod tests {
         let ids: Vec<u32> = (0..3).map(|_| strings.id(Some(&long))).collect();
         assert_eq!(ids, [1, 1, 1]);
         let mut last = 0;
-        let again: Vec<u32> =
-            [&*long, "t", "t", &long].iter().map(|s| strings.id_as_before(Some(s), &mut last)).collect();
+        let again: Vec<u32> = [&*long, "t", "t", &long]
+            .iter()
+            .map(|s| {
+                last = strings.id_as_before(Some(s), last);
+                last
+            })
+            .collect();
         assert_eq!(again, [1, 2, 2, 1]);
         assert_eq!((strings.names.len(), strings.get(1).map(str::len)), (3, Some(MAX_URL)));
     }
